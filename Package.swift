@@ -1,0 +1,62 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "Cartera",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cartera", targets: ["cartera"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(name: "CarteraCore", dependencies: []),
+        .target(name: "CarteraStore", dependencies: [
+            "CarteraCore",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "PostgresKit", package: "postgres-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "CarteraWeb", dependencies: [
+            "CarteraCore", "CarteraStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources")]),
+        .executableTarget(name: "cartera", dependencies: [
+            "CarteraCore", "CarteraStore", "CarteraWeb",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
+        .target(name: "CarteraTestSupport", dependencies: [
+            "CarteraCore", "CarteraStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "CarteraCoreTests", dependencies: ["CarteraCore"]),
+        .testTarget(name: "CarteraStoreTests", dependencies: ["CarteraCore", "CarteraStore", "CarteraTestSupport"]),
+        .testTarget(name: "CarteraWebTests", dependencies: [
+            "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

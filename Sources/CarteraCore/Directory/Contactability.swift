@@ -1,0 +1,53 @@
+import Foundation
+
+/// Checks for the ways of reaching a client: e-mail, phone, web address.
+public enum Contactability {
+    public static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].count >= 3, text.count <= 254,
+              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+        return !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+    }
+
+    /// A phone has 6 to 15 digits and only the usual punctuation.
+    public static func isPhone(_ text: String) -> Bool {
+        let allowed = CharacterSet(charactersIn: "0123456789 +-.()/")
+        guard text.unicodeScalars.allSatisfy(allowed.contains) else { return false }
+        return (6...15).contains(Normalization.digits(text).count)
+    }
+
+    public static func isWebURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty else { return false }
+        return true
+    }
+
+    /// The `https://wa.me/` link for a phone: digits only.
+    public static func whatsAppURL(_ phone: String) -> String { "https://wa.me/" + Normalization.digits(phone) }
+
+    /// A `tel:` link keeping the leading plus.
+    public static func telURL(_ phone: String) -> String {
+        (phone.trimmingCharacters(in: .whitespaces).hasPrefix("+") ? "tel:+" : "tel:") + Normalization.digits(phone)
+    }
+}
+
+/// The kind of a tax or national id.
+public enum TaxIDKind: String, Sendable, Codable, CaseIterable {
+    case dni = "DNI", ce = "CE", ruc = "RUC", cuit = "CUIT", cuil = "CUIL", rfc = "RFC", curp = "CURP"
+    case passport = "PASSPORT", other = "OTHER"
+
+    /// Light checks that catch typing mistakes without rejecting real ids.
+    public func isPlausible(_ value: String) -> Bool {
+        let digits = Normalization.digits(value)
+        let alnum = Normalization.searchKey(value).replacingOccurrences(of: " ", with: "")
+        switch self {
+        case .dni: return (7...8).contains(digits.count) && digits.count == alnum.count
+        case .ruc: return digits.count == 11 && digits.count == alnum.count
+        case .cuit, .cuil: return digits.count == 11 && digits.count == alnum.count
+        case .ce: return (8...12).contains(alnum.count)
+        case .rfc: return (12...13).contains(alnum.count)
+        case .curp: return alnum.count == 18
+        case .passport, .other: return (3...20).contains(alnum.count)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// One field's change in an audit event.
+public struct AuditChange: Codable, Hashable, Sendable {
+    public let field: String
+    public let before: String?
+    public let after: String?
+
+    public init(field: String, before: String?, after: String?) {
+        self.field = field; self.before = before; self.after = after
+    }
+}
+
+/// An entry of a record's history.
+public struct AuditEvent: Hashable, Sendable {
+    public let id: Int64
+    public let at: Date
+    public let userID: User.ID?
+    public let userName: String?
+    public let entity: String
+    public let entityID: Int64
+    public let action: String
+    public let changes: [AuditChange]
+}
+
+/// Writes audit events inside the caller's transaction and reads history.
+enum AuditLog {
+    /// The fields that differ between two flattened records.
+    static func diff(_ before: [String: String], _ after: [String: String]) -> [AuditChange] {
+        Set(before.keys).union(after.keys).sorted().compactMap { key in
+            before[key] == after[key] ? nil : AuditChange(field: key, before: before[key], after: after[key])
+        }
+    }
+
+    static func record(_ session: Session, at: Date, userID: User.ID?, entity: String, entityID: Int64,
+                       clientID: Client.ID?, action: String, changes: [AuditChange]) async throws {
+        try await session.run("""
+            INSERT INTO audit_events (at, user_id, entity, entity_id, client_id, action, changes)
+            VALUES (\(session.instant(at)), \(bind: userID?.rawValue), \(bind: entity), \(bind: entityID),
+                    \(bind: clientID?.rawValue), \(bind: action), \(bind: changes.jsonString()))
+            """)
+    }
+
+    /// The history of a client and its contacts, newest first.
+    static func clientHistory(_ session: Session, clientID: Client.ID, limit: Int) async throws -> [AuditEvent] {
+        try await session.rows("""
+            SELECT a.id, a.at, a.user_id, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes
+            FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
+            WHERE a.client_id = \(bind: clientID.rawValue) ORDER BY a.id DESC LIMIT \(bind: limit)
+            """).map { row in
+            AuditEvent(id: try row.int("id"), at: try row.instant("at"), userID: try row.optID("user_id"),
+                       userName: try row.optString("user_name"), entity: try row.string("entity"),
+                       entityID: try row.int("entity_id"), action: try row.string("action"),
+                       changes: try row.json("changes", as: [AuditChange].self))
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import CarteraCore
+import Foundation
+import Logging
+import SQLKit
+
+/// The two databases Cartera runs on.
+public enum DialectKind: String, Sendable {
+    case sqlite, postgres
+}
+
+/// A pool of connections to one database, one implementation per dialect.
+protocol ConnectionPool: Sendable {
+    var kind: DialectKind { get }
+    func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R
+    func shutdown() async throws
+}
+
+/// The database: reads on any pooled connection, writes in a transaction.
+/// Every store type takes one of these; nothing else opens connections.
+public final class Database: Sendable {
+    let pool: any ConnectionPool
+    public let logger: Logger
+    /// SQLite allows one writer at a time; writers queue here instead of
+    /// spinning on `SQLITE_BUSY` while holding a thread.
+    private let writeGate: AsyncGate?
+
+    init(pool: any ConnectionPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+        self.writeGate = pool.kind == .sqlite ? AsyncGate() : nil
+    }
+
+    public var kind: DialectKind { pool.kind }
+
+    /// Opens a database from a URL: `sqlite:///abs/path.sqlite`,
+    /// `sqlite://relative.sqlite` or `postgres://user:pass@host:port/db`.
+    public static func open(url: String, logger: Logger) throws -> Database {
+        let location = try DatabaseLocation(url)
+        switch location {
+        case .sqlite(let path):
+            return Database(pool: SQLitePool(path: path, logger: logger), logger: logger)
+        case .postgres(let url):
+            return Database(pool: try PostgresPool(url: url, logger: logger), logger: logger)
+        }
+    }
+
+    /// Runs `body` on one connection, outside a transaction.
+    public func read<R>(_ body: (Session) async throws -> R) async throws -> R {
+        try await pool.withConnection { try await body(Session(sql: $0, kind: kind)) }
+    }
+
+    /// Runs `body` in one transaction; rolls back when it throws.
+    public func write<R>(_ body: (Session) async throws -> R) async throws -> R {
+        if let writeGate {
+            return try await writeGate.withPermit { try await transaction(body) }
+        }
+        return try await transaction(body)
+    }
+
+    private func transaction<R>(_ body: (Session) async throws -> R) async throws -> R {
+        try await pool.withConnection { sql in
+            let session = Session(sql: sql, kind: kind)
+            try await session.run(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+            do {
+                let result = try await body(session)
+                try await session.run("COMMIT")
+                return result
+            } catch {
+                do { try await session.run("ROLLBACK") } catch {
+                    logger.error("rollback failed", metadata: ["error": "\(error)"])
+                }
+                throw error
+            }
+        }
+    }
+
+    public func shutdown() async throws { try await pool.shutdown() }
+}
+
+/// Where the database lives, parsed from a URL.
+public enum DatabaseLocation: Equatable, Sendable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public struct InvalidURL: Error, CustomStringConvertible {
+        public let url: String
+        public var description: String {
+            "invalid database URL '\(url)': use sqlite:///abs/path.sqlite, sqlite://relative.sqlite or postgres://user:pass@host:port/db"
+        }
+    }
+
+    public init(_ url: String) throws {
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty, path != "/" else { throw InvalidURL(url: url) }
+            self = .sqlite(path: path)
+        } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            self = .postgres(url: url)
+        } else {
+            throw InvalidURL(url: url)
+        }
+    }
+}
+
+/// A queue of async waiters with one permit: a mutex that suspends instead of blocking.
+actor AsyncGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+
+    nonisolated func withPermit<R>(_ body: () async throws -> R) async throws -> R {
+        await acquire()
+        do {
+            let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+}
+
+extension Database {
+    /// Runs one statement outside a transaction. Only for fixed administrative
+    /// text (creating test databases); never with user input.
+    public func execute(unsafe statement: String) async throws {
+        try await read { try await $0.run(SQLQueryString(statement)) }
+    }
+}

@@ -1,0 +1,112 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// One connection, possibly inside a transaction, plus the dialect's codecs.
+/// Store code writes SQL with bound values only (`\(bind: value)`).
+public struct Session: Sendable {
+    let sql: any SQLDatabase
+    public let kind: DialectKind
+
+    func run(_ query: SQLQueryString) async throws {
+        try await sql.raw(query).run()
+    }
+
+    func rows(_ query: SQLQueryString) async throws -> [Row] {
+        try await sql.raw(query).all().map { Row(raw: $0, kind: kind) }
+    }
+
+    func first(_ query: SQLQueryString) async throws -> Row? {
+        try await sql.raw(query).first().map { Row(raw: $0, kind: kind) }
+    }
+
+    /// Streams rows without collecting them (exports, demo checks).
+    func stream(_ query: SQLQueryString, _ onRow: @escaping @Sendable (Row) -> Void) async throws {
+        let kind = kind
+        try await sql.execute(sql: query) { onRow(Row(raw: $0, kind: kind)) }
+    }
+
+    /// An instant as the dialect stores it: INTEGER ms in SQLite, timestamptz in PostgreSQL.
+    func instant(_ date: Date) -> SQLQueryString {
+        switch kind {
+        case .sqlite: "\(bind: date.epochMilliseconds)"
+        case .postgres: "\(bind: date)"
+        }
+    }
+
+    func instant(_ date: Date?) -> SQLQueryString {
+        guard let date else { return "NULL" }
+        return instant(date)
+    }
+
+    /// A JSON document bound as text; PostgreSQL stores it as jsonb.
+    func json(_ text: String) -> SQLQueryString {
+        switch kind {
+        case .sqlite: "\(bind: text)"
+        case .postgres: "CAST(\(bind: text) AS jsonb)"
+        }
+    }
+
+    /// Reads a JSON column back as text.
+    func jsonText(_ column: String) -> SQLQueryString {
+        switch kind {
+        case .sqlite: SQLQueryString(column)
+        case .postgres: SQLQueryString("\(column)::text")
+        }
+    }
+
+    /// `IN (…)` over a list of ids; an empty list matches nothing.
+    func inList<T>(_ ids: some Collection<EntityID<T>>) -> SQLQueryString {
+        guard !ids.isEmpty else { return "(NULL)" }
+        return "(\(binds: ids.sorted().map { $0.rawValue as any Encodable & Sendable }))"
+    }
+}
+
+/// A result row with the dialect's decoding of instants and JSON.
+struct Row: Sendable {
+    let raw: any SQLRow
+    let kind: DialectKind
+
+    func int(_ column: String) throws -> Int64 { try raw.decode(column: column, as: Int64.self) }
+    func optInt(_ column: String) throws -> Int64? { try raw.decode(column: column, as: Int64?.self) }
+    func string(_ column: String) throws -> String { try raw.decode(column: column, as: String.self) }
+    func optString(_ column: String) throws -> String? { try raw.decode(column: column, as: String?.self) }
+    func double(_ column: String) throws -> Double? { try raw.decode(column: column, as: Double?.self) }
+
+    func bool(_ column: String) throws -> Bool {
+        switch kind {
+        case .sqlite: try raw.decode(column: column, as: Int64.self) != 0
+        case .postgres: try raw.decode(column: column, as: Bool.self)
+        }
+    }
+
+    func id<T>(_ column: String) throws -> EntityID<T> { EntityID(try int(column)) }
+    func optID<T>(_ column: String) throws -> EntityID<T>? { try optInt(column).map(EntityID.init) }
+
+    func instant(_ column: String) throws -> Date {
+        switch kind {
+        case .sqlite: Date(epochMilliseconds: try raw.decode(column: column, as: Int64.self))
+        case .postgres: try raw.decode(column: column, as: Date.self)
+        }
+    }
+
+    func optInstant(_ column: String) throws -> Date? {
+        switch kind {
+        case .sqlite: try raw.decode(column: column, as: Int64?.self).map(Date.init(epochMilliseconds:))
+        case .postgres: try raw.decode(column: column, as: Date?.self)
+        }
+    }
+
+    func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(try string(column).utf8))
+    }
+}
+
+extension Encodable {
+    /// Compact, key-sorted JSON, so equal values store equal text.
+    func jsonString() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}

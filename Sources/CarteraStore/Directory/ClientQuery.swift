@@ -1,0 +1,57 @@
+import CarteraCore
+
+/// A filter of the advanced search; several combine with AND.
+public enum ClientFilter: Hashable, Sendable {
+    case clientType(ClientType.ID)
+    case clientGroup(ClientGroup.ID)
+    case branch(Branch.ID)
+    case salesAgent(User.ID)
+    case collector(User.ID)
+    /// Case-insensitive "contains" on a text field.
+    case text(ClientTextField, String)
+    case hasCoordinates(Bool)
+    /// On a custom field: "contains" for text types, equality otherwise.
+    case customField(CustomFieldDefinition, String)
+}
+
+/// Text fields the advanced search can filter on.
+public enum ClientTextField: String, Sendable, CaseIterable {
+    case legalName, tradeName, taxId, email, phone, street, city, state, postalCode, country, description
+}
+
+/// Sort orders of the client list; each ends with the id so pages are stable.
+/// Without one, a search sorts by relevance and a plain list by name.
+public enum ClientSort: String, Sendable, CaseIterable {
+    case name, number, city, updated, created
+}
+
+/// What a client list asks for.
+public struct ClientQuery: Sendable, Hashable {
+    public enum Archived: String, Sendable, CaseIterable { case active, archived, all }
+    public enum Page: Sendable, Hashable {
+        case offset(Int)
+        /// Keyset by id, ascending: integrations walking every client.
+        case afterID(Client.ID?)
+    }
+
+    public var search: String?
+    public var filters: [ClientFilter]
+    public var sort: ClientSort?
+    public var descending: Bool
+    public var archived: Archived
+    public var limit: Int
+    public var page: Page
+
+    public init(search: String? = nil, filters: [ClientFilter] = [], sort: ClientSort? = nil, descending: Bool = false,
+                archived: Archived = .active, limit: Int = 50, page: Page = .offset(0)) {
+        self.search = search; self.filters = filters; self.sort = sort; self.descending = descending
+        self.archived = archived; self.limit = max(1, min(limit, 500)); self.page = page
+    }
+}
+
+/// One page of clients and, for offset pages, the total count.
+public struct ClientPage: Sendable {
+    public let clients: [Client]
+    public let total: Int?
+    public let hasMore: Bool
+}

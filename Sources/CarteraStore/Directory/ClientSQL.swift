@@ -1,0 +1,145 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// The SQL pieces of client reads: columns, decoding, search, filters, sorting.
+enum ClientSQL {
+    static func columns(_ session: Session) -> SQLQueryString {
+        """
+        c.id, c.client_number, c.legal_name, c.trade_name, c.tax_id, c.tax_id_kind, c.client_type_id, c.client_group_id,
+        c.branch_id, c.sales_agent_id, c.collector_id, c.street, c.street_number, c.city, c.state, c.postal_code, c.country,
+        c.latitude, c.longitude, c.emails, c.phones, c.description, \(session.jsonText("c.custom_fields")) AS custom_fields,
+        c.archived, c.version, c.created_at, c.updated_at
+        """
+    }
+
+    static func client(_ row: Row) throws -> Client {
+        let draft = ClientDraft(
+            legalName: try row.string("legal_name"), tradeName: try row.optString("trade_name"),
+            taxID: try row.optString("tax_id"), taxIDKind: try row.optString("tax_id_kind").flatMap(TaxIDKind.init),
+            clientTypeID: try row.optID("client_type_id"), clientGroupID: try row.optID("client_group_id"),
+            branchID: try row.optID("branch_id"), salesAgentID: try row.optID("sales_agent_id"),
+            collectorID: try row.optID("collector_id"),
+            address: Address(street: try row.optString("street"), number: try row.optString("street_number"),
+                             city: try row.optString("city"), state: try row.optString("state"),
+                             postalCode: try row.optString("postal_code"), country: try row.optString("country")),
+            latitude: try row.double("latitude"), longitude: try row.double("longitude"),
+            emails: try row.json("emails", as: [String].self), phones: try row.json("phones", as: [String].self),
+            description: try row.optString("description"),
+            customFields: try row.json("custom_fields", as: [String: CustomFieldValue].self))
+        return Client(id: try row.id("id"), clientNumber: try row.int("client_number"), draft: draft,
+                      archived: try row.bool("archived"), version: try row.int("version"),
+                      createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at"))
+    }
+
+    /// `SELECT id, rank` of the clients a quick search finds; lower rank is better.
+    static func matches(_ session: Session, _ query: SearchQuery) -> SQLQueryString {
+        switch (session.kind, query) {
+        case (.sqlite, .words(let words)):
+            return """
+                SELECT rowid AS id, bm25(client_words) AS rank FROM client_words
+                WHERE client_words MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " "))
+                """
+        case (.sqlite, .digits(let digits)):
+            return """
+                SELECT id, MIN(rank) AS rank FROM (
+                    SELECT rowid AS id, bm25(client_words) AS rank FROM client_words WHERE client_words MATCH \(bind: "\"\(digits)\"*")
+                    UNION ALL
+                    SELECT rowid AS id, 0.0 AS rank FROM client_digits WHERE client_digits MATCH \(bind: "\"\(digits)\"")
+                ) found GROUP BY id
+                """
+        case (.postgres, .words(let words)):
+            let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
+            return """
+                SELECT id, -ts_rank(to_tsvector('simple', search_words), to_tsquery('simple', \(bind: tsquery))) AS rank
+                FROM clients WHERE to_tsvector('simple', search_words) @@ to_tsquery('simple', \(bind: tsquery))
+                """
+        case (.postgres, .digits(let digits)):
+            return """
+                SELECT id, MIN(rank) AS rank FROM (
+                    SELECT id, -ts_rank(to_tsvector('simple', search_words), to_tsquery('simple', \(bind: digits + ":*"))) AS rank
+                    FROM clients WHERE to_tsvector('simple', search_words) @@ to_tsquery('simple', \(bind: digits + ":*"))
+                    UNION ALL
+                    SELECT id, 0.0 AS rank FROM clients WHERE search_digits LIKE \(bind: "%" + digits + "%")
+                ) found GROUP BY id
+                """
+        }
+    }
+
+    static func archived(_ value: ClientQuery.Archived) -> SQLQueryString {
+        switch value {
+        case .active: "c.archived = \(bind: false)"
+        case .archived: "c.archived = \(bind: true)"
+        case .all: "1 = 1"
+        }
+    }
+
+    static func filter(_ session: Session, _ filter: ClientFilter) -> SQLQueryString {
+        switch filter {
+        case .clientType(let id): return "c.client_type_id = \(bind: id.rawValue)"
+        case .clientGroup(let id): return "c.client_group_id = \(bind: id.rawValue)"
+        case .branch(let id): return "c.branch_id = \(bind: id.rawValue)"
+        case .salesAgent(let id): return "c.sales_agent_id = \(bind: id.rawValue)"
+        case .collector(let id): return "c.collector_id = \(bind: id.rawValue)"
+        case .hasCoordinates(let yes): return yes ? "c.latitude IS NOT NULL" : "c.latitude IS NULL"
+        case .text(let field, let value): return text(field, value)
+        case .customField(let definition, let value): return customField(session, definition, value)
+        }
+    }
+
+    static func text(_ field: ClientTextField, _ value: String) -> SQLQueryString {
+        let lowered = contains(value.lowercased())
+        switch field {
+        case .legalName: return "c.name_key LIKE \(bind: contains(Normalization.searchKey(value))) ESCAPE '\\'"
+        case .taxId: return "c.tax_id_key LIKE \(bind: contains(Normalization.searchKey(value).replacingOccurrences(of: " ", with: ""))) ESCAPE '\\'"
+        case .phone: return "c.search_digits LIKE \(bind: contains(Normalization.digits(value))) ESCAPE '\\'"
+        case .email: return "c.emails LIKE \(bind: lowered) ESCAPE '\\'"
+        case .country: return "c.country = \(bind: value.uppercased())"
+        case .tradeName: return "lower(c.trade_name) LIKE \(bind: lowered) ESCAPE '\\'"
+        case .street: return "lower(c.street) LIKE \(bind: lowered) ESCAPE '\\'"
+        case .city: return "lower(c.city) LIKE \(bind: lowered) ESCAPE '\\'"
+        case .state: return "lower(c.state) LIKE \(bind: lowered) ESCAPE '\\'"
+        case .postalCode: return "lower(c.postal_code) LIKE \(bind: lowered) ESCAPE '\\'"
+        case .description: return "lower(c.description) LIKE \(bind: lowered) ESCAPE '\\'"
+        }
+    }
+
+    /// The one place where JSON access differs between the dialects.
+    static func customField(_ session: Session, _ definition: CustomFieldDefinition, _ value: String) -> SQLQueryString {
+        let path = "$.\"\(definition.key)\""
+        let extracted: SQLQueryString = session.kind == .sqlite
+            ? "json_extract(c.custom_fields, \(bind: path))" : "(c.custom_fields ->> \(bind: definition.key))"
+        switch definition.type {
+        case .text, .longText, .email, .phone, .url, .photoURL:
+            return "lower(\(extracted)) LIKE \(bind: contains(value.lowercased())) ESCAPE '\\'"
+        case .integer, .decimal:
+            guard let number = Double(value.replacingOccurrences(of: ",", with: ".")) else { return "1 = 0" }
+            return "CAST(\(extracted) AS \(unsafeRaw: session.kind == .sqlite ? "REAL" : "DOUBLE PRECISION")) = \(bind: number)"
+        case .checkbox:
+            let on = ["1", "true", "on", "si", "sí", "yes"].contains(value.lowercased())
+            return session.kind == .sqlite
+                ? "COALESCE(\(extracted), 0) = \(bind: on ? 1 : 0)"
+                : "COALESCE(CAST(\(extracted) AS BOOLEAN), FALSE) = \(bind: on)"
+        case .choice, .date:
+            return "\(extracted) = \(bind: value)"
+        }
+    }
+
+    static func orderBy(_ sort: ClientSort?, descending: Bool, searching: Bool) -> SQLQueryString {
+        let direction = descending ? "DESC" : "ASC"
+        switch sort {
+        case nil where searching: return "m.rank, c.name_key, c.id"
+        case nil, .name?: return SQLQueryString("c.name_key \(direction), c.id \(direction)")
+        case .number?: return SQLQueryString("c.client_number \(direction)")
+        case .city?: return SQLQueryString("COALESCE(lower(c.city), '') \(direction), c.name_key, c.id")
+        case .updated?: return SQLQueryString("c.updated_at \(direction), c.id \(direction)")
+        case .created?: return SQLQueryString("c.id \(direction)")
+        }
+    }
+
+    /// A LIKE pattern for "contains", with the user's wildcards escaped.
+    static func contains(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+}

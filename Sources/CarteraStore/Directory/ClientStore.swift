@@ -1,0 +1,206 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// Clients: every read takes the viewer's ``ClientScope``; every write checks
+/// the viewer's permission, validates, and is audited in the same transaction.
+public struct ClientStore: Sendable {
+    let database: Database
+    let clock: Clock
+
+    public init(database: Database, clock: Clock) { self.database = database; self.clock = clock }
+
+    // MARK: Reads
+
+    /// One page of the clients the scope allows, searched, filtered and sorted.
+    public func list(_ query: ClientQuery, scope: ClientScope) async throws -> ClientPage {
+        try await database.read { session in
+            let search = query.search.flatMap(SearchQuery.init)
+            let from = Self.from(session, search)
+            var conditions = [scope.predicate(session), ClientSQL.archived(query.archived)]
+            conditions += query.filters.map { ClientSQL.filter(session, $0) }
+            var order = ClientSQL.orderBy(query.sort, descending: query.descending, searching: search != nil)
+            var offset = 0
+            switch query.page {
+            case .offset(let value): offset = max(0, value)
+            case .afterID(let after):
+                order = "c.id ASC"
+                if let after { conditions.append("c.id > \(bind: after.rawValue)") }
+            }
+            let predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+            let rows = try await session.rows("""
+                SELECT \(ClientSQL.columns(session)) FROM \(from) WHERE \(predicate)
+                ORDER BY \(order) LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)
+                """)
+            let clients = try rows.prefix(query.limit).map(ClientSQL.client)
+            var total: Int?
+            if case .offset = query.page {
+                total = Int(try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(predicate)")!.int("n"))
+            }
+            return ClientPage(clients: clients, total: total, hasMore: rows.count > query.limit)
+        }
+    }
+
+    /// A client the scope allows, archived or not; `nil` otherwise.
+    public func client(_ id: Client.ID, scope: ClientScope) async throws -> Client? {
+        try await database.read { try await Self.client($0, id, scope: scope) }
+    }
+
+    /// The history of a client and its contacts, newest first.
+    public func history(_ id: Client.ID, scope: ClientScope, limit: Int = 200) async throws -> [AuditEvent] {
+        try await database.read { session in
+            guard try await Self.client(session, id, scope: scope) != nil else { throw StoreError.notFound }
+            return try await AuditLog.clientHistory(session, clientID: id, limit: limit)
+        }
+    }
+
+    static func client(_ session: Session, _ id: Client.ID, scope: ClientScope) async throws -> Client? {
+        try await session.first("""
+            SELECT \(columns(session)) FROM clients c WHERE c.id = \(bind: id.rawValue) AND \(scope.predicate(session))
+            """).map(ClientSQL.client)
+    }
+
+    static func columns(_ session: Session) -> SQLQueryString { ClientSQL.columns(session) }
+
+    static func from(_ session: Session, _ search: SearchQuery?) -> SQLQueryString {
+        guard let search else { return "clients c" }
+        return "clients c JOIN (\(ClientSQL.matches(session, search))) m ON m.id = c.id"
+    }
+
+    // MARK: Writes
+
+    /// Creates a client with the next client number.
+    public func create(_ draft: ClientDraft, by viewer: Viewer) async throws -> Client {
+        guard viewer.can(.editClients) else { throw StoreError.forbidden }
+        return try await database.write { session in
+            let definitions = try await CatalogueStore.customFields(session)
+            let draft = try draft.validated(customFields: definitions)
+            try await Self.checkReferences(session, draft, except: nil)
+            let number = try await Counters.next(session, "client")
+            let now = clock.now()
+            let id: Client.ID = try await session.first("""
+                INSERT INTO clients (client_number, legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key,
+                    client_type_id, client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state,
+                    postal_code, country, latitude, longitude, emails, phones, description, custom_fields, search_words,
+                    search_digits, created_at, updated_at)
+                VALUES (\(bind: number), \(Self.values(session, draft, number: number, definitions: definitions)),
+                    \(session.instant(now)), \(session.instant(now)))
+                RETURNING id
+                """)!.id("id")
+            guard let client = try await Self.client(session, id, scope: .of(viewer)) else {
+                throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
+            }
+            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: id.rawValue,
+                                      clientID: id, action: "create", changes: AuditLog.diff([:], Self.flatten(client)))
+            return client
+        }
+    }
+
+    /// Replaces the client's editable fields when `expectedVersion` is current.
+    public func update(_ id: Client.ID, _ draft: ClientDraft, expectedVersion: Int64, by viewer: Viewer) async throws -> Client {
+        guard viewer.can(.editClients) else { throw StoreError.forbidden }
+        return try await database.write { session in
+            let scope = ClientScope.of(viewer)
+            guard let before = try await Self.client(session, id, scope: scope) else { throw StoreError.notFound }
+            guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
+            let definitions = try await CatalogueStore.customFields(session)
+            let draft = try draft.validated(customFields: definitions)
+            try await Self.checkReferences(session, draft, except: id)
+            try await session.run("""
+                UPDATE clients SET (legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key, client_type_id,
+                    client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state, postal_code,
+                    country, latitude, longitude, emails, phones, description, custom_fields, search_words, search_digits) =
+                    (\(Self.values(session, draft, number: before.clientNumber, definitions: definitions))),
+                    version = version + 1, updated_at = \(session.instant(clock.now()))
+                WHERE id = \(bind: id.rawValue) AND version = \(bind: expectedVersion)
+                """)
+            guard let after = try await Self.client(session, id, scope: scope) else {
+                throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
+            }
+            try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "client", entityID: id.rawValue,
+                                      clientID: id, action: "update", changes: AuditLog.diff(Self.flatten(before), Self.flatten(after)))
+            return after
+        }
+    }
+
+    /// Archives or restores; both are reversible and audited.
+    public func setArchived(_ id: Client.ID, _ archived: Bool, expectedVersion: Int64?, by viewer: Viewer) async throws -> Client {
+        guard viewer.can(.archiveClients) else { throw StoreError.forbidden }
+        return try await database.write { session in
+            let scope = ClientScope.of(viewer)
+            guard let before = try await Self.client(session, id, scope: scope) else { throw StoreError.notFound }
+            if let expectedVersion, before.version != expectedVersion {
+                throw StoreError.versionConflict(current: before.version)
+            }
+            guard before.archived != archived else { return before }
+            try await session.run("""
+                UPDATE clients SET archived = \(bind: archived), version = version + 1, updated_at = \(session.instant(clock.now()))
+                WHERE id = \(bind: id.rawValue)
+                """)
+            try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "client", entityID: id.rawValue,
+                                      clientID: id, action: archived ? "archive" : "restore",
+                                      changes: [AuditChange(field: "archived", before: String(before.archived), after: String(archived))])
+            return try await Self.client(session, id, scope: scope)!
+        }
+    }
+
+    // MARK: Internals
+
+    /// The bound values of every editable column, in the order of the INSERT and UPDATE lists.
+    static func values(_ session: Session, _ d: ClientDraft, number: Int64, definitions: [CustomFieldDefinition]) -> SQLQueryString {
+        let taxKey = d.taxID.map { Normalization.searchKey($0).replacingOccurrences(of: " ", with: "") }
+        return """
+            \(bind: d.legalName), \(bind: d.tradeName), \(bind: Normalization.sortKey(d.legalName)), \(bind: d.taxID),
+            \(bind: d.taxIDKind?.rawValue), \(bind: taxKey), \(bind: d.clientTypeID?.rawValue), \(bind: d.clientGroupID?.rawValue),
+            \(bind: d.branchID?.rawValue), \(bind: d.salesAgentID?.rawValue), \(bind: d.collectorID?.rawValue),
+            \(bind: d.address.street), \(bind: d.address.number), \(bind: d.address.city), \(bind: d.address.state),
+            \(bind: d.address.postalCode), \(bind: d.address.country), \(bind: d.latitude), \(bind: d.longitude),
+            \(bind: d.emails.jsonString()), \(bind: d.phones.jsonString()), \(bind: d.description),
+            \(session.json(d.customFields.jsonString())), \(bind: d.searchWords(clientNumber: number, definitions: definitions)),
+            \(bind: d.searchDigits)
+            """
+    }
+
+    /// Referenced catalogue rows and users must exist; a tax id belongs to one active client.
+    static func checkReferences(_ session: Session, _ d: ClientDraft, except id: Client.ID?) async throws {
+        var errors: [FieldError] = []
+        func exists(_ table: String, _ value: Int64?) async throws -> Bool {
+            guard let value else { return true }
+            return try await session.first("SELECT id FROM \(ident: table) WHERE id = \(bind: value)") != nil
+        }
+        if try await !exists("client_types", d.clientTypeID?.rawValue) { errors.append(FieldError("clientTypeId", "unknown_reference")) }
+        if try await !exists("client_groups", d.clientGroupID?.rawValue) { errors.append(FieldError("clientGroupId", "unknown_reference")) }
+        if try await !exists("branches", d.branchID?.rawValue) { errors.append(FieldError("branchId", "unknown_reference")) }
+        if try await !exists("users", d.salesAgentID?.rawValue) { errors.append(FieldError("salesAgentId", "unknown_reference")) }
+        if try await !exists("users", d.collectorID?.rawValue) { errors.append(FieldError("collectorId", "unknown_reference")) }
+        if let taxID = d.taxID {
+            let key = Normalization.searchKey(taxID).replacingOccurrences(of: " ", with: "")
+            if try await session.first("""
+                SELECT id FROM clients WHERE tax_id_key = \(bind: key) AND archived = \(bind: false) AND id <> \(bind: id?.rawValue ?? 0)
+                """) != nil { errors.append(FieldError("taxId", "duplicate")) }
+        }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+
+    /// A client as flat field → text pairs, for audit diffs.
+    static func flatten(_ c: Client) -> [String: String] {
+        let d = c.draft
+        var out: [String: String] = ["clientNumber": String(c.clientNumber), "legalName": d.legalName]
+        out["tradeName"] = d.tradeName
+        out["taxId"] = d.taxID
+        out["taxIdKind"] = d.taxIDKind?.rawValue
+        out["clientTypeId"] = d.clientTypeID?.description
+        out["clientGroupId"] = d.clientGroupID?.description
+        out["branchId"] = d.branchID?.description
+        out["salesAgentId"] = d.salesAgentID?.description
+        out["collectorId"] = d.collectorID?.description
+        out["address"] = d.address.oneLine.isEmpty ? nil : d.address.oneLine
+        out["latitude"] = d.latitude.map { String($0) }
+        out["longitude"] = d.longitude.map { String($0) }
+        out["emails"] = d.emails.isEmpty ? nil : d.emails.joined(separator: ", ")
+        out["phones"] = d.phones.isEmpty ? nil : d.phones.joined(separator: ", ")
+        out["description"] = d.description
+        for (key, value) in d.customFields { out["customFields.\(key)"] = value.displayText }
+        return out
+    }
+}

@@ -1,0 +1,142 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// A contact with the client it belongs to, for the central catalogue.
+public struct ContactListing: Sendable, Hashable {
+    public let contact: Contact
+    public let clientName: String
+    public let clientNumber: Int64
+}
+
+/// Contacts of clients; every read goes through the client scope.
+public struct ContactStore: Sendable {
+    let database: Database
+    let clock: Clock
+
+    public init(database: Database, clock: Clock) { self.database = database; self.clock = clock }
+
+    /// The contacts of one visible client.
+    public func contacts(of clientID: Client.ID, scope: ClientScope) async throws -> [Contact] {
+        try await database.read { session in
+            guard try await ClientStore.client(session, clientID, scope: scope) != nil else { throw StoreError.notFound }
+            return try await session.rows("""
+                SELECT k.* FROM contacts k WHERE k.client_id = \(bind: clientID.rawValue) AND k.archived = \(bind: false)
+                ORDER BY k.name_key, k.id
+                """).map(Self.contact)
+        }
+    }
+
+    /// The central catalogue: contacts of visible clients, searched by name
+    /// (word prefix), e-mail or phone digits, keyset-paged by id.
+    public func catalogue(search: String?, clientID: Client.ID? = nil, after: Contact.ID?, limit: Int,
+                          scope: ClientScope) async throws -> [ContactListing] {
+        try await database.read { session in
+            var conditions: [SQLQueryString] = [scope.predicate(session), "k.archived = \(bind: false)"]
+            if let clientID { conditions.append("k.client_id = \(bind: clientID.rawValue)") }
+            if let after { conditions.append("k.id > \(bind: after.rawValue)") }
+            switch search.flatMap(SearchQuery.init) {
+            case .words(let words)?:
+                for word in words {
+                    conditions.append("""
+                        (k.name_key LIKE \(bind: word + "%") OR k.name_key LIKE \(bind: "% " + word + "%")
+                         OR k.email LIKE \(bind: word + "%"))
+                        """)
+                }
+            case .digits(let digits)?:
+                conditions.append("(k.phone_digits LIKE \(bind: "%" + digits + "%") OR k.contact_key = \(bind: Int64(digits) ?? -1))")
+            case nil: break
+            }
+            let predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+            return try await session.rows("""
+                SELECT k.*, c.legal_name AS client_name, c.client_number FROM contacts k JOIN clients c ON c.id = k.client_id
+                WHERE \(predicate) ORDER BY k.id LIMIT \(bind: max(1, min(limit, 500)))
+                """).map { row in
+                ContactListing(contact: try Self.contact(row), clientName: try row.string("client_name"),
+                               clientNumber: try row.int("client_number"))
+            }
+        }
+    }
+
+    public func contact(_ id: Contact.ID, scope: ClientScope) async throws -> Contact? {
+        try await database.read { try await Self.contact(session: $0, id, scope: scope) }
+    }
+
+    static func contact(session: Session, _ id: Contact.ID, scope: ClientScope) async throws -> Contact? {
+        try await session.first("""
+            SELECT k.* FROM contacts k JOIN clients c ON c.id = k.client_id
+            WHERE k.id = \(bind: id.rawValue) AND \(scope.predicate(session))
+            """).map(Self.contact)
+    }
+
+    public func create(clientID: Client.ID, name: String?, role: String?, email: String?, phone: String?,
+                       by viewer: Viewer) async throws -> Contact {
+        guard viewer.can(.editClients) else { throw StoreError.forbidden }
+        let fields = try Contact.validate(name: name, role: role, email: email, phone: phone)
+        return try await database.write { session in
+            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            let key = try await Counters.next(session, "contact")
+            let now = clock.now()
+            let id: Contact.ID = try await session.first("""
+                INSERT INTO contacts (contact_key, client_id, name, name_key, role, email, phone, phone_digits, created_at, updated_at)
+                VALUES (\(bind: key), \(bind: clientID.rawValue), \(bind: fields.name), \(bind: Normalization.sortKey(fields.name)),
+                        \(bind: fields.role), \(bind: fields.email), \(bind: fields.phone),
+                        \(bind: Normalization.digits(fields.phone ?? "")), \(session.instant(now)), \(session.instant(now)))
+                RETURNING id
+                """)!.id("id")
+            let contact = try await Self.contact(session: session, id, scope: .all)!
+            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "contact", entityID: id.rawValue,
+                                      clientID: clientID, action: "create", changes: AuditLog.diff([:], Self.flatten(contact)))
+            return contact
+        }
+    }
+
+    public func update(_ id: Contact.ID, name: String?, role: String?, email: String?, phone: String?,
+                       expectedVersion: Int64, by viewer: Viewer) async throws -> Contact {
+        guard viewer.can(.editClients) else { throw StoreError.forbidden }
+        let fields = try Contact.validate(name: name, role: role, email: email, phone: phone)
+        return try await database.write { session in
+            guard let before = try await Self.contact(session: session, id, scope: .of(viewer)) else { throw StoreError.notFound }
+            guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
+            try await session.run("""
+                UPDATE contacts SET name = \(bind: fields.name), name_key = \(bind: Normalization.sortKey(fields.name)),
+                    role = \(bind: fields.role), email = \(bind: fields.email), phone = \(bind: fields.phone),
+                    phone_digits = \(bind: Normalization.digits(fields.phone ?? "")), version = version + 1,
+                    updated_at = \(session.instant(clock.now()))
+                WHERE id = \(bind: id.rawValue)
+                """)
+            let after = try await Self.contact(session: session, id, scope: .all)!
+            try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "contact", entityID: id.rawValue,
+                                      clientID: before.clientID, action: "update",
+                                      changes: AuditLog.diff(Self.flatten(before), Self.flatten(after)))
+            return after
+        }
+    }
+
+    /// Deletes a contact. Contacts have no history of their own yet (activities
+    /// and orders arrive with later issues, which must archive instead once referenced).
+    public func delete(_ id: Contact.ID, by viewer: Viewer) async throws {
+        guard viewer.can(.editClients) else { throw StoreError.forbidden }
+        try await database.write { session in
+            guard let before = try await Self.contact(session: session, id, scope: .of(viewer)) else { throw StoreError.notFound }
+            try await session.run("DELETE FROM contacts WHERE id = \(bind: id.rawValue)")
+            try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "contact", entityID: id.rawValue,
+                                      clientID: before.clientID, action: "delete",
+                                      changes: AuditLog.diff(Self.flatten(before), [:]))
+        }
+    }
+
+    static func contact(_ row: Row) throws -> Contact {
+        Contact(id: try row.id("id"), contactKey: try row.int("contact_key"), clientID: try row.id("client_id"),
+                name: try row.string("name"), role: try row.optString("role"), email: try row.optString("email"),
+                phone: try row.optString("phone"), archived: try row.bool("archived"), version: try row.int("version"))
+    }
+
+    static func flatten(_ k: Contact) -> [String: String] {
+        var out = ["contactKey": String(k.contactKey), "name": k.name]
+        out["role"] = k.role
+        out["email"] = k.email
+        out["phone"] = k.phone
+        return out
+    }
+}

@@ -1,0 +1,25 @@
+import CarteraCore
+
+/// The stores of one database, built once at start and handed to the web
+/// application and the command line.
+public struct Stores: Sendable {
+    public let database: Database
+    public let organisation: OrganisationStore
+    public let users: UserStore
+    public let sessions: SessionStore
+    public let tokens: TokenStore
+    public let catalogues: CatalogueStore
+    public let clients: ClientStore
+    public let contacts: ContactStore
+
+    public init(database: Database, clock: Clock = .live) {
+        self.database = database
+        organisation = OrganisationStore(database: database, clock: clock)
+        users = UserStore(database: database, clock: clock)
+        sessions = SessionStore(database: database, clock: clock)
+        tokens = TokenStore(database: database, clock: clock)
+        catalogues = CatalogueStore(database: database, clock: clock)
+        clients = ClientStore(database: database, clock: clock)
+        contacts = ContactStore(database: database, clock: clock)
+    }
+}

@@ -1,0 +1,56 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+import Logging
+
+/// A fresh, migrated database per test: SQLite in a temporary file, or — when
+/// `CARTERA_TEST_POSTGRES_URL` names a server — a new PostgreSQL database,
+/// dropped afterwards. The same test code runs on both.
+public enum TestDatabase {
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["CARTERA_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public static var kindName: String { postgresURL == nil ? "sqlite" : "postgres" }
+
+    /// Runs `body` with a migrated, empty database and removes it afterwards.
+    public static func with<R>(_ body: (Database) async throws -> R) async throws -> R {
+        var logger = Logger(label: "cartera.test")
+        logger.logLevel = .warning
+        let name = "cartera_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
+        let database: Database
+        var cleanup: () async throws -> Void
+        if let adminURL = postgresURL {
+            let admin = try Database.open(url: adminURL, logger: logger)
+            try await admin.execute(unsafe: "CREATE DATABASE \(name)")
+            database = try Database.open(url: replacingDatabase(in: adminURL, with: name), logger: logger)
+            cleanup = {
+                try await database.shutdown()
+                try await admin.execute(unsafe: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                try await admin.shutdown()
+            }
+        } else {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).sqlite").path
+            database = try Database.open(url: "sqlite://\(path)", logger: logger)
+            cleanup = {
+                try await database.shutdown()
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
+        do {
+            try await Migrator(database: database).migrate()
+            let result = try await body(database)
+            try await cleanup()
+            return result
+        } catch {
+            try? await cleanup()
+            throw error
+        }
+    }
+
+    static func replacingDatabase(in url: String, with name: String) -> String {
+        guard var components = URLComponents(string: url) else { return url }
+        components.path = "/" + name
+        return components.string ?? url
+    }
+}

@@ -1,0 +1,38 @@
+import CarteraCore
+import Testing
+
+@Suite("Normalisation for search and sorting")
+struct NormalizationTests {
+    @Test("accents fold, case lowers, punctuation becomes one space")
+    func searchKey() {
+        #expect(Normalization.searchKey("José Peña e Hijos S.A.") == "jose pena e hijos s a")
+        #expect(Normalization.searchKey("  ÁLVAREZ--Müller ") == "alvarez muller")
+        #expect(Normalization.digits("+54 9 11 5555-1234") == "5491155551234")
+    }
+
+    @Test("numeric queries of four or more digits search digits; others search words")
+    func queryKinds() {
+        #expect(SearchQuery("11 5555-1234") == .digits("1155551234"))
+        #expect(SearchQuery("123") == .words(["123"]))
+        #expect(SearchQuery("Peña 12") == .words(["pena", "12"]))
+        #expect(SearchQuery("  ") == nil)
+    }
+
+    @Test("calendar dates are strict YYYY-MM-DD")
+    func dates() {
+        #expect(CalendarDate("2024-02-29") != nil)
+        #expect(CalendarDate("2023-02-29") == nil)
+        #expect(CalendarDate("2024-2-1") == nil)
+    }
+
+    @Test("contact checks accept real formats")
+    func contactability() {
+        #expect(Contactability.isEmail("ventas@pena.com.ar"))
+        #expect(!Contactability.isEmail("ventas@pena"))
+        #expect(Contactability.isPhone("+54 9 11 5555-1234"))
+        #expect(!Contactability.isPhone("12a"))
+        #expect(Contactability.whatsAppURL("+54 9 11 5555-1234") == "https://wa.me/5491155551234")
+        #expect(TaxIDKind.cuit.isPlausible("20-12345678-3"))
+        #expect(!TaxIDKind.dni.isPlausible("12"))
+    }
+}

@@ -1,0 +1,68 @@
+import CarteraCore
+import CarteraStore
+import CarteraTestSupport
+import Testing
+
+@Suite("Quick search finds clients the way people type")
+struct ClientSearchTests {
+    func names(_ f: Fixture, _ query: String, scope: ClientScope = .all) async throws -> [String] {
+        try await f.stores.clients.list(ClientQuery(search: query), scope: scope).clients.map(\.draft.legalName)
+    }
+
+    @Test("accents, case and punctuation do not matter; word prefixes match")
+    func accentsAndPrefixes() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            try await f.client("José Peña e Hijos S.A.")
+            try await f.client("Pereyra Hnos.")
+            try await f.client("Ñandú Logística SRL", tradeName: "Ñandú")
+            #expect(try await names(f, "jose pena") == ["José Peña e Hijos S.A."])
+            #expect(try await names(f, "JOSÉ   PEÑA!") == ["José Peña e Hijos S.A."])
+            #expect(try await names(f, "pen") == ["José Peña e Hijos S.A."])
+            #expect(Set(try await names(f, "pe")) == ["José Peña e Hijos S.A.", "Pereyra Hnos."])
+            #expect(try await names(f, "nandu logis") == ["Ñandú Logística SRL"])
+            #expect(try await names(f, "pena pereyra").isEmpty)
+        }
+    }
+
+    @Test("four or more digits find phones and tax ids whatever their format")
+    func digitSubstrings() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            try await f.client("Teléfono SA", phones: ["+54 9 11 5555-1234"])
+            try await f.client("Fiscal SRL", taxID: "20-12345678-3", taxIDKind: .cuit)
+            try await f.client("Otro", phones: ["011 4444 0000"])
+            #expect(try await names(f, "1155551234") == ["Teléfono SA"])
+            #expect(try await names(f, "5555-1234") == ["Teléfono SA"])
+            // A DNI finds the CUIT that contains it.
+            #expect(try await names(f, "12345678") == ["Fiscal SRL"])
+            #expect(try await names(f, "9999").isEmpty)
+        }
+    }
+
+    @Test("the client number and e-mails are searchable; results are ranked and scoped")
+    func numberEmailsAndScope() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            let first = try await f.client("Alfa", group: group, emails: ["compras@alfa.com.ar"])
+            try await f.client("Beta")
+            #expect(try await names(f, "compras") == ["Alfa"])
+            #expect(try await names(f, String(first.clientNumber)).contains("Alfa"))
+            let seller = try await f.user("norte@demo.test", groups: [group])
+            #expect(try await names(f, "beta", scope: .of(seller)).isEmpty)
+            #expect(try await names(f, "alfa", scope: .of(seller)) == ["Alfa"])
+        }
+    }
+
+    @Test("text custom fields feed the search")
+    func customFieldsSearchable() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            _ = try await f.stores.catalogues.createCustomField(labelES: "Rubro", labelEN: "Industry", type: .text,
+                                                               required: false, showInList: true, choices: [], by: nil)
+            try await f.client("Gamma", customFields: ["rubro": .text("Ferretería industrial")])
+            #expect(try await names(f, "ferreteria") == ["Gamma"])
+        }
+    }
+}

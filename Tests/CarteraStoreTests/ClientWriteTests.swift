@@ -1,0 +1,120 @@
+import CarteraCore
+import CarteraStore
+import CarteraTestSupport
+import Testing
+
+@Suite("Writing clients keeps data whole")
+struct ClientWriteTests {
+    @Test("client numbers are consecutive and a refused write uses none")
+    func consecutiveNumbers() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let a = try await f.client("Uno")
+            await #expect(throws: ValidationFailure.self) { try await f.client("", emails: ["x"]) }
+            let b = try await f.client("Dos")
+            #expect(a.clientNumber == 1)
+            #expect(b.clientNumber == 2)
+        }
+    }
+
+    @Test("every invalid field is reported at once and nothing is written")
+    func validation() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let draft = ClientDraft(legalName: "  ", taxID: "123", taxIDKind: .cuit, latitude: 95, longitude: 10,
+                                    emails: ["no-es-correo"], phones: ["abc"])
+            do {
+                _ = try await f.stores.clients.create(draft, by: f.admin)
+                Issue.record("expected a validation failure")
+            } catch let failure as ValidationFailure {
+                #expect(Set(failure.errors.map(\.field)) == ["legalName", "taxId", "latitude", "emails", "phones"])
+            }
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 0)
+        }
+    }
+
+    @Test("a tax id belongs to one active client")
+    func duplicateTaxID() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            try await f.client("Uno", taxID: "20-12345678-3", taxIDKind: .cuit)
+            do {
+                try await f.client("Dos", taxID: "20123456783", taxIDKind: .cuit)
+                Issue.record("expected duplicate")
+            } catch let failure as ValidationFailure {
+                #expect(failure.errors == [FieldError("taxId", "duplicate")])
+            }
+        }
+    }
+
+    @Test("a stale edit is refused; the audit log keeps who changed what")
+    func staleEditAndAudit() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let client = try await f.client("Original", city: "Lima")
+            var first = client.draft
+            first.legalName = "Primera edición"
+            let saved = try await f.stores.clients.update(client.id, first, expectedVersion: client.version, by: f.admin)
+            #expect(saved.version == client.version + 1)
+            var second = client.draft
+            second.legalName = "Edición vieja"
+            await #expect(throws: StoreError.versionConflict(current: saved.version)) {
+                try await f.stores.clients.update(client.id, second, expectedVersion: client.version, by: f.admin)
+            }
+            let history = try await f.stores.clients.history(client.id, scope: .all)
+            #expect(history.map(\.action) == ["update", "create"])
+            #expect(history[0].changes == [AuditChange(field: "legalName", before: "Original", after: "Primera edición")])
+            #expect(history[0].userID == f.admin.id)
+        }
+    }
+
+    @Test("archive and restore are reversible and need the permission")
+    func archive() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let client = try await f.client("Archivable")
+            let technician = try await f.user("tec@demo.test", roles: ["technician"])
+            await #expect(throws: StoreError.forbidden) {
+                try await f.stores.clients.setArchived(client.id, true, expectedVersion: nil, by: technician)
+            }
+            let archived = try await f.stores.clients.setArchived(client.id, true, expectedVersion: client.version, by: f.admin)
+            #expect(archived.archived)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 0)
+            #expect(try await f.stores.clients.list(ClientQuery(archived: .archived), scope: .all).total == 1)
+            let restored = try await f.stores.clients.setArchived(client.id, false, expectedVersion: nil, by: f.admin)
+            #expect(!restored.archived)
+        }
+    }
+
+    @Test("custom fields are validated by type and filterable")
+    func customFields() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let catalogues = f.stores.catalogues
+            _ = try await catalogues.createCustomField(labelES: "Cantidad de equipos", labelEN: "Units", type: .integer,
+                                                       required: false, showInList: true, choices: [], by: nil)
+            _ = try await catalogues.createCustomField(labelES: "Zona", labelEN: "Zone", type: .choice, required: true,
+                                                       showInList: false, choices: ["Centro", "Oeste"], by: nil)
+            _ = try await catalogues.createCustomField(labelES: "VIP", labelEN: "VIP", type: .checkbox, required: false,
+                                                       showInList: false, choices: [], by: nil)
+            do {
+                try await f.client("Malo", customFields: ["cantidad_de_equipos": .text("muchos"), "zona": .text("Norte")])
+                Issue.record("expected failure")
+            } catch let failure as ValidationFailure {
+                #expect(Set(failure.errors.map(\.code)) == ["invalid_integer", "invalid_choice"])
+            }
+            try await f.client("Bueno", customFields: ["cantidad_de_equipos": .text("12"), "zona": .text("Centro"), "vip": .bool(true)])
+            try await f.client("Otro", customFields: ["cantidad_de_equipos": .integer(3), "zona": .text("Oeste")])
+            let definitions = try await catalogues.customFields()
+            func filtered(_ key: String, _ value: String) async throws -> [String] {
+                let definition = definitions.first { $0.key == key }!
+                return try await f.stores.clients.list(ClientQuery(filters: [.customField(definition, value)]), scope: .all)
+                    .clients.map(\.draft.legalName)
+            }
+            #expect(try await filtered("cantidad_de_equipos", "12") == ["Bueno"])
+            #expect(try await filtered("zona", "Oeste") == ["Otro"])
+            #expect(try await filtered("vip", "true") == ["Bueno"])
+            #expect(try await filtered("vip", "false") == ["Otro"])
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CarteraCore
+import CarteraStore
+import CarteraTestSupport
+import Foundation
+import Testing
+
+@Suite("Organisation, sessions and tokens")
+struct OrganisationTests {
+    @Test("migrations are idempotent")
+    func migrationsTwice() async throws {
+        try await TestDatabase.with { db in
+            let appliedAgain = try await Migrator(database: db).migrate()
+            #expect(appliedAgain.isEmpty)
+        }
+    }
+
+    @Test("a manager cannot be their own subordinate")
+    func managerCycle() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let boss = try await f.user("boss@demo.test")
+            let worker = try await f.user("worker@demo.test", manager: boss.id)
+            let user = try await f.stores.users.user(boss.id)!
+            var draft = UserDraft(email: user.email, name: user.name, roleIDs: user.roleIDs, accessLevel: .own)
+            draft.managerID = worker.id
+            await #expect(throws: ValidationFailure([FieldError("managerId", "manager_cycle")])) {
+                try await f.stores.users.update(boss.id, draft, expectedVersion: user.version, by: nil)
+            }
+        }
+    }
+
+    @Test("sessions are stored hashed and expire when idle")
+    func sessions() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let (token, session) = try await f.stores.sessions.start(userID: f.admin.id)
+            #expect(session.tokenHash != token)
+            #expect(try await f.stores.sessions.resume(token: token)?.userID == f.admin.id)
+            #expect(try await f.stores.sessions.resume(token: "forged") == nil)
+            let later = SessionStore(database: db, clock: .fixed(Fixture.now.addingTimeInterval(9 * 3600)))
+            #expect(try await later.resume(token: token) == nil)
+            #expect(try await f.stores.sessions.resume(token: token) == nil)
+        }
+    }
+
+    @Test("API tokens authenticate until revoked")
+    func tokens() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let (id, secret) = try await f.stores.tokens.create(userID: f.admin.id, name: "ERP")
+            #expect(try await f.stores.tokens.authenticate(secret) == f.admin.id)
+            try await f.stores.tokens.revoke(id, userID: f.admin.id)
+            #expect(try await f.stores.tokens.authenticate(secret) == nil)
+        }
+    }
+
+    @Test("login failures slow down the account and the address, never for good")
+    func throttle() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let sessions = f.stores.sessions
+            for _ in 0..<3 { try await sessions.recordLoginFailure(account: "admin@demo.test", address: "10.0.0.1") }
+            #expect(try await sessions.loginDelay(account: "admin@demo.test", address: "10.0.0.9") > 0)
+            #expect(try await sessions.loginDelay(account: "other@demo.test", address: "10.0.0.9") == 0)
+            let later = SessionStore(database: db, clock: .fixed(Fixture.now.addingTimeInterval(20 * 60)))
+            #expect(try await later.loginDelay(account: "admin@demo.test", address: "10.0.0.1") == 0)
+        }
+    }
+}
