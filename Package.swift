@@ -44,7 +44,10 @@ let package = Package(
         .executableTarget(name: "cartera", dependencies: [
             "CarteraCore", "CarteraStore", "CarteraWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CarteraTestSupport", dependencies: [
             "CarteraCore", "CarteraStore",

@@ -1,0 +1,288 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1`: bearer tokens, the signed-in user, clients, contacts and client groups,
+/// under the same scopes and rules as the pages.
+struct APIController {
+    let env: WebEnvironment
+
+    func register(_ router: Router<WebContext>) {
+        let open = router.group("/api/v1")
+        open.get("openapi.yaml") { _, _ in try self.document() }
+        open.post("tokens") { request, context in try await self.createToken(request, context) }
+        let api = router.group("/api/v1", context: SignedInContext.self)
+        api.get("me") { _, context in try self.me(context) }
+        api.get("clients") { request, context in try await self.listClients(request, context) }
+        api.post("clients") { request, context in try await self.createClient(request, context) }
+        api.get("clients/:id") { _, context in try await self.getClient(context) }
+        api.patch("clients/:id") { request, context in try await self.patchClient(request, context) }
+        api.post("clients/:id/archive") { request, context in try await self.archive(request, context, true) }
+        api.post("clients/:id/restore") { request, context in try await self.archive(request, context, false) }
+        api.get("clients/:id/contacts") { _, context in try await self.clientContacts(context) }
+        api.post("clients/:id/contacts") { request, context in try await self.createContact(request, context) }
+        api.get("contacts") { request, context in try await self.listContacts(request, context) }
+        api.get("contacts/:contact") { _, context in try await self.getContact(context) }
+        api.patch("contacts/:contact") { request, context in try await self.patchContact(request, context) }
+        api.get("client-groups") { _, _ in try await self.listGroups() }
+        api.post("client-groups") { request, context in try await self.createGroup(request, context) }
+    }
+
+    // MARK: Tokens and me
+
+    func createToken(_ request: Request, _ context: WebContext) async throws -> Response {
+        struct Input: Decodable { let email: String; let password: String; let name: String? }
+        struct Output: Encodable { let id: Int64; let token: String; let tokenType = "Bearer" }
+        let input = try JSONInput.decode(Input.self, from: try await body(request))
+        let sessions = env.stores.sessions
+        if try await sessions.loginDelay(account: input.email, address: context.remoteAddress) > 0 {
+            return Problem(status: .tooManyRequests, code: "throttled",
+                           detail: env.translator.text("login_wait_short", context.language)).response()
+        }
+        guard let (userID, hash) = try await env.stores.users.passwordHash(email: input.email),
+              try await Passwords.verify(input.password, hash: hash) else {
+            try await sessions.recordLoginFailure(account: input.email, address: context.remoteAddress)
+            return Problem(status: .unauthorized, code: "invalid_credentials",
+                           detail: env.translator.text("login_failed", context.language)).response()
+        }
+        try await sessions.clearLoginFailures(account: input.email)
+        let (id, token) = try await env.stores.tokens.create(userID: userID, name: input.name ?? "API")
+        return try json(Output(id: id.rawValue, token: token), status: .created)
+    }
+
+    func me(_ context: SignedInContext) throws -> Response {
+        struct Me: Encodable {
+            let id: Int64, email: String, name: String, roles: [String], accessLevel: Int, language: String, timeZone: String
+        }
+        let user = context.viewer.user
+        return try json(Me(id: user.id.rawValue, email: user.email, name: user.name,
+                           roles: context.viewer.isAdmin ? ["admin"] + [] : [], accessLevel: context.viewer.accessLevel.rawValue,
+                           language: user.language.rawValue, timeZone: user.timeZone))
+    }
+
+    // MARK: Clients
+
+    func listClients(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        struct List: Encodable { let items: [ClientJSON]; let nextCursor: String? }
+        let query = FormData.query(request)
+        var filters: [ClientFilter] = []
+        if let id = ClientType.ID(string: query["clientTypeId"]) { filters.append(.clientType(id)) }
+        if let id = ClientGroup.ID(string: query["clientGroupId"]) { filters.append(.clientGroup(id)) }
+        if let id = Branch.ID(string: query["branchId"]) { filters.append(.branch(id)) }
+        if let id = User.ID(string: query["salesAgentId"]) { filters.append(.salesAgent(id)) }
+        if let id = User.ID(string: query["collectorId"]) { filters.append(.collector(id)) }
+        if let city = query.text("city") { filters.append(.text(.city, city)) }
+        let limit = min(max(Int(query["limit"] ?? "") ?? 50, 1), 200)
+        let cursor = try Cursor(query["cursor"])
+        let search = query.text("q")
+        let page: ClientQuery.Page = search == nil ? .afterID(cursor.afterID.map(Client.ID.init)) : .offset(cursor.offset)
+        let result = try await env.stores.clients.list(
+            ClientQuery(search: search, filters: filters,
+                        archived: ClientQuery.Archived(rawValue: query["archived"] ?? "") ?? .active, limit: limit, page: page),
+            scope: context.clientScope)
+        var next: String?
+        if result.hasMore {
+            next = search == nil ? Cursor.after(result.clients.last!.id.rawValue) : Cursor.offset(cursor.offset + limit)
+        }
+        return try json(List(items: result.clients.map(ClientJSON.init), nextCursor: next))
+    }
+
+    func getClient(_ context: SignedInContext) async throws -> Response {
+        let client = try await load(context)
+        return try json(ClientJSON(client), etag: client.version)
+    }
+
+    func createClient(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let data = try await body(request)
+        try rejectReadOnly(try JSONInput.object(data), writable: ClientInput.writable)
+        let draft = try JSONInput.decode(ClientInput.self, from: data).draft()
+        let client = try await env.stores.clients.create(draft, by: context.viewer)
+        var response = try json(ClientJSON(client), status: .created, etag: client.version)
+        response.headers[.location] = "/api/v1/clients/\(client.id)"
+        return response
+    }
+
+    /// JSON merge patch; `If-Match` with the current version is required.
+    func patchClient(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let version = try expectedVersion(request)
+        let client = try await load(context)
+        let patch = try JSONInput.object(try await body(request))
+        try rejectReadOnly(patch, writable: ClientInput.writable)
+        let current = try JSONSerialization.jsonObject(with: try encoder().encode(ClientJSON(client)))
+        let merged = MergePatch.apply(patch, to: current) as? [String: Any] ?? [:]
+        let input = try JSONInput.decode(ClientInput.self, from: try JSONSerialization.data(withJSONObject: merged))
+        let saved = try await env.stores.clients.update(client.id, try input.draft(), expectedVersion: version, by: context.viewer)
+        return try json(ClientJSON(saved), etag: saved.version)
+    }
+
+    func archive(_ request: Request, _ context: SignedInContext, _ archived: Bool) async throws -> Response {
+        let client = try await load(context)
+        let version = request.headers[.ifMatch].flatMap(Self.parseETag)
+        let saved = try await env.stores.clients.setArchived(client.id, archived, expectedVersion: version, by: context.viewer)
+        return try json(ClientJSON(saved), etag: saved.version)
+    }
+
+    // MARK: Contacts
+
+    struct ContactJSON: Encodable {
+        let id: Int64, contactKey: Int64, clientId: Int64, name: String, role: String?, email: String?, phone: String?, version: Int64
+        init(_ c: Contact) {
+            id = c.id.rawValue; contactKey = c.contactKey; clientId = c.clientID.rawValue; name = c.name; role = c.role
+            email = c.email; phone = c.phone; version = c.version
+        }
+    }
+
+    struct ContactInput: Decodable { var name: String?; var role: String?; var email: String?; var phone: String? }
+
+    func clientContacts(_ context: SignedInContext) async throws -> Response {
+        struct List: Encodable { let items: [ContactJSON]; let nextCursor: String? }
+        let client = try await load(context)
+        let contacts = try await env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
+        return try json(List(items: contacts.map(ContactJSON.init), nextCursor: nil))
+    }
+
+    func createContact(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let client = try await load(context)
+        let data = try await body(request)
+        try rejectReadOnly(try JSONInput.object(data), writable: ["name", "role", "email", "phone"])
+        let input = try JSONInput.decode(ContactInput.self, from: data)
+        let contact = try await env.stores.contacts.create(clientID: client.id, name: input.name, role: input.role,
+                                                           email: input.email, phone: input.phone, by: context.viewer)
+        return try json(ContactJSON(contact), status: .created, etag: contact.version)
+    }
+
+    func listContacts(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        struct List: Encodable { let items: [ContactJSON]; let nextCursor: String? }
+        let query = FormData.query(request)
+        let limit = min(max(Int(query["limit"] ?? "") ?? 50, 1), 200)
+        let cursor = try Cursor(query["cursor"])
+        let listings = try await env.stores.contacts.catalogue(
+            search: query.text("q"), clientID: Client.ID(string: query["clientId"]), after: cursor.afterID.map(Contact.ID.init),
+            limit: limit + 1, scope: context.clientScope)
+        let shown = Array(listings.prefix(limit))
+        return try json(List(items: shown.map { ContactJSON($0.contact) },
+                             nextCursor: listings.count > limit ? Cursor.after(shown.last!.contact.id.rawValue) : nil))
+    }
+
+    func getContact(_ context: SignedInContext) async throws -> Response {
+        let contact = try await loadContact(context)
+        return try json(ContactJSON(contact), etag: contact.version)
+    }
+
+    func patchContact(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let version = try expectedVersion(request)
+        let contact = try await loadContact(context)
+        let patch = try JSONInput.object(try await body(request))
+        try rejectReadOnly(patch, writable: ["name", "role", "email", "phone"])
+        let current: [String: Any] = ["name": contact.name, "role": contact.role as Any, "email": contact.email as Any,
+                                      "phone": contact.phone as Any].compactMapValues { $0 is String ? $0 : nil }
+        let merged = MergePatch.apply(patch, to: current) as? [String: Any] ?? [:]
+        let input = try JSONInput.decode(ContactInput.self, from: try JSONSerialization.data(withJSONObject: merged))
+        let saved = try await env.stores.contacts.update(contact.id, name: input.name, role: input.role, email: input.email,
+                                                         phone: input.phone, expectedVersion: version, by: context.viewer)
+        return try json(ContactJSON(saved), etag: saved.version)
+    }
+
+    // MARK: Client groups
+
+    struct GroupJSON: Encodable {
+        let id: Int64, name: String, active: Bool, userIds: [Int64], version: Int64
+        init(_ g: ClientGroup) { id = g.id.rawValue; name = g.name; active = g.active; userIds = g.userIDs.map(\.rawValue); version = g.version }
+    }
+
+    func listGroups() async throws -> Response {
+        struct List: Encodable { let items: [GroupJSON]; let nextCursor: String? }
+        return try json(List(items: try await env.stores.catalogues.clientGroups().map(GroupJSON.init), nextCursor: nil))
+    }
+
+    func createGroup(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        struct Input: Decodable { let name: String?; let userIds: [Int64]? }
+        try context.require(.manageSettings)
+        let input = try JSONInput.decode(Input.self, from: try await body(request))
+        let id = try await env.stores.catalogues.createClientGroup(name: input.name, userIDs: (input.userIds ?? []).map(User.ID.init),
+                                                                   by: context.viewer.id)
+        let group = try await env.stores.catalogues.clientGroups().first { $0.id == id }!
+        return try json(GroupJSON(group), status: .created)
+    }
+
+    // MARK: Helpers
+
+    func document() throws -> Response {
+        let url = env.staticDirectory.deletingLastPathComponent().appendingPathComponent("openapi.yaml")
+        let data = try Data(contentsOf: url)
+        return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func load(_ context: SignedInContext) async throws -> Client {
+        guard let id = Client.ID(string: context.parameters.get("id")) else {
+            throw ValidationFailure([FieldError("id", "invalid_type")])
+        }
+        guard let client = try await env.stores.clients.client(id, scope: context.clientScope) else { throw StoreError.notFound }
+        return client
+    }
+
+    func loadContact(_ context: SignedInContext) async throws -> Contact {
+        guard let id = Contact.ID(string: context.parameters.get("contact")) else {
+            throw ValidationFailure([FieldError("id", "invalid_type")])
+        }
+        guard let contact = try await env.stores.contacts.contact(id, scope: context.clientScope) else { throw StoreError.notFound }
+        return contact
+    }
+
+    func body(_ request: Request) async throws -> Data {
+        Data(buffer: try await request.body.collect(upTo: 1 << 20))
+    }
+
+    /// `If-Match: "7"` → 7; missing → 428 Precondition Required.
+    func expectedVersion(_ request: Request) throws -> Int64 {
+        guard let header = request.headers[.ifMatch] else {
+            throw HTTPError(.preconditionRequired, message: env.translator.text("problem_if_match", .es))
+        }
+        guard let version = Self.parseETag(header) else { throw StoreError.versionConflict(current: 0) }
+        return version
+    }
+
+    static func parseETag(_ header: String) -> Int64? {
+        Int64(header.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+    }
+
+    func rejectReadOnly(_ object: [String: Any], writable: Set<String>) throws {
+        let extra = object.keys.filter { !writable.contains($0) }.sorted()
+        if !extra.isEmpty { throw ValidationFailure(extra.map { FieldError($0, "read_only") }) }
+    }
+
+    func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, etag: Int64? = nil) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let etag { headers[.eTag] = "\"\(etag)\"" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder().encode(value))))
+    }
+}
+
+/// An opaque page cursor: the last id seen, or an offset for ranked searches.
+struct Cursor {
+    var afterID: Int64?
+    var offset = 0
+
+    init(_ raw: String?) throws {
+        guard let raw, !raw.isEmpty else { return }
+        guard let data = Data(base64Encoded: raw), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationFailure([FieldError("cursor", "invalid_cursor")])
+        }
+        if text.hasPrefix("id:"), let id = Int64(text.dropFirst(3)) { afterID = id }
+        else if text.hasPrefix("off:"), let offset = Int(text.dropFirst(4)) { self.offset = max(0, offset) }
+        else { throw ValidationFailure([FieldError("cursor", "invalid_cursor")]) }
+    }
+
+    static func after(_ id: Int64) -> String { Data("id:\(id)".utf8).base64EncodedString() }
+    static func offset(_ offset: Int) -> String { Data("off:\(offset)".utf8).base64EncodedString() }
+}

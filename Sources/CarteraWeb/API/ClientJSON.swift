@@ -1,0 +1,127 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+
+/// A client as the API shows it (names follow the glossary, camelCase).
+struct ClientJSON: Codable {
+    struct AddressJSON: Codable {
+        var street: String?, number: String?, city: String?, state: String?, postalCode: String?, country: String?
+    }
+
+    var id: Int64
+    var clientNumber: Int64
+    var legalName: String
+    var tradeName: String?
+    var taxId: String?
+    var taxIdKind: String?
+    var emails: [String]
+    var phones: [String]
+    var address: AddressJSON
+    var latitude: Double?
+    var longitude: Double?
+    var clientTypeId: Int64?
+    var clientGroupId: Int64?
+    var branchId: Int64?
+    var salesAgentId: Int64?
+    var collectorId: Int64?
+    var description: String?
+    var customFields: [String: CustomFieldValue]
+    var archived: Bool
+    var version: Int64
+    var createdAt: Date
+    var updatedAt: Date
+
+    init(_ c: Client) {
+        let d = c.draft
+        id = c.id.rawValue; clientNumber = c.clientNumber; legalName = d.legalName; tradeName = d.tradeName
+        taxId = d.taxID; taxIdKind = d.taxIDKind?.rawValue; emails = d.emails; phones = d.phones
+        address = AddressJSON(street: d.address.street, number: d.address.number, city: d.address.city,
+                              state: d.address.state, postalCode: d.address.postalCode, country: d.address.country)
+        latitude = d.latitude; longitude = d.longitude; clientTypeId = d.clientTypeID?.rawValue
+        clientGroupId = d.clientGroupID?.rawValue; branchId = d.branchID?.rawValue; salesAgentId = d.salesAgentID?.rawValue
+        collectorId = d.collectorID?.rawValue; description = d.description; customFields = d.customFields
+        archived = c.archived; version = c.version; createdAt = c.createdAt; updatedAt = c.updatedAt
+    }
+}
+
+/// The writable fields of a client, as sent on create or produced by a merge patch.
+struct ClientInput: Decodable {
+    var legalName: String?
+    var tradeName: String?
+    var taxId: String?
+    var taxIdKind: String?
+    var emails: [String]?
+    var phones: [String]?
+    var address: ClientJSON.AddressJSON?
+    var latitude: Double?
+    var longitude: Double?
+    var clientTypeId: Int64?
+    var clientGroupId: Int64?
+    var branchId: Int64?
+    var salesAgentId: Int64?
+    var collectorId: Int64?
+    var description: String?
+    var customFields: [String: CustomFieldValue?]?
+
+    static let writable: Set<String> = ["legalName", "tradeName", "taxId", "taxIdKind", "emails", "phones", "address",
+                                        "latitude", "longitude", "clientTypeId", "clientGroupId", "branchId", "salesAgentId",
+                                        "collectorId", "description", "customFields"]
+
+    func draft() throws(ValidationFailure) -> ClientDraft {
+        var kind: TaxIDKind?
+        if let raw = taxIdKind {
+            kind = TaxIDKind(rawValue: raw.uppercased())
+            if kind == nil { throw ValidationFailure([FieldError("taxIdKind", "invalid_choice")]) }
+        }
+        let a = address ?? .init()
+        return ClientDraft(
+            legalName: legalName ?? "", tradeName: tradeName, taxID: taxId, taxIDKind: kind,
+            clientTypeID: clientTypeId.map(ClientType.ID.init), clientGroupID: clientGroupId.map(ClientGroup.ID.init),
+            branchID: branchId.map(Branch.ID.init), salesAgentID: salesAgentId.map(User.ID.init),
+            collectorID: collectorId.map(User.ID.init),
+            address: Address(street: a.street, number: a.number, city: a.city, state: a.state, postalCode: a.postalCode,
+                             country: a.country),
+            latitude: latitude, longitude: longitude, emails: emails ?? [], phones: phones ?? [], description: description,
+            customFields: (customFields ?? [:]).compactMapValues { $0 })
+    }
+}
+
+/// RFC 7396 JSON merge patch: present members replace, `null` removes,
+/// objects merge recursively (so `customFields` merges per key), arrays replace whole.
+enum MergePatch {
+    static func apply(_ patch: Any, to target: Any?) -> Any? {
+        guard let patch = patch as? [String: Any] else { return patch is NSNull ? nil : patch }
+        var result = (target as? [String: Any]) ?? [:]
+        for (key, value) in patch {
+            if value is NSNull { result.removeValue(forKey: key) }
+            else { result[key] = apply(value, to: result[key]) }
+        }
+        return result
+    }
+}
+
+/// Decodes JSON and names the field of a type mismatch, for a 422 answer.
+enum JSONInput {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            let path: [any CodingKey]
+            switch error {
+            case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
+            case .keyNotFound(let key, let c): path = c.codingPath + [key]
+            @unknown default: path = []
+            }
+            let field = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            if field.isEmpty { throw ValidationFailure([FieldError("body", "invalid_json")]) }
+            throw ValidationFailure([FieldError(field, "invalid_type")])
+        }
+    }
+
+    static func object(_ data: Data) throws -> [String: Any] {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw ValidationFailure([FieldError("body", "invalid_json")])
+        }
+        return object
+    }
+}

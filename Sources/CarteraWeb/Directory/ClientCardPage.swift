@@ -1,0 +1,132 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+
+/// The view model of the client card: data, contacts and actions.
+struct ClientCardPage {
+    struct Item { let label: String; let value: String; let links: [ClientListPage.Link] }
+    struct ContactRow {
+        let id: String
+        let key: Int64
+        let name: String
+        let role: String
+        let email: String
+        let phone: String
+        let telURL: String?
+        let whatsAppURL: String?
+        let version: Int64
+        let action: String
+        let deleteAction: String
+    }
+
+    let id: String
+    let number: Int64
+    let name: String
+    let legalName: String
+    let archived: Bool
+    let version: Int64
+    let items: [Item]
+    let contacts: [ContactRow]
+    let canEdit: Bool
+    let canArchive: Bool
+    let editURL: String
+    let archiveURL: String
+    let restoreURL: String
+    let historyURL: String
+    let contactsURL: String
+    let contactErrors: [String]
+    let contactName: String
+    let contactRole: String
+    let contactEmail: String
+    let contactPhone: String
+
+    init(client: Client, contacts: [Contact], lookups: Lookups, env: WebEnvironment, context: SignedInContext,
+         contactForm: FormData? = nil, contactErrors: FormErrors = .none) {
+        let t = env.t(context.language)
+        let d = client.draft
+        id = client.id.description
+        number = client.clientNumber
+        name = client.displayName
+        legalName = d.legalName
+        archived = client.archived
+        version = client.version
+        func item(_ key: String, _ value: String?) -> Item? {
+            guard let value, !value.isEmpty else { return nil }
+            return Item(label: t["field_\(key)"] ?? key, value: value, links: [])
+        }
+        var items: [Item?] = [
+            item("legalName", d.legalName), item("tradeName", d.tradeName),
+            item("taxId", d.taxID.map { "\(t["taxkind_\(d.taxIDKind?.rawValue ?? "OTHER")"] ?? "") \($0)" }),
+            item("clientTypeId", lookups.typeName(d.clientTypeID)), item("clientGroupId", lookups.groupName(d.clientGroupID)),
+            item("branchId", lookups.branchName(d.branchID)), item("salesAgentId", lookups.userName(d.salesAgentID)),
+            item("collectorId", lookups.userName(d.collectorID)), item("address", d.address.oneLine),
+        ]
+        if let lat = d.latitude, let lon = d.longitude {
+            items.append(item("coordinates", String(format: "%.6f, %.6f", lat, lon)))
+        }
+        if !d.phones.isEmpty {
+            items.append(Item(label: t["field_phones"] ?? "", value: "", links: d.phones.flatMap { phone in
+                [ClientListPage.Link(href: Contactability.telURL(phone), label: phone),
+                 ClientListPage.Link(href: Contactability.whatsAppURL(phone), label: "WhatsApp")]
+            }))
+        }
+        if !d.emails.isEmpty {
+            items.append(Item(label: t["field_emails"] ?? "", value: "",
+                              links: d.emails.map { .init(href: "mailto:" + $0, label: $0) }))
+        }
+        items.append(item("description", d.description))
+        for definition in lookups.activeFields {
+            guard let value = d.customFields[definition.key] else { continue }
+            let label = definition.label(context.language)
+            switch (definition.type, value) {
+            case (.checkbox, .bool(let on)): items.append(Item(label: label, value: on ? t["yes"] ?? "" : t["no"] ?? "", links: []))
+            case (.url, _), (.photoURL, _):
+                items.append(Item(label: label, value: "", links: [.init(href: value.displayText, label: value.displayText)]))
+            case (.email, _): items.append(Item(label: label, value: "", links: [.init(href: "mailto:" + value.displayText, label: value.displayText)]))
+            case (.phone, _): items.append(Item(label: label, value: "", links: [.init(href: Contactability.telURL(value.displayText), label: value.displayText)]))
+            default: items.append(Item(label: label, value: value.displayText, links: []))
+            }
+        }
+        items.append(item("createdAt", env.dateTime(client.createdAt, context)))
+        items.append(item("updatedAt", env.dateTime(client.updatedAt, context)))
+        self.items = items.compactMap { $0 }
+        self.contacts = contacts.map { c in
+            ContactRow(id: c.id.description, key: c.contactKey, name: c.name, role: c.role ?? "", email: c.email ?? "",
+                       phone: c.phone ?? "", telURL: c.phone.map(Contactability.telURL),
+                       whatsAppURL: c.phone.map(Contactability.whatsAppURL), version: c.version,
+                       action: SiteURL.contact(c.id).path, deleteAction: SiteURL.deleteContact(c.id).path)
+        }
+        canEdit = context.viewer.can(.editClients)
+        canArchive = context.viewer.can(.archiveClients)
+        editURL = SiteURL.editClient(client.id).path
+        archiveURL = SiteURL.archiveClient(client.id).path
+        restoreURL = SiteURL.restoreClient(client.id).path
+        historyURL = SiteURL.clientHistory(client.id).path
+        contactsURL = SiteURL.clientContacts(client.id).path
+        self.contactErrors = contactErrors.list
+        contactName = contactForm?["name"] ?? ""
+        contactRole = contactForm?["role"] ?? ""
+        contactEmail = contactForm?["email"] ?? ""
+        contactPhone = contactForm?["phone"] ?? ""
+    }
+}
+
+/// The view model of a client's history.
+struct ClientHistoryPage {
+    struct Change { let field: String; let before: String; let after: String }
+    struct Event {
+        let when: String
+        let who: String
+        let what: String
+        let changes: [Change]
+        let hasChanges: Bool
+
+        init(when: String, who: String, what: String, changes: [Change]) {
+            self.when = when; self.who = who; self.what = what; self.changes = changes; hasChanges = !changes.isEmpty
+        }
+    }
+    let clientURL: String
+    let name: String
+    let events: [Event]
+    let empty: Bool
+}

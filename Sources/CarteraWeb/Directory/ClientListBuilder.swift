@@ -1,0 +1,102 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+
+/// Builds the client list's view model from a page of clients.
+struct ClientListBuilder {
+    let env: WebEnvironment
+    let context: SignedInContext
+    let lookups: Lookups
+    let query: ClientListQuery
+    let chosen: [String]
+    let pageSize: Int
+
+    func build(_ result: ClientPage, storeQuery: ClientQuery) -> ClientListPage {
+        let language = context.language
+        let t = env.t(language)
+        let page = max(1, Int(query.form["page"] ?? "") ?? 1)
+        let total = result.total ?? result.clients.count
+        let pages = max(1, (total + pageSize - 1) / pageSize)
+        let columns = ClientColumn.all(lookups, language, t)
+        let sortable: [String: ClientSort] = ["number": .number, "legalName": .name, "city": .city, "updated": .updated]
+        let headers = chosen.map { key -> ClientListPage.Header in
+            let label = columns.first { $0.key == key }?.label ?? key
+            guard let sort = sortable[key] else { return .init(label: label, sortURL: nil, sortState: nil) }
+            let active = storeQuery.sort == sort || (storeQuery.sort == nil && storeQuery.search == nil && sort == .name)
+            let nextDirection = active && !storeQuery.descending ? "desc" : "asc"
+            return .init(label: label, sortURL: query.url(["sort": sort.rawValue, "dir": nextDirection, "page": nil]),
+                         sortState: active ? (storeQuery.descending ? "descending" : "ascending") : nil)
+        }
+        let rows = result.clients.map { client in
+            ClientListPage.Row(cells: chosen.map { cell($0, client) },
+                               archived: client.archived)
+        }
+        let v = query.form
+        let people = lookups.users.map { ($0.id, $0.name) }
+        let anyAdvanced = ClientListQuery.filterKeys.contains { v.text($0) != nil }
+            || lookups.activeFields.contains { v.text("cf_" + $0.key) != nil }
+        return ClientListPage(
+            q: v["q"] ?? "",
+            totalText: env.translator.plural("clients_count", count: total, language),
+            headers: headers, rows: rows, empty: rows.isEmpty,
+            pageText: env.translator.text("page_of", language, ["page": String(page), "pages": String(pages)]),
+            previousURL: page > 1 ? query.url(["page": String(page - 1)]) : nil,
+            nextURL: result.hasMore ? query.url(["page": String(page + 1)]) : nil,
+            columns: columns.map { .init(key: $0.key, label: $0.label, checked: chosen.contains($0.key)) },
+            advancedOpen: anyAdvanced,
+            types: Option.list(lookups.types.map { ($0.id, $0.name) }, selected: v["type"], emptyLabel: t["any"] ?? ""),
+            groups: Option.list(lookups.groups.map { ($0.id, $0.name) }, selected: v["group"], emptyLabel: t["any"] ?? ""),
+            branches: Option.list(lookups.branches.map { ($0.id, $0.name) }, selected: v["branch"], emptyLabel: t["any"] ?? ""),
+            agents: Option.list(people, selected: v["agent"], emptyLabel: t["any"] ?? ""),
+            collectors: Option.list(people, selected: v["collector"], emptyLabel: t["any"] ?? ""),
+            archived: ClientQuery.Archived.allCases.map {
+                Option(value: $0.rawValue, label: t["archived_\($0.rawValue)"] ?? $0.rawValue,
+                       selected: (v["archived"] ?? "active") == $0.rawValue)
+            },
+            coords: [("", t["any"] ?? ""), ("yes", t["yes"] ?? ""), ("no", t["no"] ?? "")].map {
+                Option(value: $0.0, label: $0.1, selected: (v["coords"] ?? "") == $0.0)
+            },
+            textFilters: ClientTextField.allCases.map {
+                .init(name: "f_" + $0.rawValue, label: t["field_\($0 == .taxId ? "taxId" : $0.rawValue)"] ?? $0.rawValue,
+                      value: v["f_" + $0.rawValue] ?? "")
+            },
+            customFilters: lookups.activeFields.map {
+                .init(name: "cf_" + $0.key, label: $0.label(language), value: v["cf_" + $0.key] ?? "")
+            },
+            canCreate: context.viewer.can(.editClients),
+            hidden: [("sort", v["sort"]), ("dir", v["dir"])].compactMap { pair in
+                pair.1.map { ClientListPage.FilterInput(name: pair.0, label: "", value: $0) }
+            })
+    }
+
+    func cell(_ key: String, _ client: Client) -> ClientListPage.Cell {
+        let d = client.draft
+        func plain(_ text: String?) -> ClientListPage.Cell { .init(text: text ?? "", isName: false, cellURL: nil, links: []) }
+        switch key {
+        case "number": return plain(String(client.clientNumber))
+        case "legalName": return .init(text: d.legalName, isName: true, cellURL: SiteURL.client(client.id).path, links: [])
+        case "tradeName": return plain(d.tradeName)
+        case "taxId": return plain(d.taxID.map { "\(d.taxIDKind?.rawValue ?? "") \($0)" })
+        case "type": return plain(lookups.typeName(d.clientTypeID))
+        case "group": return plain(lookups.groupName(d.clientGroupID))
+        case "branch": return plain(lookups.branchName(d.branchID))
+        case "salesAgent": return plain(lookups.userName(d.salesAgentID))
+        case "collector": return plain(lookups.userName(d.collectorID))
+        case "city": return plain(d.address.city)
+        case "state": return plain(d.address.state)
+        case "country": return plain(d.address.country)
+        case "phones":
+            return .init(text: "", isName: false, cellURL: nil,
+                         links: d.phones.map { .init(href: Contactability.telURL($0), label: $0) })
+        case "emails":
+            return .init(text: "", isName: false, cellURL: nil, links: d.emails.map { .init(href: "mailto:" + $0, label: $0) })
+        case "updated": return plain(env.dateTime(client.updatedAt, context))
+        default:
+            guard key.hasPrefix("cf:") else { return plain(nil) }
+            let fieldKey = String(key.dropFirst(3))
+            let value = d.customFields[fieldKey]
+            if case .bool(let on)? = value { return plain(on ? env.t(context.language)["yes"] : "") }
+            return plain(value?.displayText)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+
+/// A column of the client list; users pick which ones they see.
+struct ClientColumn {
+    let key: String
+    let label: String
+
+    static let builtIn = ["number", "legalName", "tradeName", "taxId", "type", "group", "branch", "salesAgent",
+                          "collector", "city", "state", "country", "phones", "emails", "updated"]
+    static let defaults = ["number", "legalName", "tradeName", "city", "phones", "type", "salesAgent"]
+
+    static func all(_ lookups: Lookups, _ language: Language, _ t: [String: String]) -> [ClientColumn] {
+        builtIn.map { ClientColumn(key: $0, label: t["column_\($0)"] ?? $0) }
+            + lookups.activeFields.map { ClientColumn(key: "cf:" + $0.key, label: $0.label(language)) }
+    }
+
+    static func chosen(saved: [String]?, lookups: Lookups) -> [String] {
+        let valid = Set(builtIn + lookups.activeFields.map { "cf:" + $0.key })
+        let picked = (saved ?? []).filter(valid.contains)
+        if !picked.isEmpty { return picked }
+        return defaults + lookups.activeFields.filter(\.showInList).map { "cf:" + $0.key }
+    }
+}
+
+/// The list's query read from the URL, and written back for links.
+struct ClientListQuery {
+    var form: FormData
+    static let filterKeys = ["type", "group", "branch", "agent", "collector", "archived", "coords"]
+        + ClientTextField.allCases.map { "f_" + $0.rawValue }
+
+    func storeQuery(_ lookups: Lookups, pageSize: Int) -> ClientQuery {
+        var filters: [ClientFilter] = []
+        if let id = ClientType.ID(string: form["type"]) { filters.append(.clientType(id)) }
+        if let id = ClientGroup.ID(string: form["group"]) { filters.append(.clientGroup(id)) }
+        if let id = Branch.ID(string: form["branch"]) { filters.append(.branch(id)) }
+        if let id = User.ID(string: form["agent"]) { filters.append(.salesAgent(id)) }
+        if let id = User.ID(string: form["collector"]) { filters.append(.collector(id)) }
+        if let coords = form.text("coords") { filters.append(.hasCoordinates(coords == "yes")) }
+        for field in ClientTextField.allCases {
+            if let value = form.text("f_" + field.rawValue) { filters.append(.text(field, value)) }
+        }
+        for definition in lookups.activeFields {
+            if let value = form.text("cf_" + definition.key) { filters.append(.customField(definition, value)) }
+        }
+        let page = max(1, Int(form["page"] ?? "") ?? 1)
+        return ClientQuery(search: form.text("q"), filters: filters, sort: ClientSort(rawValue: form["sort"] ?? ""),
+                           descending: form["dir"] == "desc",
+                           archived: ClientQuery.Archived(rawValue: form["archived"] ?? "") ?? .active,
+                           limit: pageSize, page: .offset((page - 1) * pageSize))
+    }
+
+    /// This query's URL with some parameters replaced (sorting, paging).
+    func url(_ changes: [String: String?]) -> String {
+        var pairs = form.pairs.filter { changes.keys.contains($0.0) == false && !$0.1.isEmpty }
+        for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
+            if let value { pairs.append((key, value)) }
+        }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let query = pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            .joined(separator: "&")
+        return SiteURL.clients.path + (query.isEmpty ? "" : "?" + query)
+    }
+}
+
+/// The view model of the client list.
+struct ClientListPage {
+    struct Header { let label: String; let sortURL: String?; let sortState: String? }
+    struct Cell { let text: String; let isName: Bool; let cellURL: String?; let links: [Link] }
+    struct Link { let href: String; let label: String }
+    struct Row { let cells: [Cell]; let archived: Bool }
+    struct ColumnChoice { let key: String; let label: String; let checked: Bool }
+    struct FilterInput { let name: String; let label: String; let value: String }
+
+    let q: String
+    let totalText: String
+    let headers: [Header]
+    let rows: [Row]
+    let empty: Bool
+    let pageText: String
+    let previousURL: String?
+    let nextURL: String?
+    let columns: [ColumnChoice]
+    let advancedOpen: Bool
+    let types: [Option]
+    let groups: [Option]
+    let branches: [Option]
+    let agents: [Option]
+    let collectors: [Option]
+    let archived: [Option]
+    let coords: [Option]
+    let textFilters: [FilterInput]
+    let customFilters: [FilterInput]
+    let canCreate: Bool
+    let hidden: [FilterInput]
+}

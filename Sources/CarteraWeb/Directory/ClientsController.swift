@@ -1,0 +1,177 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// The client list, card, form, archive and history pages.
+struct ClientsController {
+    let env: WebEnvironment
+    static let pageSize = 50
+
+    func register(_ group: RouterGroup<SignedInContext>) {
+        group.get(SiteURL.home.route) { _, _ in redirect(.clients) }
+        group.get(SiteURL.clients.route) { request, context in try await self.list(request, context) }
+        group.post(SiteURL.clientColumns.route) { request, context in try await self.saveColumns(request, context) }
+        group.get(SiteURL.newClient.route) { request, context in try await self.newForm(request, context) }
+        group.post(SiteURL.clients.route) { request, context in try await self.create(request, context) }
+        group.get("/clients/:id") { request, context in try await self.card(request, context) }
+        group.get("/clients/:id/edit") { request, context in try await self.editForm(request, context) }
+        group.post("/clients/:id") { request, context in try await self.update(request, context) }
+        group.post("/clients/:id/archive") { request, context in try await self.archive(request, context, true) }
+        group.post("/clients/:id/restore") { request, context in try await self.archive(request, context, false) }
+        group.get("/clients/:id/history") { request, context in try await self.history(request, context) }
+    }
+
+    func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        async let lookups = Lookups.load(env.stores)
+        async let saved = env.stores.users.clientColumns(context.viewer.id)
+        let query = ClientListQuery(form: FormData.query(request))
+        let loaded = try await lookups
+        let storeQuery = query.storeQuery(loaded, pageSize: Self.pageSize)
+        let result = try await env.stores.clients.list(storeQuery, scope: context.clientScope)
+        let builder = ClientListBuilder(env: env, context: context, lookups: loaded, query: query,
+                                        chosen: ClientColumn.chosen(saved: try await saved, lookups: loaded), pageSize: Self.pageSize)
+        return try env.render("clients", request, context, title: env.t(context.language)["nav_clients"] ?? "",
+                              section: .clients, builder.build(result, storeQuery: storeQuery))
+    }
+
+    func saveColumns(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let form = try await FormData.from(request)
+        try await env.stores.users.setClientColumns(context.viewer.id, form.all("column"))
+        return redirect(to: LoginController.safeNext(form["back"]))
+    }
+
+    func newForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.editClients)
+        let lookups = try await Lookups.load(env.stores)
+        return try renderForm(request, context, form: ClientForm(client: nil, definitions: lookups.activeFields), client: nil,
+                              lookups: lookups, errors: .none)
+    }
+
+    func editForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.editClients)
+        let client = try await load(request, context)
+        let lookups = try await Lookups.load(env.stores)
+        return try renderForm(request, context, form: ClientForm(client: client, definitions: lookups.activeFields),
+                              client: client, lookups: lookups, errors: .none)
+    }
+
+    func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.editClients)
+        let lookups = try await Lookups.load(env.stores)
+        let form = ClientForm(form: try await FormData.from(request), definitions: lookups.activeFields)
+        do {
+            let draft = try form.draft(keeping: [:], definitions: lookups.customFields)
+            let client = try await env.stores.clients.create(draft, by: context.viewer)
+            return redirect(.client(client.id), flash: env.translator.text("flash_client_created", context.language,
+                                                                            ["number": String(client.clientNumber)]))
+        } catch let failure as ValidationFailure {
+            return try renderForm(request, context, form: form, client: nil, lookups: lookups,
+                                  errors: messages(failure, context, lookups), status: .unprocessableContent)
+        }
+    }
+
+    func update(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.editClients)
+        let client = try await load(request, context)
+        let lookups = try await Lookups.load(env.stores)
+        let raw = try await FormData.from(request)
+        let form = ClientForm(form: raw, definitions: lookups.activeFields)
+        let version = Int64(raw["version"] ?? "") ?? 0
+        do {
+            let draft = try form.draft(keeping: client.draft.customFields, definitions: lookups.customFields)
+            _ = try await env.stores.clients.update(client.id, draft, expectedVersion: version, by: context.viewer)
+            return redirect(.client(client.id), flash: env.translator.text("flash_saved", context.language))
+        } catch let failure as ValidationFailure {
+            return try renderForm(request, context, form: form, client: client, version: version, lookups: lookups,
+                                  errors: messages(failure, context, lookups), status: .unprocessableContent)
+        } catch StoreError.versionConflict(let current) {
+            // Keep what the user typed; show what is stored now where it differs; the next save is deliberate.
+            let stored = ClientForm(client: client, definitions: lookups.activeFields)
+            let t = env.t(context.language)
+            let differences = form.values.keys.sorted().compactMap { key -> String? in
+                let mine = form.values[key] ?? "", theirs = stored.values[key] ?? ""
+                guard mine.trimmingCharacters(in: .whitespacesAndNewlines) != theirs else { return nil }
+                let label = t["field_\(key)"] ?? lookups.activeFields.first { "cf_" + $0.key == key }?.label(context.language) ?? key
+                return "\(label): \(theirs.isEmpty ? "—" : theirs)"
+            }
+            return try renderForm(request, context, form: form, client: client, version: current, lookups: lookups,
+                                  errors: FormErrors(byField: [:], list: [env.translator.text("conflict_client", context.language)]),
+                                  conflict: differences, status: .conflict)
+        }
+    }
+
+    func archive(_ request: Request, _ context: SignedInContext, _ archived: Bool) async throws -> Response {
+        let id = try clientID(context)
+        let form = try await FormData.from(request)
+        do {
+            _ = try await env.stores.clients.setArchived(id, archived, expectedVersion: Int64(form["version"] ?? ""),
+                                                         by: context.viewer)
+        } catch StoreError.versionConflict {
+            return redirect(.client(id), flash: env.translator.text("conflict_reload", context.language))
+        }
+        return redirect(.client(id), flash: env.translator.text(archived ? "flash_archived" : "flash_restored", context.language))
+    }
+
+    func card(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let client = try await load(request, context)
+        async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
+        let page = ClientCardPage(client: client, contacts: try await contacts, lookups: try await Lookups.load(env.stores),
+                                  env: env, context: context)
+        return try env.render("client", request, context, title: client.displayName, section: .clients, page)
+    }
+
+    func history(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let client = try await load(request, context)
+        let events = try await env.stores.clients.history(client.id, scope: context.clientScope)
+        let lookups = try await Lookups.load(env.stores)
+        let t = env.t(context.language)
+        let page = ClientHistoryPage(
+            clientURL: SiteURL.client(client.id).path, name: client.displayName,
+            events: events.map { event in
+                ClientHistoryPage.Event(
+                    when: env.dateTime(event.at, context), who: event.userName ?? "—",
+                    what: t["audit_\(event.entity)_\(event.action)"] ?? "\(event.entity) \(event.action)",
+                    changes: event.changes.map { change in
+                        let label = t["field_\(change.field)"]
+                            ?? lookups.customFields.first { "customFields.\($0.key)" == change.field }?.label(context.language)
+                            ?? change.field
+                        return .init(field: label, before: change.before ?? "—", after: change.after ?? "—")
+                    })
+            }, empty: events.isEmpty)
+        return try env.render("client-history", request, context, title: client.displayName, section: .clients, page)
+    }
+
+    // MARK: Helpers
+
+    func clientID(_ context: SignedInContext) throws -> Client.ID {
+        guard let id = Client.ID(string: context.parameters.get("id")) else { throw StoreError.notFound }
+        return id
+    }
+
+    func load(_ request: Request, _ context: SignedInContext) async throws -> Client {
+        guard let client = try await env.stores.clients.client(try clientID(context), scope: context.clientScope) else {
+            throw StoreError.notFound
+        }
+        return client
+    }
+
+    func messages(_ failure: ValidationFailure, _ context: SignedInContext, _ lookups: Lookups) -> FormErrors {
+        env.messages(failure, context.language) { field in
+            lookups.customFields.first { "customFields.\($0.key)" == field }?.label(context.language)
+        }
+    }
+
+    func renderForm(_ request: Request, _ context: SignedInContext, form: ClientForm, client: Client?, version: Int64? = nil,
+                    lookups: Lookups, errors: FormErrors, conflict: [String] = [],
+                    status: HTTPResponse.Status = .ok) throws -> Response {
+        let t = env.t(context.language)
+        let page = ClientFormPage(
+            form: form, action: client.map { SiteURL.client($0.id).path } ?? SiteURL.clients.path,
+            cancel: client.map { SiteURL.client($0.id).path } ?? SiteURL.clients.path, isNew: client == nil,
+            version: version ?? client?.version ?? 0, lookups: lookups, language: context.language, t: t,
+            errors: errors, conflict: conflict)
+        let title = client == nil ? t["client_new"] ?? "" : client!.displayName
+        return try env.render("client-form", request, context, title: title, section: .clients, page, status: status)
+    }
+}

@@ -1,0 +1,102 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// Contacts on the client card and the central contacts catalogue.
+struct ContactsController {
+    let env: WebEnvironment
+    let clients: ClientsController
+
+    func register(_ group: RouterGroup<SignedInContext>) {
+        group.get(SiteURL.contacts.route) { request, context in try await self.catalogue(request, context) }
+        group.post("/clients/:id/contacts") { request, context in try await self.create(request, context) }
+        group.post("/contacts/:contact") { request, context in try await self.update(request, context) }
+        group.post("/contacts/:contact/delete") { request, context in try await self.delete(request, context) }
+    }
+
+    struct CataloguePage {
+        struct Row {
+            let key: Int64
+            let name: String
+            let role: String
+            let email: String
+            let phone: String
+            let telURL: String?
+            let whatsAppURL: String?
+            let clientName: String
+            let clientURL: String
+        }
+        let q: String
+        let rows: [Row]
+        let empty: Bool
+        let nextURL: String?
+    }
+
+    func catalogue(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let query = FormData.query(request)
+        let limit = 50
+        let listings = try await env.stores.contacts.catalogue(search: query.text("q"), after: Contact.ID(string: query["after"]),
+                                                               limit: limit + 1, scope: context.clientScope)
+        let shown = listings.prefix(limit)
+        let q = query["q"] ?? ""
+        let next = listings.count > limit ? shown.last.map {
+            "\(SiteURL.contacts.path)?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&after=\($0.contact.id)"
+        } : nil
+        let page = CataloguePage(q: q, rows: shown.map { listing in
+            let c = listing.contact
+            return .init(key: c.contactKey, name: c.name, role: c.role ?? "", email: c.email ?? "", phone: c.phone ?? "",
+                         telURL: c.phone.map(Contactability.telURL), whatsAppURL: c.phone.map(Contactability.whatsAppURL),
+                         clientName: "\(listing.clientNumber) · \(listing.clientName)", clientURL: SiteURL.client(c.clientID).path)
+        }, empty: shown.isEmpty, nextURL: next)
+        return try env.render("contacts", request, context, title: env.t(context.language)["nav_contacts"] ?? "",
+                              section: .contacts, page)
+    }
+
+    func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let client = try await clients.load(request, context)
+        let form = try await FormData.from(request)
+        do {
+            _ = try await env.stores.contacts.create(clientID: client.id, name: form["name"], role: form["role"],
+                                                     email: form["email"], phone: form["phone"], by: context.viewer)
+            return redirect(.client(client.id), flash: env.translator.text("flash_contact_added", context.language))
+        } catch let failure as ValidationFailure {
+            let contacts = try await env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
+            let page = ClientCardPage(client: client, contacts: contacts, lookups: try await Lookups.load(env.stores), env: env,
+                                      context: context, contactForm: form,
+                                      contactErrors: env.messages(failure, context.language) { field in
+                                          env.t(context.language)["field_contact_\(field)"]
+                                      })
+            return try env.render("client", request, context, title: client.displayName, section: .clients, page,
+                                  status: .unprocessableContent)
+        }
+    }
+
+    func update(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let contact = try await loadContact(context)
+        let form = try await FormData.from(request)
+        do {
+            _ = try await env.stores.contacts.update(contact.id, name: form["name"], role: form["role"], email: form["email"],
+                                                     phone: form["phone"], expectedVersion: Int64(form["version"] ?? "") ?? 0,
+                                                     by: context.viewer)
+            return redirect(.client(contact.clientID), flash: env.translator.text("flash_saved", context.language))
+        } catch let failure as ValidationFailure {
+            let text = env.messages(failure, context.language) { env.t(context.language)["field_contact_\($0)"] }.list.joined(separator: " ")
+            return redirect(.client(contact.clientID), flash: text)
+        } catch StoreError.versionConflict {
+            return redirect(.client(contact.clientID), flash: env.translator.text("conflict_reload", context.language))
+        }
+    }
+
+    func delete(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let contact = try await loadContact(context)
+        try await env.stores.contacts.delete(contact.id, by: context.viewer)
+        return redirect(.client(contact.clientID), flash: env.translator.text("flash_contact_deleted", context.language))
+    }
+
+    func loadContact(_ context: SignedInContext) async throws -> Contact {
+        guard let id = Contact.ID(string: context.parameters.get("contact")),
+              let contact = try await env.stores.contacts.contact(id, scope: context.clientScope) else { throw StoreError.notFound }
+        return contact
+    }
+}

@@ -1,0 +1,41 @@
+import CarteraCore
+import Foundation
+
+/// The text catalogues, one JSON file per language (`locales/es.json`):
+/// key → text; plural forms as `key_one` / `key_other`.
+public struct Translator: Sendable {
+    public let catalogs: [Language: [String: String]]
+
+    public init(directory: URL) throws {
+        var catalogs: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            let data = try Data(contentsOf: directory.appendingPathComponent("\(language.rawValue).json"))
+            catalogs[language] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        self.catalogs = catalogs
+    }
+
+    /// The whole catalogue, handed to templates as `t`.
+    public func catalog(_ language: Language) -> [String: String] { catalogs[language] ?? [:] }
+
+    /// The text for a key; the Spanish text, then the key itself, when missing.
+    public func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+        var text = catalogs[language]?[key] ?? catalogs[.es]?[key] ?? key
+        for (name, value) in arguments { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// "1 cliente" / "12 clientes".
+    public func plural(_ key: String, count: Int, _ language: Language) -> String {
+        text(count == 1 ? "\(key)_one" : "\(key)_other", language, ["count": String(count)])
+    }
+
+    /// "El campo «Razón social» es obligatorio." `label` names fields the
+    /// catalogue does not know (custom fields).
+    public func message(for error: FieldError, _ language: Language, label: (String) -> String? = { _ in nil }) -> String {
+        let fieldName = label(error.field) ?? text("field_\(error.field)", language)
+        var arguments = ["field": fieldName]
+        for (index, value) in error.arguments.enumerated() { arguments["\(index)"] = value }
+        return text("error_\(error.code)", language, arguments)
+    }
+}

@@ -1,0 +1,107 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// Administration: company settings, branches and departments. Users, roles
+/// and client catalogues live in their own files.
+struct AdminController {
+    let env: WebEnvironment
+
+    func register(_ group: RouterGroup<SignedInContext>) {
+        group.get(SiteURL.admin.route) { request, context in try self.index(request, context) }
+        group.get(SiteURL.company.route) { request, context in try await self.company(request, context) }
+        group.post(SiteURL.company.route) { request, context in try await self.saveCompany(request, context) }
+        group.get(SiteURL.branches.route) { request, context in try await self.named(request, context, .branches) }
+        group.post(SiteURL.branches.route) { request, context in try await self.createNamed(request, context, .branches) }
+        group.get(SiteURL.departments.route) { request, context in try await self.named(request, context, .departments) }
+        group.post(SiteURL.departments.route) { request, context in try await self.createNamed(request, context, .departments) }
+        UsersAdmin(env: env).register(group)
+        CataloguesAdmin(env: env).register(group)
+    }
+
+    struct IndexPage { struct Link { let href: String; let label: String; let help: String }; let links: [Link] }
+
+    func index(_ request: Request, _ context: SignedInContext) throws -> Response {
+        guard context.viewer.can(.manageSettings) || context.viewer.can(.manageUsers) else { throw StoreError.forbidden }
+        let t = env.t(context.language)
+        var links: [(SiteURL, String)] = []
+        if context.viewer.can(.manageSettings) {
+            links += [(.company, "admin_company"), (.branches, "admin_branches"), (.departments, "admin_departments"),
+                      (.roles, "admin_roles"), (.clientTypes, "admin_client_types"), (.clientGroups, "admin_client_groups"),
+                      (.customFields, "admin_custom_fields")]
+        }
+        if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
+        let page = IndexPage(links: links.map { .init(href: $0.0.path, label: t[$0.1] ?? $0.1, help: t[$0.1 + "_help"] ?? "") })
+        return try env.render("admin", request, context, title: t["nav_admin"] ?? "", section: .admin, page)
+    }
+
+    struct CompanyPage {
+        let name: String, country: String, currency: String, timeZone: String, version: Int64
+        let languages: [Option]
+        let errors: FormErrors
+    }
+
+    func company(_ request: Request, _ context: SignedInContext, form: FormData? = nil, errors: FormErrors = .none,
+                 status: HTTPResponse.Status = .ok) async throws -> Response {
+        try context.require(.manageSettings)
+        let company = try await env.stores.organisation.company()
+        let t = env.t(context.language)
+        let language = form?["locale"] ?? company?.language.rawValue ?? "es"
+        let page = CompanyPage(name: form?["name"] ?? company?.name ?? "", country: form?["country"] ?? company?.country ?? "",
+                               currency: form?["currency"] ?? company?.currency ?? "",
+                               timeZone: form?["timeZone"] ?? company?.timeZone ?? "", version: company?.version ?? 0,
+                               languages: Language.allCases.map {
+                                   Option(value: $0.rawValue, label: t["language_\($0.rawValue)"] ?? "", selected: $0.rawValue == language)
+                               }, errors: errors)
+        return try env.render("admin-company", request, context, title: t["admin_company"] ?? "", section: .admin, page, status: status)
+    }
+
+    func saveCompany(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.manageSettings)
+        let form = try await FormData.from(request)
+        do {
+            _ = try await env.stores.organisation.saveCompany(
+                name: form["name"], country: form["country"], currency: form["currency"], locale: form["locale"],
+                timeZone: form["timeZone"], expectedVersion: Int64(form["version"] ?? ""), by: context.viewer.id)
+            return redirect(.company, flash: env.translator.text("flash_saved", context.language))
+        } catch let failure as ValidationFailure {
+            return try await company(request, context, form: form, errors: env.messages(failure, context.language),
+                                     status: .unprocessableContent)
+        } catch StoreError.versionConflict {
+            return redirect(.company, flash: env.translator.text("conflict_reload", context.language))
+        }
+    }
+
+    enum Named { case branches, departments }
+
+    struct NamedPage { let title: String; let action: String; let names: [String]; let errors: FormErrors; let value: String }
+
+    func named(_ request: Request, _ context: SignedInContext, _ kind: Named, value: String = "",
+               errors: FormErrors = .none, status: HTTPResponse.Status = .ok) async throws -> Response {
+        try context.require(.manageSettings)
+        let t = env.t(context.language)
+        let (title, action, names): (String, SiteURL, [String]) = switch kind {
+        case .branches: (t["admin_branches"] ?? "", .branches, try await env.stores.organisation.branches().map(\.name))
+        case .departments: (t["admin_departments"] ?? "", .departments, try await env.stores.organisation.departments().map(\.name))
+        }
+        return try env.render("admin-named", request, context, title: title, section: .admin,
+                              NamedPage(title: title, action: action.path, names: names, errors: errors, value: value),
+                              status: status)
+    }
+
+    func createNamed(_ request: Request, _ context: SignedInContext, _ kind: Named) async throws -> Response {
+        try context.require(.manageSettings)
+        let form = try await FormData.from(request)
+        do {
+            switch kind {
+            case .branches: _ = try await env.stores.organisation.createBranch(name: form["name"], by: context.viewer.id)
+            case .departments: _ = try await env.stores.organisation.createDepartment(name: form["name"], by: context.viewer.id)
+            }
+            return redirect(kind == .branches ? .branches : .departments, flash: env.translator.text("flash_saved", context.language))
+        } catch let failure as ValidationFailure {
+            return try await named(request, context, kind, value: form["name"] ?? "",
+                                   errors: env.messages(failure, context.language), status: .unprocessableContent)
+        }
+    }
+}

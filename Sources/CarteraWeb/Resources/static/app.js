@@ -1,0 +1,22 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  // Ask before destructive actions (archive, delete).
+  document.addEventListener('submit', function (event) {
+    var message = event.target.getAttribute('data-confirm');
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+  // Quick search: submit after a short pause in typing, keeping the caret in the box.
+  var box = document.querySelector('input[data-autosubmit]');
+  if (box && box.form) {
+    var timer;
+    box.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { sessionStorage.setItem('cartera-refocus', '1'); box.form.submit(); }, 450);
+    });
+    if (sessionStorage.getItem('cartera-refocus')) {
+      sessionStorage.removeItem('cartera-refocus');
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    }
+  }
+})();

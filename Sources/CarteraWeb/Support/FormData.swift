@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+
+/// A decoded `application/x-www-form-urlencoded` body or query string.
+/// Repeated keys keep every value (checkbox lists, column pickers).
+public struct FormData: Sendable {
+    public private(set) var pairs: [(String, String)]
+
+    public init(_ encoded: String) {
+        pairs = encoded.split(separator: "&").compactMap { part in
+            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = Self.decode(kv[0]), !key.isEmpty else { return nil }
+            return (key, kv.count > 1 ? Self.decode(kv[1]) ?? "" : "")
+        }
+    }
+
+    static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    public subscript(_ key: String) -> String? { pairs.first { $0.0 == key }?.1 }
+
+    public func all(_ key: String) -> [String] { pairs.filter { $0.0 == key }.map(\.1) }
+
+    /// The value trimmed, `nil` when empty.
+    public func text(_ key: String) -> String? {
+        let value = self[key]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return value?.isEmpty == false ? value : nil
+    }
+
+    public func bool(_ key: String) -> Bool { ["on", "true", "1"].contains(self[key] ?? "") }
+
+    /// Reads a form body (at most 1 MB).
+    public static func from(_ request: Request) async throws -> FormData {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        return FormData(String(buffer: buffer))
+    }
+
+    public static func query(_ request: Request) -> FormData {
+        FormData(request.uri.query ?? "")
+    }
+}

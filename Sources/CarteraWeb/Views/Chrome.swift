@@ -1,0 +1,87 @@
+import CarteraCore
+import Foundation
+import Hummingbird
+
+/// The frame around every signed-in page: navigation, user, CSRF token, flash.
+struct Chrome {
+    struct NavItem { let href: String; let label: String; let active: Bool }
+
+    let lang: String
+    let title: String
+    let userName: String
+    let csrf: String
+    let nav: [NavItem]
+    let flash: String?
+    let otherLanguage: String
+    let otherLanguageLabel: String
+
+    /// The sections of the top navigation.
+    enum Section { case clients, contacts, admin, account }
+
+    init(_ env: WebEnvironment, _ request: Request, _ context: SignedInContext, title: String, section: Section?) {
+        let t = env.t(context.language)
+        lang = context.language.rawValue
+        self.title = title
+        userName = context.viewer.user.name
+        csrf = context.session?.csrfSecret ?? ""
+        var nav = [
+            NavItem(href: SiteURL.clients.path, label: t["nav_clients"] ?? "", active: section == .clients),
+            NavItem(href: SiteURL.contacts.path, label: t["nav_contacts"] ?? "", active: section == .contacts),
+        ]
+        if context.viewer.can(.manageSettings) || context.viewer.can(.manageUsers) {
+            nav.append(NavItem(href: SiteURL.admin.path, label: t["nav_admin"] ?? "", active: section == .admin))
+        }
+        nav.append(NavItem(href: SiteURL.account.path, label: t["nav_account"] ?? "", active: section == .account))
+        self.nav = nav
+        flash = Flash.decode(request)
+        otherLanguage = context.language == .es ? "en" : "es"
+        otherLanguageLabel = context.language == .es ? "English" : "Español"
+    }
+}
+
+/// What a template receives: the catalogue as `t`, the frame as `chrome`, the page as `page`.
+struct Page<Body> {
+    let t: [String: String]
+    let chrome: Chrome
+    let page: Body
+}
+
+extension WebEnvironment {
+    /// Renders a signed-in page.
+    func render<Body>(_ template: String, _ request: Request, _ context: SignedInContext, title: String,
+                      section: Chrome.Section?, _ body: Body, status: HTTPResponse.Status = .ok) throws -> Response {
+        let chrome = Chrome(self, request, context, title: title, section: section)
+        var response = try renderer.html(template, Page(t: t(context.language), chrome: chrome, page: body), status: status)
+        if chrome.flash != nil {
+            response.setCookie(Cookie(name: Flash.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    /// Formats an instant in the viewer's time zone and language.
+    func dateTime(_ date: Date, _ context: SignedInContext) -> String {
+        let style = Date.FormatStyle(date: .numeric, time: .shortened,
+                                     locale: Foundation.Locale(identifier: context.language == .es ? "es_AR" : "en_US"),
+                                     timeZone: TimeZone(identifier: context.viewer.user.timeZone) ?? .gmt)
+        return date.formatted(style)
+    }
+
+    /// Field errors as a field → message map plus the ordered list, for forms.
+    func messages(_ failure: ValidationFailure, _ language: Language, label: (String) -> String? = { _ in nil }) -> FormErrors {
+        var byField: [String: String] = [:]
+        var list: [String] = []
+        for error in failure.errors {
+            let text = translator.message(for: error, language, label: label)
+            list.append(text)
+            if byField[error.field] == nil { byField[error.field] = text }
+        }
+        return FormErrors(byField: byField, list: list)
+    }
+}
+
+/// Errors of a submitted form: `byField.legalName` beside the input, `list` on top.
+struct FormErrors {
+    let byField: [String: String]
+    let list: [String]
+    static let none = FormErrors(byField: [:], list: [])
+}

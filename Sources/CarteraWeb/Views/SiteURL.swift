@@ -1,0 +1,63 @@
+import CarteraCore
+
+/// Every page of the site, used by handlers and view models alike, so no
+/// path string is written twice.
+enum SiteURL {
+    case home, login, logout, language
+    case clients, newClient, client(Client.ID), editClient(Client.ID), archiveClient(Client.ID), restoreClient(Client.ID)
+    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns
+    case contacts, contact(Contact.ID), deleteContact(Contact.ID)
+    case account, password, tokens, revokeToken(EntityID<APIToken>)
+    case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
+    case clientTypes, clientType(ClientType.ID), clientGroups, clientGroup(ClientGroup.ID)
+    case customFields, customField(CustomFieldDefinition.ID)
+
+    var path: String {
+        switch self {
+        case .home: "/"
+        case .login: "/login"
+        case .logout: "/logout"
+        case .language: "/language"
+        case .clients: "/clients"
+        case .newClient: "/clients/new"
+        case .client(let id): "/clients/\(id)"
+        case .editClient(let id): "/clients/\(id)/edit"
+        case .archiveClient(let id): "/clients/\(id)/archive"
+        case .restoreClient(let id): "/clients/\(id)/restore"
+        case .clientHistory(let id): "/clients/\(id)/history"
+        case .clientContacts(let id): "/clients/\(id)/contacts"
+        case .clientColumns: "/clients/columns"
+        case .contacts: "/contacts"
+        case .contact(let id): "/contacts/\(id)"
+        case .deleteContact(let id): "/contacts/\(id)/delete"
+        case .account: "/account"
+        case .password: "/account/password"
+        case .tokens: "/account/tokens"
+        case .revokeToken(let id): "/account/tokens/\(id)/revoke"
+        case .admin: "/admin"
+        case .company: "/admin/company"
+        case .branches: "/admin/branches"
+        case .departments: "/admin/departments"
+        case .users: "/admin/users"
+        case .newUser: "/admin/users/new"
+        case .user(let id): "/admin/users/\(id)"
+        case .roles: "/admin/roles"
+        case .role(let id): "/admin/roles/\(id)"
+        case .clientTypes: "/admin/client-types"
+        case .clientType(let id): "/admin/client-types/\(id)"
+        case .clientGroups: "/admin/client-groups"
+        case .clientGroup(let id): "/admin/client-groups/\(id)"
+        case .customFields: "/admin/custom-fields"
+        case .customField(let id): "/admin/custom-fields/\(id)"
+        }
+    }
+}
+
+import CarteraStore
+
+import Hummingbird
+
+extension SiteURL {
+    /// The same path as a router pattern.
+    var route: RouterPath { RouterPath(path) }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import CarteraStore
+import Foundation
+import Logging
+
+/// Where the database is: `--database`, else `CARTERA_DATABASE_URL`, else `./cartera.sqlite`.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "sqlite:///abs/path.sqlite, sqlite://relative.sqlite or postgres://user:pass@host:port/db (env CARTERA_DATABASE_URL)")
+    var database: String?
+
+    var url: String {
+        database ?? ProcessInfo.processInfo.environment["CARTERA_DATABASE_URL"] ?? "sqlite://cartera.sqlite"
+    }
+
+    /// Opens and migrates the database.
+    func open(logger: Logger) async throws -> Database {
+        let database = try Database.open(url: url, logger: logger)
+        do {
+            try await Migrator(database: database).migrate()
+        } catch {
+            try? await database.shutdown()
+            throw error
+        }
+        return database
+    }
+}
+
+func makeLogger(_ label: String = "cartera") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["CARTERA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
+
+/// Runs `body` with an open database and always closes it.
+func withDatabase<R>(_ options: DatabaseOptions, logger: Logger = makeLogger(), _ body: (Database) async throws -> R) async throws -> R {
+    let database = try await options.open(logger: logger)
+    do {
+        let result = try await body(database)
+        try await database.shutdown()
+        return result
+    } catch {
+        try? await database.shutdown()
+        throw error
+    }
+}
+
+/// Errors the command line reports as one clear line.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Prints a line and flushes at once, so it shows up when output goes to a log.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import CarteraCore
+import CarteraStore
+import CarteraWeb
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// `cartera serve`: migrate, optionally seed the demo company, and serve HTTP
+/// until SIGTERM or SIGINT (graceful shutdown).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the web server.")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Address to listen on (env CARTERA_HOST).") var host: String?
+    @Option(help: "Port (env CARTERA_PORT).") var port: Int?
+    @Option(help: "Folder with templates, translations and static files (env CARTERA_RESOURCES).") var resources: String?
+    @Flag(help: "Seed a demo company when the database is empty and print an admin login.") var demo = false
+    @Option(help: "Clients in the demo company.") var demoClients = 2000
+    @Flag(help: "Mark cookies Secure (when served over HTTPS).") var secureCookies = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let logger = makeLogger()
+        let resourcesURL = try ResourceLocator.locate(override: resources ?? environment["CARTERA_RESOURCES"])
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let database = try await db.open(logger: logger)
+        let stores = Stores(database: database)
+        let settings = ServerSettings(host: host ?? environment["CARTERA_HOST"] ?? "127.0.0.1",
+                                      port: port ?? environment["CARTERA_PORT"].flatMap(Int.init) ?? 8080)
+        var login: (String, String)?
+        if demo { login = try await DemoSetup.ensure(stores: stores, clients: demoClients) }
+        let env = try await WebEnvironment.load(stores: stores, resources: resourcesURL, secureCookies: secureCookies)
+        let app = buildApplication(env: env, settings: settings, metrics: registry, logger: logger)
+        say("Cartera is serving on http://\(settings.host):\(settings.port)/")
+        if let (email, password) = login {
+            say("Demo admin login: \(email)  password: \(password)")
+        }
+        try await app.runService()
+        try await database.shutdown()
+    }
+}
+
+/// The demo company for `serve --demo`: created when the database is empty;
+/// the demo admin gets a fresh random password at every start, printed once.
+enum DemoSetup {
+    static func ensure(stores: Stores, clients: Int) async throws -> (String, String) {
+        let password = String(Secret.generate().hash.prefix(16))
+        let hash = try await Passwords.hash(password)
+        let generator = DemoGenerator(stores: stores)
+        if try await generator.isEmpty() {
+            let started = Date()
+            let summary = try await generator.generate(clients: clients, adminPasswordHash: hash)
+            say("Demo company created: \(summary.clients) clients, \(summary.contacts) contacts, \(summary.users) users in "
+                  + String(format: "%.1f s", Date().timeIntervalSince(started)))
+        } else if let admin = try await stores.users.user(email: DemoGenerator.adminEmail) {
+            try await stores.users.setPasswordHash(admin.id, hash, keepingSession: nil)
+        } else {
+            throw CommandFailure("--demo: this database already holds a company without the demo admin; not touching it")
+        }
+        return (DemoGenerator.adminEmail, password)
+    }
+}
