@@ -23,7 +23,7 @@ pg_start() {
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     run_as_postgres "$bin/initdb -D $PG_DIR/data -U cartera --auth=trust -E UTF8 --locale=C.UTF-8" > "$PG_DIR/initdb.log" 2>&1 \
         || { cat "$PG_DIR/initdb.log"; return 1; }
-    run_as_postgres "$bin/pg_ctl -D $PG_DIR/data -l $PG_DIR/server.log -w -o '-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c fsync=off -c max_connections=200' start" > /dev/null \
+    run_as_postgres "$bin/pg_ctl -D $PG_DIR/data -l $PG_DIR/server.log -w -o '-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c fsync=off -c max_connections=400' start" > /dev/null \
         || { cat "$PG_DIR/server.log"; return 1; }
     PG_URL="postgres://cartera@127.0.0.1:$port/postgres"
     export PG_URL PG_DIR

@@ -13,7 +13,7 @@ struct APIController {
         open.get("openapi.yaml") { _, _ in try self.document() }
         open.post("tokens") { request, context in try await self.createToken(request, context) }
         let api = router.group("/api/v1", context: SignedInContext.self)
-        api.get("me") { _, context in try self.me(context) }
+        api.get("me") { _, context in try await self.me(context) }
         api.get("clients") { request, context in try await self.listClients(request, context) }
         api.post("clients") { request, context in try await self.createClient(request, context) }
         api.get("clients/:id") { _, context in try await self.getClient(context) }
@@ -51,20 +51,20 @@ struct APIController {
         return try json(Output(id: id.rawValue, token: token), status: .created)
     }
 
-    func me(_ context: SignedInContext) throws -> Response {
+    func me(_ context: SignedInContext) async throws -> Response {
         struct Me: Encodable {
             let id: Int64, email: String, name: String, roles: [String], accessLevel: Int, language: String, timeZone: String
         }
         let user = context.viewer.user
+        let roles = try await env.stores.organisation.roles().filter { user.roleIDs.contains($0.id) }.map(\.key)
         return try json(Me(id: user.id.rawValue, email: user.email, name: user.name,
-                           roles: context.viewer.isAdmin ? ["admin"] + [] : [], accessLevel: context.viewer.accessLevel.rawValue,
+                           roles: roles, accessLevel: context.viewer.accessLevel.rawValue,
                            language: user.language.rawValue, timeZone: user.timeZone))
     }
 
     // MARK: Clients
 
     func listClients(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        struct List: Encodable { let items: [ClientJSON]; let nextCursor: String? }
         let query = FormData.query(request)
         var filters: [ClientFilter] = []
         if let id = ClientType.ID(string: query["clientTypeId"]) { filters.append(.clientType(id)) }
@@ -85,7 +85,7 @@ struct APIController {
         if result.hasMore {
             next = search == nil ? Cursor.after(result.clients.last!.id.rawValue) : Cursor.offset(cursor.offset + limit)
         }
-        return try json(List(items: result.clients.map(ClientJSON.init), nextCursor: next))
+        return try json(ListPage(items: result.clients.map(ClientJSON.init), nextCursor: next))
     }
 
     func getClient(_ context: SignedInContext) async throws -> Response {
@@ -105,7 +105,7 @@ struct APIController {
 
     /// JSON merge patch; `If-Match` with the current version is required.
     func patchClient(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let version = try expectedVersion(request)
+        let version = try expectedVersion(request, context)
         let client = try await load(context)
         let patch = try JSONInput.object(try await body(request))
         try rejectReadOnly(patch, writable: ClientInput.writable)
@@ -131,15 +131,23 @@ struct APIController {
             id = c.id.rawValue; contactKey = c.contactKey; clientId = c.clientID.rawValue; name = c.name; role = c.role
             email = c.email; phone = c.phone; version = c.version
         }
+
+        enum CodingKeys: String, CodingKey { case id, contactKey, clientId, name, role, email, phone, version }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id); try c.encode(contactKey, forKey: .contactKey); try c.encode(clientId, forKey: .clientId)
+            try c.encode(name, forKey: .name); try c.encode(role, forKey: .role); try c.encode(email, forKey: .email)
+            try c.encode(phone, forKey: .phone); try c.encode(version, forKey: .version)
+        }
     }
 
     struct ContactInput: Decodable { var name: String?; var role: String?; var email: String?; var phone: String? }
 
     func clientContacts(_ context: SignedInContext) async throws -> Response {
-        struct List: Encodable { let items: [ContactJSON]; let nextCursor: String? }
         let client = try await load(context)
         let contacts = try await env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
-        return try json(List(items: contacts.map(ContactJSON.init), nextCursor: nil))
+        return try json(ListPage(items: contacts.map(ContactJSON.init), nextCursor: nil))
     }
 
     func createContact(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -153,7 +161,6 @@ struct APIController {
     }
 
     func listContacts(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        struct List: Encodable { let items: [ContactJSON]; let nextCursor: String? }
         let query = FormData.query(request)
         let limit = min(max(Int(query["limit"] ?? "") ?? 50, 1), 200)
         let cursor = try Cursor(query["cursor"])
@@ -161,7 +168,7 @@ struct APIController {
             search: query.text("q"), clientID: Client.ID(string: query["clientId"]), after: cursor.afterID.map(Contact.ID.init),
             limit: limit + 1, scope: context.clientScope)
         let shown = Array(listings.prefix(limit))
-        return try json(List(items: shown.map { ContactJSON($0.contact) },
+        return try json(ListPage(items: shown.map { ContactJSON($0.contact) },
                              nextCursor: listings.count > limit ? Cursor.after(shown.last!.contact.id.rawValue) : nil))
     }
 
@@ -171,7 +178,7 @@ struct APIController {
     }
 
     func patchContact(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let version = try expectedVersion(request)
+        let version = try expectedVersion(request, context)
         let contact = try await loadContact(context)
         let patch = try JSONInput.object(try await body(request))
         try rejectReadOnly(patch, writable: ["name", "role", "email", "phone"])
@@ -192,8 +199,7 @@ struct APIController {
     }
 
     func listGroups() async throws -> Response {
-        struct List: Encodable { let items: [GroupJSON]; let nextCursor: String? }
-        return try json(List(items: try await env.stores.catalogues.clientGroups().map(GroupJSON.init), nextCursor: nil))
+        return try json(ListPage(items: try await env.stores.catalogues.clientGroups().map(GroupJSON.init), nextCursor: nil))
     }
 
     func createGroup(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -216,17 +222,13 @@ struct APIController {
     }
 
     func load(_ context: SignedInContext) async throws -> Client {
-        guard let id = Client.ID(string: context.parameters.get("id")) else {
-            throw ValidationFailure([FieldError("id", "invalid_type")])
-        }
+        guard let id = Client.ID(string: context.parameters.get("id")) else { throw StoreError.notFound }
         guard let client = try await env.stores.clients.client(id, scope: context.clientScope) else { throw StoreError.notFound }
         return client
     }
 
     func loadContact(_ context: SignedInContext) async throws -> Contact {
-        guard let id = Contact.ID(string: context.parameters.get("contact")) else {
-            throw ValidationFailure([FieldError("id", "invalid_type")])
-        }
+        guard let id = Contact.ID(string: context.parameters.get("contact")) else { throw StoreError.notFound }
         guard let contact = try await env.stores.contacts.contact(id, scope: context.clientScope) else { throw StoreError.notFound }
         return contact
     }
@@ -236,9 +238,9 @@ struct APIController {
     }
 
     /// `If-Match: "7"` → 7; missing → 428 Precondition Required.
-    func expectedVersion(_ request: Request) throws -> Int64 {
+    func expectedVersion(_ request: Request, _ context: SignedInContext) throws -> Int64 {
         guard let header = request.headers[.ifMatch] else {
-            throw HTTPError(.preconditionRequired, message: env.translator.text("problem_if_match", .es))
+            throw HTTPError(.preconditionRequired, message: env.translator.text("problem_if_match", context.language))
         }
         guard let version = Self.parseETag(header) else { throw StoreError.versionConflict(current: 0) }
         return version

@@ -42,6 +42,36 @@ struct ClientJSON: Codable {
         collectorId = d.collectorID?.rawValue; description = d.description; customFields = d.customFields
         archived = c.archived; version = c.version; createdAt = c.createdAt; updatedAt = c.updatedAt
     }
+
+    /// Every member is present, `null` when empty: integrations see the whole shape.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(clientNumber, forKey: .clientNumber)
+        try c.encode(legalName, forKey: .legalName); try c.encode(tradeName, forKey: .tradeName)
+        try c.encode(taxId, forKey: .taxId); try c.encode(taxIdKind, forKey: .taxIdKind)
+        try c.encode(emails, forKey: .emails); try c.encode(phones, forKey: .phones); try c.encode(address, forKey: .address)
+        try c.encode(latitude, forKey: .latitude); try c.encode(longitude, forKey: .longitude)
+        try c.encode(clientTypeId, forKey: .clientTypeId); try c.encode(clientGroupId, forKey: .clientGroupId)
+        try c.encode(branchId, forKey: .branchId); try c.encode(salesAgentId, forKey: .salesAgentId)
+        try c.encode(collectorId, forKey: .collectorId); try c.encode(description, forKey: .description)
+        try c.encode(customFields, forKey: .customFields); try c.encode(archived, forKey: .archived)
+        try c.encode(version, forKey: .version); try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// A page of a list: `{"items": [...], "nextCursor": "…" | null}`.
+struct ListPage<Item: Encodable>: Encodable {
+    let items: [Item]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case items, nextCursor }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(nextCursor, forKey: .nextCursor)
+    }
 }
 
 /// The writable fields of a client, as sent on create or produced by a merge patch.

@@ -18,8 +18,8 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
-        ErrorMiddleware(env: env)
         AuthMiddleware(stores: env.stores)
+        ErrorMiddleware(env: env)
         CSRFMiddleware()
         FileMiddleware(env.staticDirectory.path, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]),
                        searchForIndexHtml: false)
