@@ -41,8 +41,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Resources")]),
+        .target(name: "CarteraJobs", dependencies: [
+            "CarteraCore", "CarteraStore",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "cartera", dependencies: [
-            "CarteraCore", "CarteraStore", "CarteraWeb",
+            "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraJobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CarteraCore
+import CarteraJobs
 import CarteraStore
 import CarteraWeb
 import Foundation
@@ -34,7 +35,8 @@ struct Serve: AsyncParsableCommand {
         var login: (String, String)?
         if demo { login = try await DemoSetup.ensure(stores: stores, clients: demoClients) }
         let env = try await WebEnvironment.load(stores: stores, resources: resourcesURL, secureCookies: secureCookies)
-        let app = buildApplication(env: env, settings: settings, metrics: registry, logger: logger)
+        let app = buildApplication(env: env, settings: settings, metrics: registry,
+                                   services: [SessionSweeper(sessions: stores.sessions, logger: logger)], logger: logger)
         say("Cartera is serving on http://\(settings.host):\(settings.port)/")
         if let (email, password) = login {
             say("Demo admin login: \(email)  password: \(password)")

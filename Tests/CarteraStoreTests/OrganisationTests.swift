@@ -67,3 +67,24 @@ struct OrganisationTests {
         }
     }
 }
+
+@Suite("Branches and departments")
+struct NamedCatalogueTests {
+    @Test("names are unique whatever their accents; renaming and deactivating is versioned and audited")
+    func renameAndDeactivate() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let organisation = f.stores.organisation
+            let id = try await organisation.createBranch(name: "Córdoba", by: f.admin.id)
+            await #expect(throws: ValidationFailure([FieldError("name", "duplicate")])) {
+                try await organisation.createBranch(name: "cordoba", by: f.admin.id)
+            }
+            try await organisation.updateBranch(id, name: "Córdoba Centro", active: false, expectedVersion: 1, by: f.admin.id)
+            let branch = try await organisation.branches().first { $0.id == id }!
+            #expect(branch.name == "Córdoba Centro" && !branch.active && branch.version == 2)
+            await #expect(throws: StoreError.versionConflict(current: 2)) {
+                try await organisation.updateBranch(id, name: "Otra", active: true, expectedVersion: 1, by: f.admin.id)
+            }
+        }
+    }
+}

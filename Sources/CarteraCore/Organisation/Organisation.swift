@@ -4,7 +4,10 @@ public struct Branch: Hashable, Sendable, Codable {
     public var id: ID
     public var name: String
     public var active: Bool
-    public init(id: ID, name: String, active: Bool) { self.id = id; self.name = name; self.active = active }
+    public var version: Int64
+    public init(id: ID, name: String, active: Bool, version: Int64) {
+        self.id = id; self.name = name; self.active = active; self.version = version
+    }
 }
 
 /// A department (departamento).
@@ -13,7 +16,10 @@ public struct Department: Hashable, Sendable, Codable {
     public var id: ID
     public var name: String
     public var active: Bool
-    public init(id: ID, name: String, active: Bool) { self.id = id; self.name = name; self.active = active }
+    public var version: Int64
+    public init(id: ID, name: String, active: Bool, version: Int64) {
+        self.id = id; self.name = name; self.active = active; self.version = version
+    }
 }
 
 /// The company's settings row: one company per database (DESIGN.md).

@@ -62,16 +62,17 @@ public struct OrganisationStore: Sendable {
 
     public func branches() async throws -> [Branch] {
         try await database.read { session in
-            try await session.rows("SELECT id, name, active FROM branches ORDER BY name_key").map {
-                Branch(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"))
+            try await session.rows("SELECT id, name, active, version FROM branches ORDER BY name_key").map {
+                Branch(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"), version: try $0.int("version"))
             }
         }
     }
 
     public func departments() async throws -> [Department] {
         try await database.read { session in
-            try await session.rows("SELECT id, name, active FROM departments ORDER BY name_key").map {
-                Department(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"))
+            try await session.rows("SELECT id, name, active, version FROM departments ORDER BY name_key").map {
+                Department(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"),
+                           version: try $0.int("version"))
             }
         }
     }
@@ -92,6 +93,40 @@ public struct OrganisationStore: Sendable {
                                       clientID: nil, action: "create", changes: [AuditChange(field: "name", before: nil, after: name)])
             return id
         }
+    }
+
+    /// Renames or (de)activates a branch or department. Inactive ones stay on
+    /// the records that use them and leave the pickers.
+    func updateNamed(_ table: NamedCatalogue, _ id: Int64, name rawName: String?, active: Bool, expectedVersion: Int64,
+                     by userID: User.ID?) async throws {
+        var v = Validator()
+        let name = v.text("name", rawName, required: true, maxLength: 80) ?? ""
+        try v.check()
+        try await database.write { session in
+            guard let row = try await session.first("SELECT * FROM \(ident: table.rawValue) WHERE id = \(bind: id)") else {
+                throw StoreError.notFound
+            }
+            let version = try row.int("version")
+            guard version == expectedVersion else { throw StoreError.versionConflict(current: version) }
+            try await CatalogueStore.ensureUniqueName(session, table: table.rawValue, name: name, except: id)
+            try await session.run("""
+                UPDATE \(ident: table.rawValue) SET name = \(bind: name), name_key = \(bind: Normalization.sortKey(name)),
+                    active = \(bind: active), version = version + 1 WHERE id = \(bind: id)
+                """)
+            try await AuditLog.record(session, at: clock.now(), userID: userID, entity: table.entity, entityID: id, clientID: nil,
+                                      action: "update", changes: AuditLog.diff(
+                                        ["name": try row.string("name"), "active": String(try row.bool("active"))],
+                                        ["name": name, "active": String(active)]))
+        }
+    }
+
+    public func updateBranch(_ id: Branch.ID, name: String?, active: Bool, expectedVersion: Int64, by userID: User.ID?) async throws {
+        try await updateNamed(.branches, id.rawValue, name: name, active: active, expectedVersion: expectedVersion, by: userID)
+    }
+
+    public func updateDepartment(_ id: Department.ID, name: String?, active: Bool, expectedVersion: Int64,
+                                 by userID: User.ID?) async throws {
+        try await updateNamed(.departments, id.rawValue, name: name, active: active, expectedVersion: expectedVersion, by: userID)
     }
 
     public func createBranch(name: String?, by userID: User.ID?) async throws -> Branch.ID {

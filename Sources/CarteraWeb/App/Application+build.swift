@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import ServiceLifecycle
 
 /// Where and how the server listens.
 public struct ServerSettings: Sendable {
@@ -18,6 +19,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
+        SecurityHeadersMiddleware()
         AuthMiddleware(stores: env.stores)
         ErrorMiddleware(env: env)
         CSRFMiddleware()
@@ -51,9 +53,10 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
 }
 
 /// The application, ready to run as a service.
+/// `services` run beside the server and stop with it (background jobs).
 public func buildApplication(env: WebEnvironment, settings: ServerSettings, metrics: PrometheusCollectorRegistry?,
-                             logger: Logger) -> some ApplicationProtocol {
+                             services: [any Service], logger: Logger) -> some ApplicationProtocol {
     Application(router: buildRouter(env: env, metrics: metrics),
                 configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Cartera"),
-                logger: logger)
+                services: services, logger: logger)
 }

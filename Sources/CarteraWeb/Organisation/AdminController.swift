@@ -16,6 +16,8 @@ struct AdminController {
         group.post(SiteURL.branches.route) { request, context in try await self.createNamed(request, context, .branches) }
         group.get(SiteURL.departments.route) { request, context in try await self.named(request, context, .departments) }
         group.post(SiteURL.departments.route) { request, context in try await self.createNamed(request, context, .departments) }
+        group.post("/admin/branches/:id") { request, context in try await self.updateNamed(request, context, .branches) }
+        group.post("/admin/departments/:id") { request, context in try await self.updateNamed(request, context, .departments) }
         UsersAdmin(env: env).register(group)
         CataloguesAdmin(env: env).register(group)
     }
@@ -75,19 +77,55 @@ struct AdminController {
 
     enum Named { case branches, departments }
 
-    struct NamedPage { let title: String; let action: String; let names: [String]; let errors: FormErrors; let value: String }
+    struct NamedPage {
+        struct Row { let action: String; let name: String; let active: Bool; let version: Int64 }
+        let title: String
+        let action: String
+        let rows: [Row]
+        let errors: FormErrors
+        let value: String
+    }
 
     func named(_ request: Request, _ context: SignedInContext, _ kind: Named, value: String = "",
                errors: FormErrors = .none, status: HTTPResponse.Status = .ok) async throws -> Response {
         try context.require(.manageSettings)
         let t = env.t(context.language)
-        let (title, action, names): (String, SiteURL, [String]) = switch kind {
-        case .branches: (t["admin_branches"] ?? "", .branches, try await env.stores.organisation.branches().map(\.name))
-        case .departments: (t["admin_departments"] ?? "", .departments, try await env.stores.organisation.departments().map(\.name))
+        let (title, action, rows): (String, SiteURL, [NamedPage.Row]) = switch kind {
+        case .branches: (t["admin_branches"] ?? "", .branches, try await env.stores.organisation.branches().map {
+            .init(action: "\(SiteURL.branches.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version)
+        })
+        case .departments: (t["admin_departments"] ?? "", .departments, try await env.stores.organisation.departments().map {
+            .init(action: "\(SiteURL.departments.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version)
+        })
         }
         return try env.render("admin-named", request, context, title: title, section: .admin,
-                              NamedPage(title: title, action: action.path, names: names, errors: errors, value: value),
+                              NamedPage(title: title, action: action.path, rows: rows, errors: errors, value: value),
                               status: status)
+    }
+
+    func updateNamed(_ request: Request, _ context: SignedInContext, _ kind: Named) async throws -> Response {
+        try context.require(.manageSettings)
+        let form = try await FormData.from(request)
+        let raw = context.parameters.get("id")
+        let version = Int64(form["version"] ?? "") ?? 0
+        do {
+            switch kind {
+            case .branches:
+                guard let id = Branch.ID(string: raw) else { throw StoreError.notFound }
+                try await env.stores.organisation.updateBranch(id, name: form["name"], active: form.bool("active"),
+                                                               expectedVersion: version, by: context.viewer.id)
+            case .departments:
+                guard let id = Department.ID(string: raw) else { throw StoreError.notFound }
+                try await env.stores.organisation.updateDepartment(id, name: form["name"], active: form.bool("active"),
+                                                                   expectedVersion: version, by: context.viewer.id)
+            }
+            return redirect(kind == .branches ? .branches : .departments, flash: env.translator.text("flash_saved", context.language))
+        } catch let failure as ValidationFailure {
+            return try await named(request, context, kind, errors: env.messages(failure, context.language), status: .unprocessableContent)
+        } catch StoreError.versionConflict {
+            return try await named(request, context, kind, errors: FormErrors(
+                byField: [:], list: [env.translator.text("conflict_reload", context.language)]), status: .conflict)
+        }
     }
 
     func createNamed(_ request: Request, _ context: SignedInContext, _ kind: Named) async throws -> Response {

@@ -77,8 +77,8 @@ struct UsersAdmin {
             levels: AccessLevel.allCases.map {
                 Option(value: String($0.rawValue), label: t["level_\($0.rawValue)"] ?? "", selected: level == String($0.rawValue))
             },
-            branches: Option.list(try await branches.map { ($0.id, $0.name) }, selected: value("branchId", user?.branchID?.description)),
-            departments: Option.list(try await departments.map { ($0.id, $0.name) },
+            branches: Option.list(try await branches.filter { $0.active || $0.id == user?.branchID }.map { ($0.id, $0.name) }, selected: value("branchId", user?.branchID?.description)),
+            departments: Option.list(try await departments.filter { $0.active || $0.id == user?.departmentID }.map { ($0.id, $0.name) },
                                      selected: value("departmentId", user?.departmentID?.description)),
             managers: Option.list(try await users.filter { $0.id != user?.id }.map { ($0.id, $0.name) },
                                   selected: value("managerId", user?.managerID?.description)),
