@@ -118,3 +118,19 @@ struct ClientWriteTests {
         }
     }
 }
+
+@Suite("Archived clients and tax ids")
+struct ArchivedTaxIDTests {
+    @Test("an archived client frees its tax id; restoring it while another holds it is refused")
+    func restoreWithTakenTaxID() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let old = try await f.client("Vieja", taxID: "20-12345678-3", taxIDKind: .cuit)
+            _ = try await f.stores.clients.setArchived(old.id, true, expectedVersion: nil, by: f.admin)
+            try await f.client("Nueva", taxID: "20123456783", taxIDKind: .cuit)
+            await #expect(throws: ValidationFailure([FieldError("taxId", "duplicate")])) {
+                try await f.stores.clients.setArchived(old.id, false, expectedVersion: nil, by: f.admin)
+            }
+        }
+    }
+}

@@ -133,6 +133,7 @@ public struct ClientStore: Sendable {
                 throw StoreError.versionConflict(current: before.version)
             }
             guard before.archived != archived else { return before }
+            if !archived { try await Self.checkReferences(session, before.draft, except: id) }
             try await session.run("""
                 UPDATE clients SET archived = \(bind: archived), version = version + 1, updated_at = \(session.instant(clock.now()))
                 WHERE id = \(bind: id.rawValue)

@@ -95,7 +95,8 @@ enum Migration001 {
         "CREATE INDEX clients_collector ON clients (collector_id)",
         "CREATE INDEX clients_type ON clients (client_type_id)",
         "CREATE INDEX clients_branch ON clients (branch_id)",
-        "CREATE INDEX clients_tax_id ON clients (tax_id_key)",
+        // One active client per tax id, also under concurrent writers on PostgreSQL.
+        "CREATE UNIQUE INDEX clients_tax_id_active ON clients (tax_id_key) WHERE archived = {false} AND tax_id_key IS NOT NULL",
         """
         CREATE TABLE contacts (
             id {id}, contact_key {bigint} NOT NULL UNIQUE, client_id {bigint} NOT NULL REFERENCES clients(id),
