@@ -65,7 +65,7 @@ def test_bad_input_keeps_what_was_typed(browser, server):
     browser.find_element(By.ID, "tradeName").send_keys("Sin razón social")
     browser.find_element(By.ID, "emails").send_keys("no-es-un-correo")
     browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
-    errors = browser.find_element(By.CSS_SELECTOR, "div.error").text
+    errors = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "div.error"))).text
     assert "«Razón social» es obligatorio." in errors
     assert "no es un correo válido" in errors
     assert browser.find_element(By.ID, "tradeName").get_attribute("value") == "Sin razón social"

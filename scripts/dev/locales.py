@@ -50,7 +50,6 @@ T = {
  "contact_add": ("Agregar contacto", "Add contact"),
  "contact_delete_confirm": ("¿Eliminar este contacto?", "Delete this contact?"),
  "contacts_search_placeholder": ("Nombre, correo o teléfono", "Name, e-mail or phone"),
- "contacts_add_hint": ("Los contactos se agregan desde la ficha de cada cliente.", "Contacts are added from each client's card."),
  "form_has_errors": ("Revisá estos datos:", "Please check:"),
  "conflict_client": ("Otra persona guardó este cliente mientras lo editabas. Tus cambios no se guardaron todavía: revisalos y guardá de nuevo.",
                      "Someone else saved this client while you were editing. Your changes are not saved yet: review them and save again."),

@@ -84,7 +84,8 @@ extension CustomFieldDefinition {
         if type == .checkbox {
             let on = ["1", "true", "on", "si", "sí", "yes", "x"].contains(text.lowercased())
             if required && !on { v.add(field, "required") }
-            return .bool(on)
+            // An unticked box stores nothing: absent reads as false everywhere.
+            return on ? .bool(true) : nil
         }
         if text.isEmpty {
             if required { v.add(field, "required") }

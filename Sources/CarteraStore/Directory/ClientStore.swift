@@ -46,6 +46,16 @@ public struct ClientStore: Sendable {
         try await database.read { try await Self.client($0, id, scope: scope) }
     }
 
+    /// A visible client by its client number.
+    public func client(number: Int64, scope: ClientScope) async throws -> Client? {
+        try await database.read { session in
+            try await session.first("""
+                SELECT \(ClientSQL.columns(session)) FROM clients c
+                WHERE c.client_number = \(bind: number) AND \(scope.predicate(session))
+                """).map(ClientSQL.client)
+        }
+    }
+
     /// The history of a client and its contacts, newest first.
     public func history(_ id: Client.ID, scope: ClientScope, limit: Int = 200) async throws -> [AuditEvent] {
         try await database.read { session in

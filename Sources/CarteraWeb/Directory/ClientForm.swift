@@ -64,7 +64,6 @@ struct ClientForm {
         var custom = hidden
         for definition in definitions where definition.active {
             if let raw = text("cf_" + definition.key) { custom[definition.key] = .text(raw) }
-            else if definition.type == .checkbox { custom[definition.key] = .bool(false) }
             else { custom.removeValue(forKey: definition.key) }
         }
         let draft = ClientDraft(

@@ -10,6 +10,7 @@ struct ContactsController {
 
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.contacts.route) { request, context in try await self.catalogue(request, context) }
+        group.post(SiteURL.contacts.route) { request, context in try await self.createFromCatalogue(request, context) }
         group.post("/clients/:id/contacts") { request, context in try await self.create(request, context) }
         group.post("/contacts/:contact") { request, context in try await self.update(request, context) }
         group.post("/contacts/:contact/delete") { request, context in try await self.delete(request, context) }
@@ -31,9 +32,14 @@ struct ContactsController {
         let rows: [Row]
         let empty: Bool
         let nextURL: String?
+        let canEdit: Bool
+        let errors: [String]
+        let hasErrors: Bool
+        let form: [String: String]
     }
 
-    func catalogue(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    func catalogue(_ request: Request, _ context: SignedInContext, form: FormData? = nil, errors: [String] = [],
+                   status: HTTPResponse.Status = .ok) async throws -> Response {
         let query = FormData.query(request)
         let limit = 50
         let listings = try await env.stores.contacts.catalogue(search: query.text("q"), after: Contact.ID(string: query["after"]),
@@ -48,9 +54,30 @@ struct ContactsController {
             return .init(key: c.contactKey, name: c.name, role: c.role ?? "", email: c.email ?? "", phone: c.phone ?? "",
                          telURL: c.phone.map(Contactability.telURL), whatsAppURL: c.phone.map(Contactability.whatsAppURL),
                          clientName: "\(listing.clientNumber) · \(listing.clientName)", clientURL: SiteURL.client(c.clientID).path)
-        }, empty: shown.isEmpty, nextURL: next)
+        }, empty: shown.isEmpty, nextURL: next, canEdit: context.viewer.can(.editClients), errors: errors, hasErrors: !errors.isEmpty,
+           form: ["clientNumber", "name", "role", "email", "phone"].reduce(into: [:]) { $0[$1] = form?[$1] ?? "" })
         return try env.render("contacts", request, context, title: env.t(context.language)["nav_contacts"] ?? "",
-                              section: .contacts, page)
+                              section: .contacts, page, status: status)
+    }
+
+    /// Adding from the catalogue names the client by its number.
+    func createFromCatalogue(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let form = try await FormData.from(request)
+        let t = env.translator
+        guard let number = Int64(form.text("clientNumber") ?? ""),
+              let client = try await env.stores.clients.client(number: number, scope: context.clientScope) else {
+            let message = t.message(for: FieldError("clientNumber", "unknown_reference"), context.language)
+            return try await catalogue(request, context, form: form, errors: [message], status: .unprocessableContent)
+        }
+        do {
+            _ = try await env.stores.contacts.create(clientID: client.id, name: form["name"], role: form["role"],
+                                                     email: form["email"], phone: form["phone"], by: context.viewer)
+            return redirect(to: SiteURL.contacts.path + "?q=" + (form.text("name")?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                            flash: t.text("flash_contact_added", context.language))
+        } catch let failure as ValidationFailure {
+            let messages = env.messages(failure, context.language) { env.t(context.language)["field_contact_\($0)"] }.list
+            return try await catalogue(request, context, form: form, errors: messages, status: .unprocessableContent)
+        }
     }
 
     func create(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -149,7 +149,7 @@ struct CataloguesAdmin {
     struct FieldsPage {
         struct Row {
             let action: String; let key: String; let labelES: String; let labelEN: String; let type: String
-            let required: Bool; let showInList: Bool; let active: Bool; let choices: String; let version: Int64
+            let required: Bool; let showInList: Bool; let active: Bool; let choices: String; let isChoice: Bool; let version: Int64
         }
         let rows: [Row]
         let types: [Option]
@@ -162,7 +162,7 @@ struct CataloguesAdmin {
         let rows = try await env.stores.catalogues.customFields().map {
             FieldsPage.Row(action: SiteURL.customField($0.id).path, key: $0.key, labelES: $0.labelES, labelEN: $0.labelEN,
                            type: t["cftype_\($0.type.rawValue)"] ?? $0.type.rawValue, required: $0.required,
-                           showInList: $0.showInList, active: $0.active, choices: $0.choices.joined(separator: "\n"),
+                           showInList: $0.showInList, active: $0.active, choices: $0.choices.joined(separator: "\n"), isChoice: $0.type == .choice,
                            version: $0.version)
         }
         let types = CustomFieldType.allCases.map { Option(value: $0.rawValue, label: t["cftype_\($0.rawValue)"] ?? "", selected: $0 == .text) }
