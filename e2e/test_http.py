@@ -80,3 +80,27 @@ def test_a_grouped_user_sees_only_their_portfolio(server, admin_token):
     assert requests.get(f"{api}/clients/{other['id']}/contacts", headers=auth(token)).status_code == 404
     searched = requests.get(api + "/clients", params={"q": other["legalName"]}, headers=auth(token)).json()["items"]
     assert other["id"] not in [c["id"] for c in searched]
+
+
+def test_a_retried_create_makes_one_client(server, admin_token):
+    headers = {**auth(admin_token), "Idempotency-Key": "quoter-7781"}
+    body = {"legalName": "Cotizador Web SAC", "phones": ["+51 987 654 321"]}
+    first = requests.post(server.url + "/api/v1/clients", headers=headers, json=body)
+    again = requests.post(server.url + "/api/v1/clients", headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] and again.headers.get("Idempotent-Replayed") == "true"
+    reused = requests.post(server.url + "/api/v1/clients", headers=headers, json={"legalName": "Otra cosa"})
+    assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"
+
+
+def test_the_language_switch_changes_the_pages(server):
+    session = requests.Session()
+    page = session.get(server.url + "/login").text
+    token = page.split('name="_csrf" value="')[1].split('"')[0]
+    session.post(server.url + "/login", data={"_csrf": token, "email": server.admin_email, "password": server.admin_password})
+    clients = session.get(server.url + "/clients").text
+    csrf = clients.split('name="_csrf" value="')[1].split('"')[0]
+    session.post(server.url + "/account/language", data={"_csrf": csrf, "language": "en", "back": "/clients"})
+    assert "New client" in session.get(server.url + "/clients").text
+    session.post(server.url + "/account/language", data={"_csrf": csrf, "language": "es", "back": "/clients"})
+    assert "Nuevo cliente" in session.get(server.url + "/clients").text

@@ -6,5 +6,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case versionConflict(current: Int64)
     /// The viewer's roles lack the permission this write needs.
     case forbidden
+    /// An idempotency key came back with a different request body.
+    case idempotencyKeyReused
 }
 

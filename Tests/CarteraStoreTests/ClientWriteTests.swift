@@ -1,6 +1,7 @@
 import CarteraCore
 import CarteraStore
 import CarteraTestSupport
+import Foundation
 import Testing
 
 @Suite("Writing clients keeps data whole")
@@ -131,6 +132,30 @@ struct ArchivedTaxIDTests {
             await #expect(throws: ValidationFailure([FieldError("taxId", "duplicate")])) {
                 try await f.stores.clients.setArchived(old.id, false, expectedVersion: nil, by: f.admin)
             }
+        }
+    }
+}
+
+@Suite("Creates from integrations are idempotent")
+struct IdempotentCreateTests {
+    @Test("a retried create returns the first client; a reused key with another body is refused")
+    func retries() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let body = Data(#"{"legalName":"Reintento SA"}"#.utf8)
+            let key = IdempotencyKey(key: "erp-42", body: body)
+            let first = try await f.stores.clients.create(ClientDraft(legalName: "Reintento SA"), by: f.admin, idempotency: key)
+            let again = try await f.stores.clients.create(ClientDraft(legalName: "Reintento SA"), by: f.admin, idempotency: key)
+            #expect(!first.replayed && again.replayed)
+            #expect(again.client.id == first.client.id)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 1)
+            let other = IdempotencyKey(key: "erp-42", body: Data(#"{"legalName":"Otro"}"#.utf8))
+            await #expect(throws: StoreError.idempotencyKeyReused) {
+                try await f.stores.clients.create(ClientDraft(legalName: "Otro"), by: f.admin, idempotency: other)
+            }
+            let another = try await f.stores.clients.create(ClientDraft(legalName: "Otro"), by: f.admin,
+                                                            idempotency: IdempotencyKey(key: "erp-43", body: body))
+            #expect(another.client.clientNumber == 2)
         }
     }
 }

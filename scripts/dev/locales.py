@@ -177,6 +177,7 @@ T = {
  "problem_invalid": ("Hay datos inválidos.", "Some fields are invalid."),
  "problem_bad_request": ("La solicitud no es válida.", "The request is not valid."),
  "problem_internal": ("Error interno. Quedó registrado.", "Internal error. It has been logged."),
+ "problem_idempotency": ("Esa Idempotency-Key ya se usó con otra solicitud.", "That Idempotency-Key was already used with another request."),
  "problem_if_match": ("Falta el encabezado If-Match con la versión.", "The If-Match header with the version is missing."),
 }
 

@@ -81,8 +81,21 @@ public struct ClientStore: Sendable {
 
     /// Creates a client with the next client number.
     public func create(_ draft: ClientDraft, by viewer: Viewer) async throws -> Client {
+        try await create(draft, by: viewer, idempotency: nil).client
+    }
+
+    /// Creates a client once per idempotency key: a retried request gets the
+    /// client made the first time (`replayed`), never a second one.
+    public func create(_ draft: ClientDraft, by viewer: Viewer,
+                       idempotency: IdempotencyKey?) async throws -> (client: Client, replayed: Bool) {
         guard viewer.can(.editClients) else { throw StoreError.forbidden }
         return try await database.write { session in
+            if let idempotency, let earlier = try await idempotency.claim(session, userID: viewer.id, entity: "client") {
+                guard let client = try await Self.client(session, Client.ID(earlier), scope: .of(viewer)) else {
+                    throw StoreError.notFound
+                }
+                return (client, true)
+            }
             let definitions = try await CatalogueStore.customFields(session)
             let draft = try draft.validated(customFields: definitions)
             try await Self.checkReferences(session, draft, except: nil)
@@ -102,7 +115,8 @@ public struct ClientStore: Sendable {
             }
             try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: id.rawValue,
                                       clientID: id, action: "create", changes: AuditLog.diff([:], Self.flatten(client)))
-            return client
+            try await idempotency?.complete(session, userID: viewer.id, entityID: id.rawValue)
+            return (client, false)
         }
     }
 

@@ -1,5 +1,5 @@
 /// The foundation schema: company, organisation, people, sessions, tokens,
-/// client catalogues, clients, contacts, audit log and quick-search indexes.
+/// client catalogues, clients, contacts, idempotency keys, audit log and quick-search indexes.
 enum Migration001 {
     static let migration = Migration(version: 1, name: "foundation") { kind in
         shared.map { DDL.expand($0, kind) } + (kind == .sqlite ? sqliteSearch : postgresSearch)
@@ -106,6 +106,11 @@ enum Migration001 {
         """,
         "CREATE INDEX contacts_client ON contacts (client_id, name_key)",
         "CREATE INDEX contacts_name ON contacts (name_key, id)",
+        """
+        CREATE TABLE idempotency_keys (
+            user_id {bigint} NOT NULL REFERENCES users(id), key TEXT NOT NULL, entity TEXT NOT NULL, entity_id {bigint},
+            request_hash TEXT NOT NULL, created_at {ts} NOT NULL, PRIMARY KEY (user_id, key))
+        """,
         """
         CREATE TABLE audit_events (
             id {id}, at {ts} NOT NULL, user_id {bigint} REFERENCES users(id), entity TEXT NOT NULL,

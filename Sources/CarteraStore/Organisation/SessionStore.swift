@@ -80,7 +80,8 @@ public struct SessionStore: Sendable {
         }
     }
 
-    /// Removes expired sessions and old login failures; returns how many sessions went.
+    /// Removes expired sessions, login failures and idempotency keys older than a
+    /// day; returns how many sessions went.
     @discardableResult
     public func purgeExpired() async throws -> Int {
         let now = clock.now()
@@ -89,7 +90,9 @@ public struct SessionStore: Sendable {
                 DELETE FROM sessions WHERE expires_at < \(session.instant(now))
                     OR last_seen_at < \(session.instant(now.addingTimeInterval(-idleLifetime))) RETURNING token_hash
                 """).count
-            try await session.run("DELETE FROM login_failures WHERE at < \(session.instant(now.addingTimeInterval(-86400)))")
+            let dayAgo = now.addingTimeInterval(-86400)
+            try await session.run("DELETE FROM login_failures WHERE at < \(session.instant(dayAgo))")
+            try await session.run("DELETE FROM idempotency_keys WHERE created_at < \(session.instant(dayAgo))")
             return gone
         }
     }

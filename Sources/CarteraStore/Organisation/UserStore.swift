@@ -93,6 +93,13 @@ public struct UserStore: Sendable {
         }
     }
 
+    /// Changes only the user's language (the header's switch); a preference, not audited.
+    public func setLanguage(_ id: User.ID, _ language: Language) async throws {
+        try await database.write { session in
+            try await session.run("UPDATE users SET locale = \(bind: language.rawValue) WHERE id = \(bind: id.rawValue)")
+        }
+    }
+
     /// Saves which client-list columns the user chose.
     public func setClientColumns(_ id: User.ID, _ columns: [String]) async throws {
         try await database.write { session in

@@ -97,8 +97,10 @@ struct APIController {
         let data = try await body(request)
         try rejectReadOnly(try JSONInput.object(data), writable: ClientInput.writable)
         let draft = try JSONInput.decode(ClientInput.self, from: data).draft()
-        let client = try await env.stores.clients.create(draft, by: context.viewer)
+        let key = IdempotencyKey(key: request.headers[.init("Idempotency-Key")!], body: data)
+        let (client, replayed) = try await env.stores.clients.create(draft, by: context.viewer, idempotency: key)
         var response = try json(ClientJSON(client), status: .created, etag: client.version)
+        if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
         response.headers[.location] = "/api/v1/clients/\(client.id)"
         return response
     }

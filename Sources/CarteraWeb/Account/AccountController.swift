@@ -10,6 +10,7 @@ struct AccountController {
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.account.route) { request, context in try await self.page(request, context) }
         group.post(SiteURL.account.route) { request, context in try await self.savePreferences(request, context) }
+        group.post(SiteURL.accountLanguage.route) { request, context in try await self.switchLanguage(request, context) }
         group.post(SiteURL.password.route) { request, context in try await self.changePassword(request, context) }
         group.post(SiteURL.tokens.route) { request, context in try await self.createToken(request, context) }
         group.post("/account/tokens/:token/revoke") { request, context in try await self.revokeToken(request, context) }
@@ -62,6 +63,16 @@ struct AccountController {
         } catch StoreError.versionConflict {
             return redirect(.account, flash: env.translator.text("conflict_reload", context.language))
         }
+    }
+
+    /// The header's language switch: only the language changes.
+    func switchLanguage(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let form = try await FormData.from(request)
+        guard let language = Language(rawValue: form["language"] ?? "") else {
+            throw ValidationFailure([FieldError("locale", "invalid_choice")])
+        }
+        try await env.stores.users.setLanguage(context.viewer.id, language)
+        return redirect(to: LoginController.safeNext(form["back"]))
     }
 
     func changePassword(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -25,6 +25,8 @@ struct ErrorMiddleware: RouterMiddleware {
                 return answer(api, .notFound, "not_found", t.text("problem_not_found", language), language)
             case StoreError.forbidden:
                 return answer(api, .forbidden, "forbidden", t.text("problem_forbidden", language), language)
+            case StoreError.idempotencyKeyReused:
+                return answer(api, .unprocessableContent, "idempotency_key_reused", t.text("problem_idempotency", language), language)
             case StoreError.versionConflict:
                 return answer(api, .preconditionFailed, "version_conflict", t.text("problem_version_conflict", language), language)
             case let failure as ValidationFailure:

@@ -14,6 +14,8 @@ struct Chrome {
     let flash: String?
     let otherLanguage: String
     let otherLanguageLabel: String
+    /// Where the language switch returns to: this page.
+    let back: String
 
     /// The sections of the top navigation.
     enum Section { case clients, contacts, admin, account }
@@ -36,6 +38,7 @@ struct Chrome {
         flash = Flash.decode(request)
         otherLanguage = context.language == .es ? "en" : "es"
         otherLanguageLabel = context.language == .es ? "English" : "Español"
+        back = request.uri.description
     }
 }
 

@@ -7,7 +7,7 @@ enum SiteURL {
     case clients, newClient, client(Client.ID), editClient(Client.ID), archiveClient(Client.ID), restoreClient(Client.ID)
     case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns
     case contacts, contact(Contact.ID), deleteContact(Contact.ID)
-    case account, password, tokens, revokeToken(EntityID<APIToken>)
+    case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
     case clientTypes, clientType(ClientType.ID), clientGroups, clientGroup(ClientGroup.ID)
     case customFields, customField(CustomFieldDefinition.ID)
@@ -31,6 +31,7 @@ enum SiteURL {
         case .contact(let id): "/contacts/\(id)"
         case .deleteContact(let id): "/contacts/\(id)/delete"
         case .account: "/account"
+        case .accountLanguage: "/account/language"
         case .password: "/account/password"
         case .tokens: "/account/tokens"
         case .revokeToken(let id): "/account/tokens/\(id)/revoke"
