@@ -140,7 +140,8 @@ T = {
  "field_labelEn": ("Etiqueta en inglés", "English label"), "field_type": ("Tipo", "Type"), "field_choices": ("Opciones", "Choices"),
  "field_required": ("Obligatorio", "Required"), "field_showInList": ("Mostrar en la lista", "Show in the list"),
  "field_visible": ("Visible", "Visible"), "field_body": ("Cuerpo de la solicitud", "Request body"), "field_id": ("Identificador", "Identifier"),
- "field_cursor": ("Cursor", "Cursor"), "field_customFields": ("Campos personalizados", "Custom fields"),
+ "field_cursor": ("Cursor", "Cursor"), "field_limit": ("Límite", "Limit"), "field_q": ("Búsqueda", "Search"),
+ "field_clientId": ("Cliente", "Client"), "field_customFields": ("Campos personalizados", "Custom fields"),
  # errors
  "error_required": ("«{field}» es obligatorio.", "“{field}” is required."),
  "error_too_long": ("«{field}» admite hasta {0} caracteres.", "“{field}” allows at most {0} characters."),

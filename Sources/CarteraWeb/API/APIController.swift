@@ -65,21 +65,21 @@ struct APIController {
     // MARK: Clients
 
     func listClients(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let query = FormData.query(request)
+        let query = QueryParameters(FormData.query(request))
         var filters: [ClientFilter] = []
-        if let id = ClientType.ID(string: query["clientTypeId"]) { filters.append(.clientType(id)) }
-        if let id = ClientGroup.ID(string: query["clientGroupId"]) { filters.append(.clientGroup(id)) }
-        if let id = Branch.ID(string: query["branchId"]) { filters.append(.branch(id)) }
-        if let id = User.ID(string: query["salesAgentId"]) { filters.append(.salesAgent(id)) }
-        if let id = User.ID(string: query["collectorId"]) { filters.append(.collector(id)) }
-        if let city = query.text("city") { filters.append(.text(.city, city)) }
-        let limit = min(max(Int(query["limit"] ?? "") ?? 50, 1), 200)
-        let cursor = try Cursor(query["cursor"])
-        let search = query.text("q")
+        if let id: ClientType.ID = try query.id("clientTypeId") { filters.append(.clientType(id)) }
+        if let id: ClientGroup.ID = try query.id("clientGroupId") { filters.append(.clientGroup(id)) }
+        if let id: Branch.ID = try query.id("branchId") { filters.append(.branch(id)) }
+        if let id: User.ID = try query.id("salesAgentId") { filters.append(.salesAgent(id)) }
+        if let id: User.ID = try query.id("collectorId") { filters.append(.collector(id)) }
+        if let city = query.form.text("city") { filters.append(.text(.city, city)) }
+        let limit = try query.limit()
+        let archived = try query.choice("archived", ClientQuery.Archived.self) ?? .active
+        let cursor = try Cursor(query.form["cursor"])
+        let search = query.form.text("q")
         let page: ClientQuery.Page = search == nil ? .afterID(cursor.afterID.map(Client.ID.init)) : .offset(cursor.offset)
         let result = try await env.stores.clients.list(
-            ClientQuery(search: search, filters: filters,
-                        archived: ClientQuery.Archived(rawValue: query["archived"] ?? "") ?? .active, limit: limit, page: page),
+            ClientQuery(search: search, filters: filters, archived: archived, limit: limit, page: page),
             scope: context.clientScope)
         var next: String?
         if result.hasMore {
@@ -107,10 +107,10 @@ struct APIController {
 
     /// JSON merge patch; `If-Match` with the current version is required.
     func patchClient(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let version = try expectedVersion(request, context)
-        let client = try await load(context)
         let patch = try JSONInput.object(try await body(request))
         try rejectReadOnly(patch, writable: ClientInput.writable)
+        let version = try expectedVersion(request, context)
+        let client = try await load(context)
         let current = try JSONSerialization.jsonObject(with: try encoder().encode(ClientJSON(client)))
         let merged = MergePatch.apply(patch, to: current) as? [String: Any] ?? [:]
         let input = try JSONInput.decode(ClientInput.self, from: try JSONSerialization.data(withJSONObject: merged))
@@ -163,11 +163,12 @@ struct APIController {
     }
 
     func listContacts(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let query = FormData.query(request)
-        let limit = min(max(Int(query["limit"] ?? "") ?? 50, 1), 200)
-        let cursor = try Cursor(query["cursor"])
+        let query = QueryParameters(FormData.query(request))
+        let limit = try query.limit()
+        let clientID: Client.ID? = try query.id("clientId")
+        let cursor = try Cursor(query.form["cursor"])
         let listings = try await env.stores.contacts.catalogue(
-            search: query.text("q"), clientID: Client.ID(string: query["clientId"]), after: cursor.afterID.map(Contact.ID.init),
+            search: query.form.text("q"), clientID: clientID, after: cursor.afterID.map(Contact.ID.init),
             limit: limit + 1, scope: context.clientScope)
         let shown = Array(listings.prefix(limit))
         return try json(ListPage(items: shown.map { ContactJSON($0.contact) },
@@ -180,10 +181,10 @@ struct APIController {
     }
 
     func patchContact(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let version = try expectedVersion(request, context)
-        let contact = try await loadContact(context)
         let patch = try JSONInput.object(try await body(request))
         try rejectReadOnly(patch, writable: ["name", "role", "email", "phone"])
+        let version = try expectedVersion(request, context)
+        let contact = try await loadContact(context)
         let current: [String: Any] = ["name": contact.name, "role": contact.role as Any, "email": contact.email as Any,
                                       "phone": contact.phone as Any].compactMapValues { $0 is String ? $0 : nil }
         let merged = MergePatch.apply(patch, to: current) as? [String: Any] ?? [:]
@@ -269,6 +270,34 @@ struct APIController {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let etag { headers[.eTag] = "\"\(etag)\"" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder().encode(value))))
+    }
+}
+
+/// Query parameters of list endpoints: present but malformed values are
+/// reported (422) instead of silently ignored.
+struct QueryParameters {
+    let form: FormData
+
+    init(_ form: FormData) { self.form = form }
+
+    func id<T>(_ name: String) throws -> EntityID<T>? {
+        guard let raw = form[name], !raw.isEmpty else { return nil }
+        guard let id = EntityID<T>(string: raw) else { throw ValidationFailure([FieldError(name, "invalid_type")]) }
+        return id
+    }
+
+    func limit(default value: Int = 50, maximum: Int = 200) throws -> Int {
+        guard let raw = form["limit"], !raw.isEmpty else { return value }
+        guard let limit = Int(raw), (1...maximum).contains(limit) else {
+            throw ValidationFailure([FieldError("limit", "out_of_range", ["1", String(maximum)])])
+        }
+        return limit
+    }
+
+    func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+        guard let raw = form[name], !raw.isEmpty else { return nil }
+        guard let value = T(rawValue: raw) else { throw ValidationFailure([FieldError(name, "invalid_choice")]) }
+        return value
     }
 }
 
