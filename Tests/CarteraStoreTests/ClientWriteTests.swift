@@ -159,3 +159,49 @@ struct IdempotentCreateTests {
         }
     }
 }
+
+@Suite("Changing a custom field's type and purging it")
+struct CustomFieldMaintenanceTests {
+    @Test("a type change converts every value, or is refused naming the clients whose values do not fit")
+    func typeChange() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let catalogues = f.stores.catalogues
+            let id = try await catalogues.createCustomField(labelES: "Equipos", labelEN: "", type: .text, required: false,
+                                                            showInList: false, choices: [], by: nil)
+            let a = try await f.client("Uno", customFields: ["equipos": .text("12")])
+            let b = try await f.client("Dos", customFields: ["equipos": .text("muchos")])
+            await #expect(throws: ValidationFailure([FieldError("type", "type_change_refused", ["1", "\(b.clientNumber)"])])) {
+                try await catalogues.changeCustomFieldType(id, to: .integer, choices: [], expectedVersion: 1, by: nil)
+            }
+            #expect(try await f.stores.clients.client(a.id, scope: .all)?.draft.customFields["equipos"] == .text("12"))
+            var draft = b.draft
+            draft.customFields["equipos"] = .text("3")
+            _ = try await f.stores.clients.update(b.id, draft, expectedVersion: b.version, by: f.admin)
+            #expect(try await catalogues.changeCustomFieldType(id, to: .integer, choices: [], expectedVersion: 1, by: nil) == 2)
+            #expect(try await f.stores.clients.client(a.id, scope: .all)?.draft.customFields["equipos"] == .integer(12))
+            #expect(try await catalogues.customFields().first?.type == .integer)
+        }
+    }
+
+    @Test("only a hidden field can be purged; its values and search words go with it")
+    func purge() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let catalogues = f.stores.catalogues
+            let id = try await catalogues.createCustomField(labelES: "Apodo", labelEN: "", type: .text, required: false,
+                                                            showInList: false, choices: [], by: nil)
+            let client = try await f.client("Cliente", customFields: ["apodo": .text("Zorrito")])
+            await #expect(throws: ValidationFailure([FieldError("active", "purge_visible_field")])) {
+                try await catalogues.purgeCustomField(id, expectedVersion: 1, by: nil)
+            }
+            try await catalogues.updateCustomField(id, labelES: "Apodo", labelEN: "", required: false, showInList: false,
+                                                   choices: [], active: false, expectedVersion: 1, by: nil)
+            #expect(try await f.stores.clients.list(ClientQuery(search: "zorrito"), scope: .all).total == 1)
+            #expect(try await catalogues.purgeCustomField(id, expectedVersion: 2, by: nil) == 1)
+            #expect(try await f.stores.clients.client(client.id, scope: .all)?.draft.customFields.isEmpty == true)
+            #expect(try await f.stores.clients.list(ClientQuery(search: "zorrito"), scope: .all).total == 0)
+            #expect(try await catalogues.customFields().isEmpty)
+        }
+    }
+}

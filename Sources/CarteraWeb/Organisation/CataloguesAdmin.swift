@@ -26,6 +26,8 @@ struct CataloguesAdmin {
         group.post("/admin/custom-fields/:id") { request, context in
             try await self.saveField(request, context, id: CustomFieldDefinition.ID(string: context.parameters.get("id")))
         }
+        group.post("/admin/custom-fields/:id/type") { request, context in try await self.changeFieldType(request, context) }
+        group.post("/admin/custom-fields/:id/purge") { request, context in try await self.purgeField(request, context) }
     }
 
     struct Check { let value: String; let label: String; let checked: Bool }
@@ -150,6 +152,7 @@ struct CataloguesAdmin {
         struct Row {
             let action: String; let key: String; let labelES: String; let labelEN: String; let type: String
             let required: Bool; let showInList: Bool; let active: Bool; let choices: String; let isChoice: Bool; let version: Int64
+            let typeAction: String; let purgeAction: String; let types: [Option]
         }
         let rows: [Row]
         let types: [Option]
@@ -159,15 +162,18 @@ struct CataloguesAdmin {
     func fields(_ request: Request, _ context: SignedInContext, errors: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         try context.require(.manageSettings)
         let t = env.t(context.language)
+        func types(_ selected: CustomFieldType) -> [Option] {
+            CustomFieldType.allCases.map { Option(value: $0.rawValue, label: t["cftype_\($0.rawValue)"] ?? "", selected: $0 == selected) }
+        }
         let rows = try await env.stores.catalogues.customFields().map {
             FieldsPage.Row(action: SiteURL.customField($0.id).path, key: $0.key, labelES: $0.labelES, labelEN: $0.labelEN,
                            type: t["cftype_\($0.type.rawValue)"] ?? $0.type.rawValue, required: $0.required,
                            showInList: $0.showInList, active: $0.active, choices: $0.choices.joined(separator: "\n"), isChoice: $0.type == .choice,
-                           version: $0.version)
+                           version: $0.version, typeAction: SiteURL.customField($0.id).path + "/type",
+                           purgeAction: SiteURL.customField($0.id).path + "/purge", types: types($0.type))
         }
-        let types = CustomFieldType.allCases.map { Option(value: $0.rawValue, label: t["cftype_\($0.rawValue)"] ?? "", selected: $0 == .text) }
         return try env.render("admin-fields", request, context, title: t["admin_custom_fields"] ?? "", section: .admin,
-                              FieldsPage(rows: rows, types: types, errors: errors), status: status)
+                              FieldsPage(rows: rows, types: types(.text), errors: errors), status: status)
     }
 
     func saveField(_ request: Request, _ context: SignedInContext, id: CustomFieldDefinition.ID?) async throws -> Response {
@@ -187,6 +193,35 @@ struct CataloguesAdmin {
                     labelES: form["labelEs"], labelEN: form["labelEn"], type: CustomFieldType(rawValue: form["type"] ?? ""),
                     required: form.bool("required"), showInList: form.bool("showInList"), choices: choices, by: context.viewer.id)
             }
+        }
+    }
+
+    func changeFieldType(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.manageSettings)
+        guard let id = CustomFieldDefinition.ID(string: context.parameters.get("id")) else { throw StoreError.notFound }
+        let form = try await FormData.from(request)
+        guard let type = CustomFieldType(rawValue: form["type"] ?? "") else {
+            throw ValidationFailure([FieldError("type", "invalid_choice")])
+        }
+        let choices = (form["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
+        return try await saving(request, context, back: .customFields, onError: { errors, status in
+            try await self.fields(request, context, errors: errors, status: status)
+        }) {
+            _ = try await env.stores.catalogues.changeCustomFieldType(id, to: type, choices: choices,
+                                                                      expectedVersion: Int64(form["version"] ?? "") ?? 0,
+                                                                      by: context.viewer.id)
+        }
+    }
+
+    func purgeField(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.manageSettings)
+        guard let id = CustomFieldDefinition.ID(string: context.parameters.get("id")) else { throw StoreError.notFound }
+        let form = try await FormData.from(request)
+        return try await saving(request, context, back: .customFields, onError: { errors, status in
+            try await self.fields(request, context, errors: errors, status: status)
+        }) {
+            _ = try await env.stores.catalogues.purgeCustomField(id, expectedVersion: Int64(form["version"] ?? "") ?? 0,
+                                                                 by: context.viewer.id)
         }
     }
 
