@@ -27,8 +27,13 @@ struct ClientListBuilder {
             return .init(label: label, sortURL: query.url(["sort": sort.rawValue, "dir": nextDirection, "page": nil]),
                          sortState: active ? (storeQuery.descending ? "descending" : "ascending") : nil)
         }
+        let labels = Dictionary(uniqueKeysWithValues: columns.map { ($0.key, $0.label) })
         let rows = result.clients.map { client in
-            ClientListPage.Row(cells: chosen.map { cell($0, client) },
+            ClientListPage.Row(cells: chosen.map { key in
+                var cell = cell(key, client)
+                cell.cellLabel = labels[key] ?? key
+                return cell
+            },
                                archived: client.archived)
         }
         let v = query.form
