@@ -38,9 +38,9 @@ public final class Database: Sendable {
         let location = try DatabaseLocation(url)
         switch location {
         case .sqlite(let path):
-            return Database(pool: SQLitePool(path: path, logger: logger), logger: logger)
+            return Database(pool: PooledConnections.sqlite(path: path, logger: logger), logger: logger)
         case .postgres(let url):
-            return Database(pool: try PostgresPool(url: url, logger: logger), logger: logger)
+            return Database(pool: try PooledConnections.postgres(url: url, logger: logger), logger: logger)
         }
     }
 

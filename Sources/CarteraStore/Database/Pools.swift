@@ -5,29 +5,48 @@ import NIOCore
 import NIOPosix
 import PostgresKit
 import SQLiteKit
+import SQLKit
 
-/// SQLite: WAL so readers never wait for the writer; a busy timeout as a last
-/// resort; foreign keys on.
-struct SQLitePool: ConnectionPool {
-    let kind = DialectKind.sqlite
-    let pool: EventLoopGroupConnectionPool<SQLiteTunedSource>
+/// A pool of connections from one source; `sql` turns a connection into SQLKit's view of it.
+struct PooledConnections<Source: ConnectionPoolSource>: ConnectionPool {
+    let kind: DialectKind
+    let pool: EventLoopGroupConnectionPool<Source>
     let logger: Logger
-
-    init(path: String, logger: Logger) {
-        let source = SQLiteTunedSource(base: SQLiteConnectionSource(
-            configuration: SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true)))
-        pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: 4, logger: logger,
-                                            on: MultiThreadedEventLoopGroup.singleton)
-        self.logger = logger
-    }
+    let sql: @Sendable (Source.Connection) -> any SQLDatabase
 
     func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
         let connection = try await pool.requestConnection(logger: logger).get()
         defer { pool.releaseConnection(connection, logger: logger) }
-        return try await body(connection.sql())
+        return try await body(sql(connection))
     }
 
     func shutdown() async throws { try await pool.shutdownAsync() }
+}
+
+extension PooledConnections where Source == SQLiteTunedSource {
+    /// SQLite: WAL so readers never wait for the writer; a busy timeout as a
+    /// last resort; foreign keys on.
+    static func sqlite(path: String, logger: Logger) -> Self {
+        let source = SQLiteTunedSource(base: SQLiteConnectionSource(
+            configuration: SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true)))
+        return Self(kind: .sqlite,
+                    pool: EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: 4, logger: logger,
+                                                       on: MultiThreadedEventLoopGroup.singleton),
+                    logger: logger, sql: { $0.sql() })
+    }
+}
+
+extension PooledConnections where Source == PostgresConnectionSource {
+    /// PostgreSQL; TLS only when the URL asks for it (`sslmode=`).
+    static func postgres(url: String, logger: Logger) throws -> Self {
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if !url.contains("sslmode") && !url.contains("tlsmode") { configuration.coreConfiguration.tls = .disable }
+        return Self(kind: .postgres,
+                    pool: EventLoopGroupConnectionPool(source: PostgresConnectionSource(sqlConfiguration: configuration),
+                                                       maxConnectionsPerEventLoop: 4, logger: logger,
+                                                       on: MultiThreadedEventLoopGroup.singleton),
+                    logger: logger, sql: { $0.sql() })
+    }
 }
 
 struct SQLiteTunedSource: ConnectionPoolSource {
@@ -41,27 +60,4 @@ struct SQLiteTunedSource: ConnectionPoolSource {
                 .map { _ in connection }
         }
     }
-}
-
-struct PostgresPool: ConnectionPool {
-    let kind = DialectKind.postgres
-    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
-    let logger: Logger
-
-    init(url: String, logger: Logger) throws {
-        var configuration = try SQLPostgresConfiguration(url: url)
-        if !url.contains("sslmode") && !url.contains("tlsmode") { configuration.coreConfiguration.tls = .disable }
-        pool = EventLoopGroupConnectionPool(source: PostgresConnectionSource(sqlConfiguration: configuration),
-                                            maxConnectionsPerEventLoop: 4, logger: logger,
-                                            on: MultiThreadedEventLoopGroup.singleton)
-        self.logger = logger
-    }
-
-    func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
-        let connection = try await pool.requestConnection(logger: logger).get()
-        defer { pool.releaseConnection(connection, logger: logger) }
-        return try await body(connection.sql())
-    }
-
-    func shutdown() async throws { try await pool.shutdownAsync() }
 }
