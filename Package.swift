@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(name: "CarteraCore", dependencies: []),
@@ -32,7 +33,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "CarteraWeb", dependencies: [
-            "CarteraCore", "CarteraStore",
+            "CarteraCore", "CarteraStore", "CarteraIO",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
@@ -41,13 +42,16 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Resources")]),
+        .target(name: "CarteraIO", dependencies: [
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "CarteraJobs", dependencies: [
             "CarteraCore", "CarteraStore",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cartera", dependencies: [
-            "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraJobs",
+            "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraJobs", "CarteraIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -59,6 +63,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CarteraCoreTests", dependencies: ["CarteraCore"]),
+        .testTarget(name: "CarteraIOTests", dependencies: [
+            "CarteraIO", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "CarteraStoreTests", dependencies: ["CarteraCore", "CarteraStore", "CarteraTestSupport"]),
         .testTarget(name: "CarteraWebTests", dependencies: [
             "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraTestSupport",
