@@ -1,6 +1,7 @@
 import CarteraCore
 import Foundation
 import SQLKit
+import Synchronization
 
 /// Clients: every read takes the viewer's ``ClientScope``; every write checks
 /// the viewer's permission, validates, and is audited in the same transaction.
@@ -17,8 +18,7 @@ public struct ClientStore: Sendable {
         try await database.read { session in
             let search = query.search.flatMap(SearchQuery.init)
             let from = Self.from(session, search)
-            var conditions = [scope.predicate(session), ClientSQL.archived(query.archived)]
-            conditions += query.filters.map { ClientSQL.filter(session, $0) }
+            var conditions = Self.conditions(session, query, scope)
             var order = ClientSQL.orderBy(query.sort, descending: query.descending, searching: search != nil)
             var offset = 0
             switch query.page {
@@ -38,6 +38,24 @@ public struct ClientStore: Sendable {
                 total = Int(try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(predicate)")!.int("n"))
             }
             return ClientPage(clients: clients, total: total, hasMore: rows.count > query.limit)
+        }
+    }
+
+    /// Every client the list would show for `query` (its page and limit
+    /// ignored), in the same order, handed over one at a time as the database
+    /// returns them: exports do not hold the result in memory.
+    public func export(_ query: ClientQuery, scope: ClientScope, _ each: @escaping @Sendable (Client) -> Void) async throws {
+        try await database.read { session in
+            let search = query.search.flatMap(SearchQuery.init)
+            let predicate = Self.conditions(session, query, scope).map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+            let order = ClientSQL.orderBy(query.sort, descending: query.descending, searching: search != nil)
+            let failure = Mutex<(any Error)?>(nil)
+            try await session.stream("""
+                SELECT \(ClientSQL.columns(session)) FROM \(Self.from(session, search)) WHERE \(predicate) ORDER BY \(order)
+                """) { row in
+                do { each(try ClientSQL.client(row)) } catch { failure.withLock { $0 = $0 ?? error } }
+            }
+            if let error = failure.withLock({ $0 }) { throw error }
         }
     }
 
@@ -71,6 +89,11 @@ public struct ClientStore: Sendable {
     }
 
     static func columns(_ session: Session) -> SQLQueryString { ClientSQL.columns(session) }
+
+    /// The scope, the archived choice and the filters of a list, ANDed by the caller.
+    static func conditions(_ session: Session, _ query: ClientQuery, _ scope: ClientScope) -> [SQLQueryString] {
+        [scope.predicate(session), ClientSQL.archived(query.archived)] + query.filters.map { ClientSQL.filter(session, $0) }
+    }
 
     static func from(_ session: Session, _ search: SearchQuery?) -> SQLQueryString {
         guard let search else { return "clients c" }

@@ -1,4 +1,5 @@
 import CarteraCore
+import CarteraIO
 import CarteraStore
 import Foundation
 import Hummingbird
@@ -16,6 +17,7 @@ struct APIController {
         api.get("me") { _, context in try await self.me(context) }
         api.get("clients") { request, context in try await self.listClients(request, context) }
         api.post("clients") { request, context in try await self.createClient(request, context) }
+        api.get("clients/export") { request, context in try await self.exportClients(request, context) }
         api.get("clients/:id") { _, context in try await self.getClient(context) }
         api.patch("clients/:id") { request, context in try await self.patchClient(request, context) }
         api.post("clients/:id/archive") { request, context in try await self.archive(request, context, true) }
@@ -66,13 +68,7 @@ struct APIController {
 
     func listClients(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let query = QueryParameters(FormData.query(request))
-        var filters: [ClientFilter] = []
-        if let id: ClientType.ID = try query.id("clientTypeId") { filters.append(.clientType(id)) }
-        if let id: ClientGroup.ID = try query.id("clientGroupId") { filters.append(.clientGroup(id)) }
-        if let id: Branch.ID = try query.id("branchId") { filters.append(.branch(id)) }
-        if let id: User.ID = try query.id("salesAgentId") { filters.append(.salesAgent(id)) }
-        if let id: User.ID = try query.id("collectorId") { filters.append(.collector(id)) }
-        if let city = query.form.text("city") { filters.append(.text(.city, city)) }
+        let filters = try clientFilters(query)
         let limit = try query.limit()
         let archived = try query.choice("archived", ClientQuery.Archived.self) ?? .active
         let cursor = try Cursor(query.form["cursor"])
@@ -86,6 +82,37 @@ struct APIController {
             next = search == nil ? Cursor.after(result.clients.last!.id.rawValue) : Cursor.offset(cursor.offset + limit)
         }
         return try json(ListPage(items: result.clients.map(ClientJSON.init), nextCursor: next))
+    }
+
+    /// Every client matching the list's filters, as `.xlsx` or CSV, every column.
+    func exportClients(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.exportData)
+        let query = QueryParameters(FormData.query(request))
+        guard let format = try query.choice("format", ClientExport.Format.self) else {
+            throw ValidationFailure([FieldError("format", "required")])
+        }
+        let filters = try clientFilters(query)
+        let archived = try query.choice("archived", ClientQuery.Archived.self) ?? .active
+        let separator = try query.choice("separator", CSVSheetWriter.Separator.self) ?? .comma
+        let lookups = try await Lookups.load(env.stores)
+        let export = ClientExport(lookups: lookups, columns: ClientExport.allColumns(lookups), language: context.language,
+                                  t: env.t(context.language), timeZone: TimeZone(identifier: context.viewer.user.timeZone) ?? .gmt)
+        let file = try await export.write(ClientQuery(search: query.form.text("q"), filters: filters, sort: .number, archived: archived),
+                                          scope: context.clientScope, stores: env.stores, format: format,
+                                          separator: separator, byteOrderMark: query.form["bom"] == "true")
+        return download(file, filename: "clients.\(format.rawValue)", format: format)
+    }
+
+    /// The list filters shared by the list and its export.
+    func clientFilters(_ query: QueryParameters) throws -> [ClientFilter] {
+        var filters: [ClientFilter] = []
+        if let id: ClientType.ID = try query.id("clientTypeId") { filters.append(.clientType(id)) }
+        if let id: ClientGroup.ID = try query.id("clientGroupId") { filters.append(.clientGroup(id)) }
+        if let id: Branch.ID = try query.id("branchId") { filters.append(.branch(id)) }
+        if let id: User.ID = try query.id("salesAgentId") { filters.append(.salesAgent(id)) }
+        if let id: User.ID = try query.id("collectorId") { filters.append(.collector(id)) }
+        if let city = query.form.text("city") { filters.append(.text(.city, city)) }
+        return filters
     }
 
     func getClient(_ context: SignedInContext) async throws -> Response {

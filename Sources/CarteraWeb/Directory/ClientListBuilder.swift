@@ -38,6 +38,7 @@ struct ClientListBuilder {
         }
         let v = query.form
         let people = lookups.users.map { ($0.id, $0.name) }
+        let canExport = context.viewer.can(.exportData)
         let anyAdvanced = ClientListQuery.filterKeys.contains { v.text($0) != nil }
             || lookups.activeFields.contains { v.text("cf_" + $0.key) != nil }
         return ClientListPage(
@@ -71,7 +72,9 @@ struct ClientListBuilder {
             canCreate: context.viewer.can(.editClients),
             hidden: [("sort", v["sort"]), ("dir", v["dir"])].compactMap { pair in
                 pair.1.map { ClientListPage.FilterInput(name: pair.0, label: "", value: $0) }
-            })
+            },
+            exportXLSX: canExport ? query.url(["format": "xlsx", "page": nil], path: SiteURL.clientExport.path) : nil,
+            exportCSV: canExport ? query.url(["format": "csv", "page": nil], path: SiteURL.clientExport.path) : nil)
     }
 
     func cell(_ key: String, _ client: Client) -> ClientListPage.Cell {

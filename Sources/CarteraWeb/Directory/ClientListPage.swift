@@ -52,7 +52,7 @@ struct ClientListQuery {
     }
 
     /// This query's URL with some parameters replaced (sorting, paging).
-    func url(_ changes: [String: String?]) -> String {
+    func url(_ changes: [String: String?], path: String = SiteURL.clients.path) -> String {
         var pairs = form.pairs.filter { changes.keys.contains($0.0) == false && !$0.1.isEmpty }
         for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
             if let value { pairs.append((key, value)) }
@@ -60,7 +60,7 @@ struct ClientListQuery {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let query = pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
             .joined(separator: "&")
-        return SiteURL.clients.path + (query.isEmpty ? "" : "?" + query)
+        return path + (query.isEmpty ? "" : "?" + query)
     }
 }
 
@@ -94,4 +94,6 @@ struct ClientListPage {
     let customFilters: [FilterInput]
     let canCreate: Bool
     let hidden: [FilterInput]
+    let exportXLSX: String?
+    let exportCSV: String?
 }

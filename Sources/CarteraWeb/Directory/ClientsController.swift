@@ -11,6 +11,7 @@ struct ClientsController {
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.home.route) { _, _ in redirect(.clients) }
         group.get(SiteURL.clients.route) { request, context in try await self.list(request, context) }
+        group.get(SiteURL.clientExport.route) { request, context in try await self.export(request, context) }
         group.post(SiteURL.clientColumns.route) { request, context in try await self.saveColumns(request, context) }
         group.get(SiteURL.newClient.route) { request, context in try await self.newForm(request, context) }
         group.post(SiteURL.clients.route) { request, context in try await self.create(request, context) }
@@ -33,6 +34,32 @@ struct ClientsController {
                                         chosen: ClientColumn.chosen(saved: try await saved, lookups: loaded), pageSize: Self.pageSize)
         return try env.render("clients", request, context, title: env.t(context.language)["nav_clients"] ?? "",
                               section: .clients, builder.build(result, storeQuery: storeQuery))
+    }
+
+    /// The list as shown — filters, search, sort, chosen columns, scope — as `.xlsx` or CSV.
+    func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.exportData)
+        let form = FormData.query(request)
+        guard let format = ClientExport.Format(rawValue: form["format"] ?? "xlsx") else {
+            throw ValidationFailure([FieldError("format", "invalid_choice")])
+        }
+        async let lookups = Lookups.load(env.stores)
+        async let saved = env.stores.users.clientColumns(context.viewer.id)
+        let loaded = try await lookups
+        let query = ClientListQuery(form: form).storeQuery(loaded, pageSize: Self.pageSize)
+        let export = ClientExport(lookups: loaded, columns: ClientColumn.chosen(saved: try await saved, lookups: loaded),
+                                  language: context.language, t: env.t(context.language),
+                                  timeZone: TimeZone(identifier: context.viewer.user.timeZone) ?? .gmt)
+        let file = try await export.write(query, scope: context.clientScope, stores: env.stores, format: format,
+                                          separator: form["sep"] == "comma" ? .comma : .semicolon,
+                                          byteOrderMark: form["bom"] != "0")
+        let name = env.translator.text("export_filename", context.language)
+        return download(file, filename: "\(name)-\(Self.today(context)).\(format.rawValue)", format: format)
+    }
+
+    static func today(_ context: SignedInContext) -> String {
+        let style = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: context.viewer.user.timeZone) ?? .gmt).year().month().day()
+        return Date().formatted(style)
     }
 
     func saveColumns(_ request: Request, _ context: SignedInContext) async throws -> Response {

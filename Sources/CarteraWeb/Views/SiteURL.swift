@@ -5,7 +5,7 @@ import CarteraCore
 enum SiteURL {
     case home, login, logout, language
     case clients, newClient, client(Client.ID), editClient(Client.ID), archiveClient(Client.ID), restoreClient(Client.ID)
-    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns
+    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport
     case contacts, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
@@ -27,6 +27,7 @@ enum SiteURL {
         case .clientHistory(let id): "/clients/\(id)/history"
         case .clientContacts(let id): "/clients/\(id)/contacts"
         case .clientColumns: "/clients/columns"
+        case .clientExport: "/clients/export"
         case .contacts: "/contacts"
         case .contact(let id): "/contacts/\(id)"
         case .deleteContact(let id): "/contacts/\(id)/delete"

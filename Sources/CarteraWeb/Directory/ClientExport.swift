@@ -1,0 +1,119 @@
+import CarteraCore
+import CarteraIO
+import CarteraStore
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// The client list as a spreadsheet: the chosen columns, typed cells, the same
+/// query and scope as the page. Rows stream from the database into a temporary
+/// file, which is then streamed to the caller and deleted.
+struct ClientExport: Sendable {
+    enum Format: String, Sendable { case xlsx, csv }
+
+    let lookups: Lookups
+    let columns: [String]
+    let language: Language
+    let t: [String: String]
+    let timeZone: TimeZone
+
+    func sheetColumns() -> [SheetColumn] {
+        let labels = Dictionary(uniqueKeysWithValues: ClientColumn.all(lookups, language, t).map { ($0.key, $0.label) })
+        return columns.map { SheetColumn(labels[$0] ?? t["column_\($0)"] ?? $0) }
+    }
+
+    func cells(_ client: Client) -> [SheetCell?] {
+        let d = client.draft
+        func text(_ value: String?) -> SheetCell? { value.flatMap { $0.isEmpty ? nil : .text($0) } }
+        return columns.map { key -> SheetCell? in
+            switch key {
+            case "number": return .integer(client.clientNumber)
+            case "legalName": return .text(d.legalName)
+            case "tradeName": return text(d.tradeName)
+            case "taxId": return text(d.taxID)
+            case "taxIdKind": return text(d.taxIDKind?.rawValue)
+            case "type": return text(lookups.typeName(d.clientTypeID))
+            case "group": return text(lookups.groupName(d.clientGroupID))
+            case "branch": return text(lookups.branchName(d.branchID))
+            case "salesAgent": return text(lookups.userName(d.salesAgentID))
+            case "collector": return text(lookups.userName(d.collectorID))
+            case "street": return text(d.address.street)
+            case "streetNumber": return text(d.address.number)
+            case "city": return text(d.address.city)
+            case "state": return text(d.address.state)
+            case "postalCode": return text(d.address.postalCode)
+            case "country": return text(d.address.country)
+            case "latitude": return d.latitude.map { .decimal($0) }
+            case "longitude": return d.longitude.map { .decimal($0) }
+            case "phones": return text(d.phones.joined(separator: ", "))
+            case "emails": return text(d.emails.joined(separator: ", "))
+            case "description": return text(d.description)
+            case "archived": return .bool(client.archived)
+            case "created": return .dateTime(client.createdAt)
+            case "updated": return .dateTime(client.updatedAt)
+            default:
+                guard key.hasPrefix("cf:"), let definition = lookups.customFields.first(where: { "cf:" + $0.key == key }) else {
+                    return nil
+                }
+                switch (definition.type, d.customFields[definition.key]) {
+                case (_, nil): return definition.type == .checkbox ? .bool(false) : nil
+                case (.date, .text(let raw)?):
+                    guard let date = CalendarDate(raw) else { return .text(raw) }
+                    return .date(year: date.year, month: date.month, day: date.day)
+                case (_, .integer(let i)?): return .integer(i)
+                case (_, .decimal(let x)?): return .decimal(x)
+                case (_, .bool(let b)?): return .bool(b)
+                case (_, .text(let s)?): return .text(s)
+                }
+            }
+        }
+    }
+
+    /// Writes every client of `query` into a temporary file of `format`.
+    func write(_ query: ClientQuery, scope: ClientScope, stores: Stores, format: Format,
+               separator: CSVSheetWriter.Separator = .semicolon, byteOrderMark: Bool = true) async throws -> URL {
+        let writer: any SheetWriter = switch format {
+        case .xlsx: try XLSXSheetWriter(columns: sheetColumns(), sheetName: t["nav_clients"] ?? "Clientes", timeZone: timeZone)
+        case .csv: try CSVSheetWriter(columns: sheetColumns(), separator: separator, byteOrderMark: byteOrderMark, timeZone: timeZone)
+        }
+        let state = Mutex<(writer: any SheetWriter, error: (any Error)?)>((writer, nil))
+        try await stores.clients.export(query, scope: scope) { client in
+            let row = cells(client)
+            state.withLock { state in
+                guard state.error == nil else { return }
+                do { try state.writer.write(row) } catch { state.error = error }
+            }
+        }
+        return try state.withLock { state in
+            if let error = state.error { throw error }
+            return try state.writer.finish()
+        }
+    }
+
+    /// Every column, for the API and the command line, which have no saved choice.
+    static func allColumns(_ lookups: Lookups) -> [String] {
+        ["number", "legalName", "tradeName", "taxIdKind", "taxId", "type", "group", "branch", "salesAgent", "collector",
+         "street", "streetNumber", "city", "state", "postalCode", "country", "latitude", "longitude", "phones", "emails",
+         "description", "archived", "created", "updated"] + lookups.activeFields.map { "cf:" + $0.key }
+    }
+}
+
+/// Streams a finished export file to the caller and deletes it afterwards.
+func download(_ file: URL, filename: String, format: ClientExport.Format) -> Response {
+    let contentType = format == .xlsx
+        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
+    let body = ResponseBody { writer in
+        defer { try? FileManager.default.removeItem(at: file) }
+        let handle = try FileHandle(forReadingFrom: file)
+        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+            try await writer.write(ByteBuffer(bytes: chunk))
+        }
+        try handle.close()
+        try await writer.finish(nil)
+    }
+    return Response(status: .ok, headers: [
+        .contentType: contentType,
+        .contentDisposition: "attachment; filename=\"\(filename)\"",
+        .cacheControl: "no-store",
+    ], body: body)
+}
