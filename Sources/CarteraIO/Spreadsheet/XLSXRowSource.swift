@@ -1,0 +1,157 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import ZIPFoundation
+
+/// The first sheet of an `.xlsx`: shared strings, inline strings, formulas
+/// (their cached values), booleans and date-formatted numbers. The sheet is
+/// parsed as a stream into a temporary file of rows, read back one at a time.
+/// Guards against zip bombs: at most `maxUncompressed` bytes are inflated.
+public struct XLSXRowSource: RowSource {
+    public static let maxUncompressed: UInt64 = 400 << 20
+    let rows: LineFile
+
+    public init(_ file: URL, maxUncompressed: UInt64 = Self.maxUncompressed) throws {
+        let archive: Archive
+        do { archive = try Archive(url: file, accessMode: .read) } catch { throw SheetReadError.notASpreadsheet }
+        var budget = maxUncompressed
+        let workbook = try Self.text(archive, "xl/workbook.xml", budget: &budget)
+        let relations = try Self.text(archive, "xl/_rels/workbook.xml.rels", budget: &budget)
+        guard let sheetID = Self.firstAttribute("r:id", in: workbook, element: "sheet"),
+              let target = Self.relationTarget(sheetID, in: relations) else { throw SheetReadError.notASpreadsheet }
+        let sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+        let shared = archive["xl/sharedStrings.xml"] == nil ? [] : try SharedStrings.parse(Self.data(archive, "xl/sharedStrings.xml", budget: &budget))
+        let dateStyles = archive["xl/styles.xml"] == nil ? [] : try DateStyles.parse(Self.data(archive, "xl/styles.xml", budget: &budget))
+        let sheetFile = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString).sheet.xml")
+        defer { try? FileManager.default.removeItem(at: sheetFile) }
+        try Self.extract(archive, sheetPath, to: sheetFile, budget: &budget)
+        rows = try SheetParser.parse(sheetFile, shared: shared, dateStyles: dateStyles)
+    }
+
+    public mutating func next() throws -> [String]? {
+        guard let line = try rows.nextLine() else { return nil }
+        return try JSONDecoder().decode([String].self, from: line)
+    }
+
+    // MARK: Zip parts
+
+    static func data(_ archive: Archive, _ path: String, budget: inout UInt64) throws -> Data {
+        guard let entry = archive[path] else { throw SheetReadError.notASpreadsheet }
+        var data = Data()
+        var left = budget
+        _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            guard UInt64(chunk.count) <= left else { throw SheetReadError.tooLarge }
+            left -= UInt64(chunk.count)
+            data.append(chunk)
+        }
+        budget = left
+        return data
+    }
+
+    static func text(_ archive: Archive, _ path: String, budget: inout UInt64) throws -> String {
+        String(decoding: try data(archive, path, budget: &budget), as: UTF8.self)
+    }
+
+    static func extract(_ archive: Archive, _ path: String, to url: URL, budget: inout UInt64) throws {
+        guard let entry = archive[path] else { throw SheetReadError.notASpreadsheet }
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var left = budget
+        _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            guard UInt64(chunk.count) <= left else { throw SheetReadError.tooLarge }
+            left -= UInt64(chunk.count)
+            try handle.write(contentsOf: chunk)
+        }
+        budget = left
+    }
+
+    static func firstAttribute(_ name: String, in xml: String, element: String) -> String? {
+        guard let start = xml.range(of: "<\(element) ") else { return nil }
+        let tag = xml[start.upperBound...].prefix { $0 != ">" }
+        guard let attribute = tag.range(of: "\(name)=\"") else { return nil }
+        return String(tag[attribute.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func relationTarget(_ id: String, in xml: String) -> String? {
+        for part in xml.components(separatedBy: "<Relationship ").dropFirst() where part.contains("Id=\"\(id)\"") {
+            guard let range = part.range(of: "Target=\"") else { continue }
+            return String(part[range.upperBound...].prefix { $0 != "\"" })
+        }
+        return nil
+    }
+}
+
+/// The `<si>` texts of `sharedStrings.xml`, rich-text runs joined, phonetic hints left out.
+final class SharedStrings: NSObject, XMLParserDelegate {
+    var strings: [String] = []
+    var current = ""
+    var inText = false
+    var inPhonetic = false
+
+    static func parse(_ data: Data) throws -> [String] {
+        let delegate = SharedStrings()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        guard parser.parse() else { throw SheetReadError.notASpreadsheet }
+        return delegate.strings
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        switch name {
+        case "si": current = ""
+        case "rPh": inPhonetic = true
+        case "t": inText = !inPhonetic
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "si": strings.append(current)
+        case "rPh": inPhonetic = false
+        case "t": inText = false
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inText { current += string }
+    }
+}
+
+/// Which cell styles (`s=` indexes) show numbers as dates.
+final class DateStyles: NSObject, XMLParserDelegate {
+    var customDateFormats: Set<Int> = []
+    var styles: [Int] = []
+    var inCellXfs = false
+
+    static func parse(_ data: Data) throws -> Set<Int> {
+        let delegate = DateStyles()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        guard parser.parse() else { throw SheetReadError.notASpreadsheet }
+        let builtIn = Set(14...22).union(45...47)
+        return Set(delegate.styles.enumerated().compactMap { index, format in
+            builtIn.contains(format) || delegate.customDateFormats.contains(format) ? index : nil
+        })
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if name == "numFmt", let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"] {
+            // A date format mentions days or years outside quoted text and colour brackets.
+            let bare = code.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"\[[^\]]*\]"#, with: "", options: .regularExpression).lowercased()
+            if bare.contains("d") || bare.contains("y") { customDateFormats.insert(id) }
+        }
+        if name == "cellXfs" { inCellXfs = true }
+        if name == "xf", inCellXfs { styles.append(attributes["numFmtId"].flatMap(Int.init) ?? 0) }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "cellXfs" { inCellXfs = false }
+    }
+}
