@@ -119,26 +119,9 @@ public struct ClientStore: Sendable {
                 }
                 return (client, true)
             }
-            let definitions = try await CatalogueStore.customFields(session)
-            let draft = try draft.validated(customFields: definitions)
-            try await Self.checkReferences(session, draft, except: nil)
-            let number = try await Counters.next(session, "client")
-            let now = clock.now()
-            let id: Client.ID = try await session.first("""
-                INSERT INTO clients (client_number, legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key,
-                    client_type_id, client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state,
-                    postal_code, country, latitude, longitude, emails, phones, description, custom_fields, search_words,
-                    search_digits, created_at, updated_at)
-                VALUES (\(bind: number), \(Self.values(session, draft, number: number, definitions: definitions)),
-                    \(session.instant(now)), \(session.instant(now)))
-                RETURNING id
-                """)!.id("id")
-            guard let client = try await Self.client(session, id, scope: .of(viewer)) else {
-                throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
-            }
-            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: id.rawValue,
-                                      clientID: id, action: "create", changes: AuditLog.diff([:], Self.flatten(client)))
-            try await idempotency?.complete(session, userID: viewer.id, entityID: id.rawValue)
+            let client = try await Self.insert(session, draft, definitions: try await CatalogueStore.customFields(session),
+                                               by: viewer, at: clock.now(), action: "create")
+            try await idempotency?.complete(session, userID: viewer.id, entityID: client.id.rawValue)
             return (client, false)
         }
     }
@@ -150,23 +133,8 @@ public struct ClientStore: Sendable {
             let scope = ClientScope.of(viewer)
             guard let before = try await Self.client(session, id, scope: scope) else { throw StoreError.notFound }
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
-            let definitions = try await CatalogueStore.customFields(session)
-            let draft = try draft.validated(customFields: definitions)
-            try await Self.checkReferences(session, draft, except: id)
-            try await session.run("""
-                UPDATE clients SET (legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key, client_type_id,
-                    client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state, postal_code,
-                    country, latitude, longitude, emails, phones, description, custom_fields, search_words, search_digits) =
-                    (\(Self.values(session, draft, number: before.clientNumber, definitions: definitions))),
-                    version = version + 1, updated_at = \(session.instant(clock.now()))
-                WHERE id = \(bind: id.rawValue) AND version = \(bind: expectedVersion)
-                """)
-            guard let after = try await Self.client(session, id, scope: scope) else {
-                throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
-            }
-            try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "client", entityID: id.rawValue,
-                                      clientID: id, action: "update", changes: AuditLog.diff(Self.flatten(before), Self.flatten(after)))
-            return after
+            return try await Self.replace(session, before, draft, definitions: try await CatalogueStore.customFields(session),
+                                          by: viewer, at: clock.now(), action: "update")
         }
     }
 
@@ -193,6 +161,52 @@ public struct ClientStore: Sendable {
     }
 
     // MARK: Internals
+
+    /// Validates and inserts a client with the next number, inside the caller's
+    /// transaction, and audits it; refused when it would fall outside the viewer's scope.
+    static func insert(_ session: Session, _ draft: ClientDraft, definitions: [CustomFieldDefinition], by viewer: Viewer,
+                       at now: Date, action: String) async throws -> Client {
+        let draft = try draft.validated(customFields: definitions)
+        try await checkReferences(session, draft, except: nil)
+        let number = try await Counters.next(session, "client")
+        let id: Client.ID = try await session.first("""
+            INSERT INTO clients (client_number, legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key,
+                client_type_id, client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state,
+                postal_code, country, latitude, longitude, emails, phones, description, custom_fields, search_words,
+                search_digits, created_at, updated_at)
+            VALUES (\(bind: number), \(values(session, draft, number: number, definitions: definitions)),
+                \(session.instant(now)), \(session.instant(now)))
+            RETURNING id
+            """)!.id("id")
+        guard let client = try await client(session, id, scope: .of(viewer)) else {
+            throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
+        }
+        try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: id.rawValue,
+                                  clientID: id, action: action, changes: AuditLog.diff([:], flatten(client)))
+        return client
+    }
+
+    /// Validates and writes new fields over `before` (already checked for
+    /// scope and version) inside the caller's transaction, and audits the diff.
+    static func replace(_ session: Session, _ before: Client, _ draft: ClientDraft, definitions: [CustomFieldDefinition],
+                        by viewer: Viewer, at now: Date, action: String) async throws -> Client {
+        let draft = try draft.validated(customFields: definitions)
+        try await checkReferences(session, draft, except: before.id)
+        try await session.run("""
+            UPDATE clients SET (legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key, client_type_id,
+                client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state, postal_code,
+                country, latitude, longitude, emails, phones, description, custom_fields, search_words, search_digits) =
+                (\(values(session, draft, number: before.clientNumber, definitions: definitions))),
+                version = version + 1, updated_at = \(session.instant(now))
+            WHERE id = \(bind: before.id.rawValue) AND version = \(bind: before.version)
+            """)
+        guard let after = try await client(session, before.id, scope: .of(viewer)) else {
+            throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
+        }
+        try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: before.id.rawValue,
+                                  clientID: before.id, action: action, changes: AuditLog.diff(flatten(before), flatten(after)))
+        return after
+    }
 
     /// The bound values of every editable column, in the order of the INSERT and UPDATE lists.
     static func values(_ session: Session, _ d: ClientDraft, number: Int64, definitions: [CustomFieldDefinition]) -> SQLQueryString {

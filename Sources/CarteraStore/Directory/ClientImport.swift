@@ -1,0 +1,234 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// How an import treats its rows.
+public struct ClientImportOptions: Sendable {
+    public enum UpdateBy: String, Sendable { case number, taxID = "taxid" }
+    public var updateBy: UpdateBy
+    /// An empty cell clears the field instead of leaving it as it is.
+    public var emptyClears: Bool
+    /// Check everything, write nothing.
+    public var dryRun: Bool
+    public var fileName: String
+
+    public init(updateBy: UpdateBy = .number, emptyClears: Bool = false, dryRun: Bool = true, fileName: String) {
+        self.updateBy = updateBy; self.emptyClears = emptyClears; self.dryRun = dryRun; self.fileName = fileName
+    }
+}
+
+/// One refused cell (or row): sheet row number, column header, reason code.
+public struct ImportRowError: Sendable, Hashable {
+    public let row: Int
+    public let column: String
+    public let error: FieldError
+}
+
+/// What an import did, or would do on a dry run.
+public struct ClientImportReport: Sendable {
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var errorCount = 0
+    /// The first errors, in row order (capped; `errorCount` has them all).
+    public var errors: [ImportRowError] = []
+    public var committed = false
+    public var importID: Int64?
+
+    static let shownErrors = 1000
+}
+
+/// Imports or bulk-modifies clients from spreadsheet rows. All or nothing: the
+/// rows are applied in one transaction, which is kept only when it is not a dry
+/// run and no row was refused — so a dry run checks exactly what a commit does,
+/// duplicates within the file included.
+extension ClientStore {
+    public func importClients(headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
+                              by viewer: Viewer, next: () throws -> [String]?) async throws -> ClientImportReport {
+        guard viewer.can(.importData), viewer.can(.editClients) else { throw StoreError.forbidden }
+        struct Rollback: Error { let report: ClientImportReport }
+        do {
+            return try await database.write { session in
+                var run = try await ImportRun(session: session, headers: headers, mapping: mapping, options: options,
+                                              viewer: viewer, now: clock.now())
+                var rowNumber = 1
+                while let cells = try next() {
+                    rowNumber += 1
+                    try await run.apply(cells, row: rowNumber)
+                }
+                var report = run.report
+                if options.dryRun || report.errorCount > 0 { throw Rollback(report: report) }
+                try await session.run("""
+                    UPDATE imports SET created = \(bind: report.created), updated = \(bind: report.updated),
+                        unchanged = \(bind: report.unchanged) WHERE id = \(bind: run.importID)
+                    """)
+                report.committed = true
+                report.importID = run.importID
+                return report
+            }
+        } catch let rollback as Rollback {
+            return rollback.report
+        }
+    }
+}
+
+/// The state of one import inside its transaction.
+struct ImportRun {
+    let session: Session
+    let headers: [String]
+    let mapping: [Int: ClientImportField]
+    let options: ClientImportOptions
+    let viewer: Viewer
+    let now: Date
+    let importID: Int64
+    let definitions: [CustomFieldDefinition]
+    let names: [String: [String: Int64]]
+    var report = ClientImportReport()
+    /// Tax ids already seen in this file: a second row with one is a duplicate, not an update.
+    var seenTaxIDs: Set<String> = []
+
+    init(session: Session, headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
+         viewer: Viewer, now: Date) async throws {
+        self.session = session; self.headers = headers; self.mapping = mapping; self.options = options
+        self.viewer = viewer; self.now = now
+        definitions = try await CatalogueStore.customFields(session)
+        importID = try await session.first("""
+            INSERT INTO imports (user_id, at, entity, file_name) VALUES (\(bind: viewer.id.rawValue), \(session.instant(now)),
+                'client', \(bind: String(options.fileName.prefix(200)))) RETURNING id
+            """)!.int("id")
+        var names: [String: [String: Int64]] = [:]
+        for table in ["client_types", "client_groups", "branches"] {
+            for row in try await session.rows("SELECT id, name_key FROM \(ident: table)") {
+                names[table, default: [:]][try row.string("name_key")] = try row.int("id")
+            }
+        }
+        for row in try await session.rows("SELECT id, email, name_key FROM users") {
+            names["users", default: [:]][try row.string("email")] = try row.int("id")
+            names["users", default: [:]][try row.string("name_key")] = try row.int("id")
+        }
+        self.names = names
+    }
+
+    mutating func apply(_ cells: [String], row: Int) async throws {
+        var values: [ClientImportField: String] = [:]
+        for (index, field) in mapping where index < cells.count || options.emptyClears {
+            let value = index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            if !value.isEmpty || options.emptyClears { values[field] = value }
+        }
+        guard values.values.contains(where: { !$0.isEmpty }) else { return }
+        var errors: [FieldError] = []
+        if let taxID = values[.taxID], !taxID.isEmpty {
+            let key = Normalization.searchKey(taxID).replacingOccurrences(of: " ", with: "")
+            if !seenTaxIDs.insert(key).inserted { errors.append(FieldError("taxId", "duplicate_in_file")) }
+        }
+        let existing = try await find(values, errors: &errors)
+        var draft = existing?.draft ?? ClientDraft()
+        for (field, value) in values { apply(field, value, to: &draft, errors: &errors) }
+        guard errors.isEmpty else {
+            // Report the row's other problems too, so one pass over the file finds them all.
+            if case .failure(let failure as ValidationFailure) = Result(catching: { try draft.validated(customFields: definitions) }) {
+                errors += failure.errors.filter { !errors.map(\.field).contains($0.field) }
+            }
+            return record(errors, row: row)
+        }
+        do {
+            if let existing {
+                if (try? draft.validated(customFields: definitions)) == existing.draft {
+                    report.unchanged += 1
+                    return
+                }
+                _ = try await ClientStore.replace(session, existing, draft, definitions: definitions, by: viewer, at: now,
+                                                  action: "import_update")
+                report.updated += 1
+            } else {
+                _ = try await ClientStore.insert(session, draft, definitions: definitions, by: viewer, at: now, action: "import_create")
+                report.created += 1
+            }
+        } catch let failure as ValidationFailure {
+            record(failure.errors, row: row)
+        }
+    }
+
+    /// The client a row updates: by client number (which must exist and be
+    /// visible) or by tax id (a new client when none has it).
+    func find(_ values: [ClientImportField: String], errors: inout [FieldError]) async throws -> Client? {
+        let scope = ClientScope.of(viewer)
+        switch options.updateBy {
+        case .number:
+            guard let raw = values[.clientNumber], !raw.isEmpty else { return nil }
+            guard let number = Int64(raw) else { errors.append(FieldError("clientNumber", "invalid_integer")); return nil }
+            guard let row = try await session.first("""
+                SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.client_number = \(bind: number) AND \(scope.predicate(session))
+                """) else { errors.append(FieldError("clientNumber", "not_found")); return nil }
+            return try ClientSQL.client(row)
+        case .taxID:
+            guard let raw = values[.taxID], !raw.isEmpty else { return nil }
+            let key = Normalization.searchKey(raw).replacingOccurrences(of: " ", with: "")
+            guard let row = try await session.first("""
+                SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.tax_id_key = \(bind: key) AND c.archived = \(bind: false)
+                """) else { return nil }
+            let client = try ClientSQL.client(row)
+            guard try await ClientStore.client(session, client.id, scope: scope) != nil else {
+                errors.append(FieldError("taxId", "not_found")); return nil
+            }
+            return client
+        }
+    }
+
+    /// Writes one cell into the draft; an empty value clears the field.
+    func apply(_ field: ClientImportField, _ value: String, to d: inout ClientDraft, errors: inout [FieldError]) {
+        let text: String? = value.isEmpty ? nil : value
+        func reference(_ table: String, _ name: String) -> Int64?? {
+            guard let text else { return .some(nil) }
+            let key = table == "users" && text.contains("@") ? text.lowercased() : Normalization.sortKey(text)
+            guard let id = names[table]?[key] else { errors.append(FieldError(name, "unknown_reference")); return nil }
+            return .some(id)
+        }
+        func number(_ name: String) -> Double?? {
+            guard let text else { return .some(nil) }
+            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
+                errors.append(FieldError(name, "invalid_decimal")); return nil
+            }
+            return .some(value)
+        }
+        func list(_ text: String?) -> [String] {
+            (text ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        switch field {
+        case .clientNumber: break
+        case .legalName: d.legalName = text ?? ""
+        case .tradeName: d.tradeName = text
+        case .taxID: d.taxID = text
+        case .taxIDKind:
+            d.taxIDKind = text.flatMap { TaxIDKind(rawValue: $0.uppercased()) }
+            if text != nil && d.taxIDKind == nil { errors.append(FieldError("taxIdKind", "invalid_choice")) }
+        case .clientType: if let id = reference("client_types", "clientTypeId") { d.clientTypeID = id.map(ClientType.ID.init) }
+        case .clientGroup: if let id = reference("client_groups", "clientGroupId") { d.clientGroupID = id.map(ClientGroup.ID.init) }
+        case .branch: if let id = reference("branches", "branchId") { d.branchID = id.map(Branch.ID.init) }
+        case .salesAgent: if let id = reference("users", "salesAgentId") { d.salesAgentID = id.map(User.ID.init) }
+        case .collector: if let id = reference("users", "collectorId") { d.collectorID = id.map(User.ID.init) }
+        case .street: d.address.street = text
+        case .number: d.address.number = text
+        case .city: d.address.city = text
+        case .state: d.address.state = text
+        case .postalCode: d.address.postalCode = text
+        case .country: d.address.country = text
+        case .latitude: if let value = number("latitude") { d.latitude = value }
+        case .longitude: if let value = number("longitude") { d.longitude = value }
+        case .emails: d.emails = list(text)
+        case .phones: d.phones = list(text)
+        case .description: d.description = text
+        case .customField(let key): d.customFields[key] = text.map { .text($0) }
+        }
+    }
+
+    mutating func record(_ errors: [FieldError], row: Int) {
+        let columns = Dictionary(mapping.map { ($0.value.validationField, $0.key) }, uniquingKeysWith: { first, _ in first })
+        for error in errors.sorted(by: { (columns[$0.field] ?? Int.max) < (columns[$1.field] ?? Int.max) }) {
+            report.errorCount += 1
+            guard report.errors.count < ClientImportReport.shownErrors else { continue }
+            let column = columns[error.field].map { $0 < headers.count ? headers[$0] : "" } ?? ""
+            report.errors.append(ImportRowError(row: row, column: column, error: error))
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import CarteraCore
+import CarteraStore
+import CarteraTestSupport
+import Testing
+
+@Suite("Importing and bulk-modifying clients from a spreadsheet")
+struct ClientImportTests {
+    let aliases: [String: ClientImportField] = ClientImportField.builtIn.merging(
+        ["N.º": .clientNumber, "Razón social": .legalName, "Ciudad": .city, "Correos": .emails, "Grupo": .clientGroup,
+         "Rubro": .customField("rubro")], uniquingKeysWith: { a, _ in a })
+
+    func run(_ f: Fixture, _ rows: [[String]], dryRun: Bool, updateBy: ClientImportOptions.UpdateBy = .number,
+             emptyClears: Bool = false, as viewer: Viewer? = nil) async throws -> ClientImportReport {
+        let (mapping, _) = ClientImportField.match(headers: rows[0], aliases: aliases)
+        var remaining = rows.dropFirst()
+        return try await f.stores.clients.importClients(
+            headers: rows[0], mapping: mapping,
+            options: ClientImportOptions(updateBy: updateBy, emptyClears: emptyClears, dryRun: dryRun, fileName: "clientes.xlsx"),
+            by: viewer ?? f.admin) { remaining.popFirst() }
+    }
+
+    @Test("headers match by key or label, ignoring case and accents; unknown columns are reported")
+    func headers() {
+        let (mapping, unknown) = ClientImportField.match(headers: ["razon social", "CIUDAD", "Color favorito", "", "legalName"],
+                                                         aliases: aliases)
+        #expect(mapping == [0: .legalName, 1: .city])
+        #expect(unknown == ["Color favorito", "legalName"])
+    }
+
+    @Test("a dry run counts and reports every bad cell; nothing is written until a clean commit")
+    func dryRunThenCommit() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            _ = try await f.stores.catalogues.createClientGroup(name: "Zona Norte", userIDs: [], by: nil)
+            _ = try await f.stores.catalogues.createCustomField(labelES: "Rubro", labelEN: "", type: .text, required: false,
+                                                               showInList: false, choices: [], by: nil)
+            let existing = try await f.client("Vieja SRL", city: "Lima")
+            let rows = [["N.º", "Razón social", "Ciudad", "Correos", "Grupo", "Rubro"],
+                        ["", "Nueva SA", "Córdoba", "a@b.com; c@d.com", "zona norte", "Agro"],
+                        ["\(existing.clientNumber)", "", "Arequipa", "", "", ""],
+                        ["", "", "", "", "", ""],
+                        ["", "Mala", "", "no-es-correo", "Zona Inexistente", ""],
+                        ["999", "Fantasma", "", "", "", ""]]
+            let dry = try await run(f, rows, dryRun: true)
+            #expect(dry.created == 1 && dry.updated == 1 && !dry.committed)
+            #expect(dry.errors.map { "\($0.row) \($0.column) \($0.error.code)" }
+                    == ["5 Correos invalid_email", "5 Grupo unknown_reference", "6 N.º not_found"])
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 1)
+            let refused = try await run(f, rows, dryRun: false)
+            #expect(!refused.committed)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 1)
+
+            let clean = Array(rows.prefix(4))
+            let done = try await run(f, clean, dryRun: false)
+            #expect(done.committed && done.created == 1 && done.updated == 1 && done.importID != nil)
+            let updated = try await f.stores.clients.client(existing.id, scope: .all)!
+            #expect(updated.draft.address.city == "Arequipa" && updated.draft.legalName == "Vieja SRL")
+            let created = try await f.stores.clients.list(ClientQuery(search: "nueva"), scope: .all).clients.first!
+            #expect(created.draft.emails == ["a@b.com", "c@d.com"] && created.draft.customFields["rubro"] == .text("Agro"))
+            #expect(try await f.stores.clients.history(existing.id, scope: .all).first?.action == "import_update")
+            let again = try await run(f, clean.enumerated().map { $0.offset == 1 ? ["", "Otra SA", "", "", "", ""] : $0.element },
+                                      dryRun: true)
+            #expect(again.unchanged == 1 && again.created == 1)
+        }
+    }
+
+    @Test("empty cells leave fields alone unless the user chose that they clear them")
+    func emptyClears() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let client = try await f.client("Con ciudad", city: "Lima")
+            let rows = [["clientNumber", "city"], ["\(client.clientNumber)", ""]]
+            #expect(try await run(f, rows, dryRun: false).unchanged == 1)
+            #expect(try await run(f, rows, dryRun: false, emptyClears: true).updated == 1)
+            #expect(try await f.stores.clients.client(client.id, scope: .all)?.draft.address.city == nil)
+        }
+    }
+
+    @Test("rows matched by tax id update that client; a duplicate tax id inside the file is caught")
+    func byTaxID() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let client = try await f.client("Fiscal SA", taxID: "20-12345678-3", taxIDKind: .cuit)
+            let rows = [["taxId", "taxIdKind", "legalName"], ["20123456783", "CUIT", "Fiscal Renombrada SA"],
+                        ["30-99999999-1", "CUIT", "Nueva Uno"], ["30999999991", "CUIT", "Nueva Dos"]]
+            let report = try await run(f, rows, dryRun: true, updateBy: .taxID)
+            #expect(report.updated == 1 && report.created == 1)
+            #expect(report.errors.map { "\($0.row) \($0.column) \($0.error.code)" } == ["4 taxId duplicate_in_file"])
+            _ = try await run(f, Array(rows.prefix(2)), dryRun: false, updateBy: .taxID)
+            #expect(try await f.stores.clients.client(client.id, scope: .all)?.draft.legalName == "Fiscal Renombrada SA")
+        }
+    }
+
+    @Test("an import cannot touch clients outside the user's scope, nor run without the permission")
+    func scope() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let north = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            let south = try await f.stores.catalogues.createClientGroup(name: "Sur", userIDs: [], by: nil)
+            let hidden = try await f.client("Del Sur", group: south)
+            let supervisor = try await f.user("sup@demo.test", roles: ["supervisor", "agent"], level: .branch, groups: [north])
+            let rows = [["clientNumber", "legalName"], ["\(hidden.clientNumber)", "Robado"]]
+            await #expect(throws: StoreError.forbidden) { try await run(f, rows, dryRun: true, as: supervisor) }
+            let role = try await f.stores.organisation.roles().first { $0.key == "supervisor" }!
+            try await f.stores.organisation.updateRole(role.id, name: role.name, permissions: role.permissions.union([.importData]),
+                                                       expectedVersion: role.version, by: nil)
+            let report = try await run(f, rows, dryRun: false, as: try await f.reload(supervisor))
+            #expect(report.errors.map(\.error.code) == ["not_found"] && !report.committed)
+            #expect(try await f.stores.clients.client(hidden.id, scope: .all)?.draft.legalName == "Del Sur")
+        }
+    }
+}
