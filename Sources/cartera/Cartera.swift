@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// The `cartera` command: serve, migrate, user, token, demo, export.
+/// The `cartera` command: serve, migrate, user, token, demo, export, import.
 @main
 struct Cartera: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cartera",
         abstract: "Cartera: CRM and field service for small and mid-size companies.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, Demo.self, ExportCommand.self])
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, Demo.self, ExportCommand.self, ImportCommand.self])
 }

@@ -96,3 +96,21 @@ struct SheetReaderTests {
         return url
     }
 }
+
+@Suite("Large sheets")
+struct LargeSheetTests {
+    @Test("accented text survives the 64 KB copies inside the writer, row after row")
+    func accentsAcrossChunks() throws {
+        var writer = try XLSXSheetWriter(columns: [SheetColumn("Nombre")], sheetName: "Hoja", timeZone: .gmt)
+        for index in 0..<5000 { try writer.write([.text("Sofía Ibáñez \(index)")]) }
+        let url = try writer.finish()
+        var source = try SheetReader.open(url)
+        _ = try source.next()
+        var index = 0
+        while let row = try source.next() {
+            #expect(row == ["Sofía Ibáñez \(index)"])
+            index += 1
+        }
+        #expect(index == 5000)
+    }
+}

@@ -47,7 +47,13 @@ final class BufferedFile {
     }
 
     func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
+        try write(Data(text.utf8))
+    }
+
+    /// Raw bytes, e.g. a copied file: never decoded, so a character split
+    /// between two chunks stays whole.
+    func write(_ bytes: Data) throws {
+        buffer.append(bytes)
         if buffer.count >= 1 << 16 { try flush() }
     }
 

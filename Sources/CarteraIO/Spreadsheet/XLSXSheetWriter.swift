@@ -48,7 +48,7 @@ public struct XLSXSheetWriter: SheetWriter {
             """)
         let input = try FileHandle(forReadingFrom: rowsURL)
         while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty {
-            try sheet.write(String(decoding: chunk, as: UTF8.self))
+            try sheet.write(chunk)
         }
         try input.close()
         try sheet.write("</sheetData></worksheet>")

@@ -84,7 +84,8 @@ struct ImportRun {
     let definitions: [CustomFieldDefinition]
     let names: [String: [String: Int64]]
     var report = ClientImportReport()
-    /// Tax ids already seen in this file: a second row with one is a duplicate, not an update.
+    /// Matching by tax id, the tax ids already seen in this file: a second row
+    /// with one is a duplicate, not a second update.
     var seenTaxIDs: Set<String> = []
 
     init(session: Session, headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
@@ -117,7 +118,7 @@ struct ImportRun {
         }
         guard values.values.contains(where: { !$0.isEmpty }) else { return }
         var errors: [FieldError] = []
-        if let taxID = values[.taxID], !taxID.isEmpty {
+        if options.updateBy == .taxID, let taxID = values[.taxID], !taxID.isEmpty {
             let key = Normalization.searchKey(taxID).replacingOccurrences(of: " ", with: "")
             if !seenTaxIDs.insert(key).inserted { errors.append(FieldError("taxId", "duplicate_in_file")) }
         }

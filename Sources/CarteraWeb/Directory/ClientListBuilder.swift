@@ -70,6 +70,7 @@ struct ClientListBuilder {
                 .init(name: "cf_" + $0.key, label: $0.label(language), value: v["cf_" + $0.key] ?? "")
             },
             canCreate: context.viewer.can(.editClients),
+            canImport: context.viewer.can(.importData) && context.viewer.can(.editClients),
             hidden: [("sort", v["sort"]), ("dir", v["dir"])].compactMap { pair in
                 pair.1.map { ClientListPage.FilterInput(name: pair.0, label: "", value: $0) }
             },

@@ -93,6 +93,7 @@ struct ClientListPage {
     let textFilters: [FilterInput]
     let customFilters: [FilterInput]
     let canCreate: Bool
+    let canImport: Bool
     let hidden: [FilterInput]
     let exportXLSX: String?
     let exportCSV: String?

@@ -5,7 +5,7 @@ import CarteraCore
 enum SiteURL {
     case home, login, logout, language
     case clients, newClient, client(Client.ID), editClient(Client.ID), archiveClient(Client.ID), restoreClient(Client.ID)
-    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport
+    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImportRun
     case contacts, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
@@ -28,6 +28,8 @@ enum SiteURL {
         case .clientContacts(let id): "/clients/\(id)/contacts"
         case .clientColumns: "/clients/columns"
         case .clientExport: "/clients/export"
+        case .clientImport: "/clients/import"
+        case .clientImportRun: "/clients/import/run"
         case .contacts: "/contacts"
         case .contact(let id): "/contacts/\(id)"
         case .deleteContact(let id): "/contacts/\(id)/delete"

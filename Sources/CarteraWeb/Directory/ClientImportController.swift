@@ -1,0 +1,164 @@
+import CarteraCore
+import CarteraIO
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// Importing and bulk-modifying clients from a spreadsheet: upload, a dry run
+/// with every problem listed and the column matches editable, then commit.
+struct ClientImportController {
+    let env: WebEnvironment
+
+    /// Uploads wait here between the dry run and the commit. Local to this
+    /// instance: with several instances, the commit must reach the same one.
+    static let uploads = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-uploads")
+
+    func register(_ group: RouterGroup<SignedInContext>) {
+        group.get(SiteURL.clientImport.route) { request, context in try self.form(request, context) }
+        group.post(SiteURL.clientImport.route) { request, context in try await self.upload(request, context) }
+        group.post(SiteURL.clientImportRun.route) { request, context in try await self.run(request, context) }
+    }
+
+    struct FormPage { let action: String; let error: String? }
+
+    func form(_ request: Request, _ context: SignedInContext, error: String? = nil,
+              status: HTTPResponse.Status = .ok) throws -> Response {
+        try context.require(.importData)
+        let action = SiteURL.clientImport.path + "?_csrf=" + (context.session?.csrfSecret ?? "")
+        return try env.render("client-import", request, context, title: env.t(context.language)["import_title"] ?? "",
+                              section: .clients, FormPage(action: action, error: error), status: status)
+    }
+
+    func upload(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.importData)
+        try FileManager.default.createDirectory(at: Self.uploads, withIntermediateDirectories: true)
+        let upload: Upload
+        do {
+            upload = try await Upload.receive(request, fileField: "file", into: Self.uploads)
+        } catch is Upload.TooLarge {
+            return try form(request, context, error: env.translator.text("file_too_large", context.language), status: .contentTooLarge)
+        }
+        guard let file = upload.file, let name = upload.fileName else {
+            return try form(request, context, error: env.translator.text("import_choose_file", context.language),
+                            status: .unprocessableContent)
+        }
+        let token = UUID().uuidString
+        try FileManager.default.moveItem(at: file, to: Self.path(token, context))
+        let settings = ImportSettings(token: token, fileName: name, updateBy: upload.fields["updateBy"] ?? "number",
+                                      emptyClears: upload.fields["emptyClears"] == "on", overrides: [:])
+        return try await report(request, context, settings: settings, commit: false)
+    }
+
+    func run(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.importData)
+        let form = try await FormData.from(request)
+        guard let token = form["token"], UUID(uuidString: token) != nil,
+              FileManager.default.fileExists(atPath: Self.path(token, context).path) else {
+            return try self.form(request, context, error: env.translator.text("import_expired", context.language), status: .gone)
+        }
+        var overrides: [Int: String] = [:]
+        for (key, value) in form.pairs where key.hasPrefix("map_") { if let index = Int(key.dropFirst(4)) { overrides[index] = value } }
+        let settings = ImportSettings(token: token, fileName: form["fileName"] ?? "", updateBy: form["updateBy"] ?? "number",
+                                      emptyClears: form.bool("emptyClears"), overrides: overrides)
+        return try await report(request, context, settings: settings, commit: form["action"] == "commit")
+    }
+
+    struct ImportSettings {
+        let token: String
+        let fileName: String
+        let updateBy: String
+        let emptyClears: Bool
+        let overrides: [Int: String]
+    }
+
+    /// Runs the import (dry or for real) and shows what it found.
+    func report(_ request: Request, _ context: SignedInContext, settings: ImportSettings, commit: Bool) async throws -> Response {
+        let file = Self.path(settings.token, context)
+        let t = env.translator
+        var source: any RowSource
+        var headers: [String]
+        do {
+            source = try SheetReader.open(file)
+            headers = try source.next() ?? []
+        } catch let error as SheetReadError {
+            try? FileManager.default.removeItem(at: file)
+            return try form(request, context, error: t.text(error.code, context.language), status: .unprocessableContent)
+        }
+        let definitions = try await env.stores.catalogues.customFields()
+        var (mapping, _) = ClientImportField.match(headers: headers, aliases: ImportColumns.aliases(t, definitions))
+        for (index, key) in settings.overrides where index < headers.count {
+            mapping[index] = ImportColumns.field(key)
+        }
+        let options = ClientImportOptions(updateBy: ClientImportOptions.UpdateBy(rawValue: settings.updateBy) ?? .number,
+                                          emptyClears: settings.emptyClears, dryRun: !commit, fileName: settings.fileName)
+        let outcome: ClientImportReport
+        do {
+            outcome = try await env.stores.clients.importClients(headers: headers, mapping: mapping, options: options,
+                                                                 by: context.viewer) { try source.next() }
+        } catch let error as SheetReadError {
+            try? FileManager.default.removeItem(at: file)
+            return try form(request, context, error: t.text(error.code, context.language), status: .unprocessableContent)
+        }
+        if outcome.committed {
+            try? FileManager.default.removeItem(at: file)
+            return redirect(.clients, flash: t.text("import_done", context.language, [
+                "created": String(outcome.created), "updated": String(outcome.updated), "unchanged": String(outcome.unchanged)]))
+        }
+        let page = ImportReportPage(outcome: outcome, headers: headers, mapping: mapping, settings: settings,
+                                    choices: ImportColumns.choices(t, definitions, context.language), env: env, context: context,
+                                    definitions: definitions)
+        return try env.render("client-import-report", request, context, title: t.text("import_title", context.language),
+                              section: .clients, page, status: commit ? .unprocessableContent : .ok)
+    }
+
+    /// Uploads are per user: another user's token finds nothing.
+    static func path(_ token: String, _ context: SignedInContext) -> URL {
+        uploads.appendingPathComponent("\(context.viewer.id)-\(token).upload")
+    }
+}
+
+/// The dry run's page: counts, column matches (editable), refused cells.
+struct ImportReportPage {
+    struct Column { let index: Int; let header: String; let options: [Option]; let unknown: Bool }
+    struct Problem { let row: Int; let column: String; let message: String }
+
+    let token: String
+    let fileName: String
+    let summary: String
+    let columns: [Column]
+    let problems: [Problem]
+    let hasProblems: Bool
+    let moreProblems: String?
+    let updateByNumber: Bool
+    let emptyClears: Bool
+    let canCommit: Bool
+
+    init(outcome: ClientImportReport, headers: [String], mapping: [Int: ClientImportField], settings: ClientImportController.ImportSettings,
+         choices: [(String, String)], env: WebEnvironment, context: SignedInContext, definitions: [CustomFieldDefinition]) {
+        let t = env.translator
+        let language = context.language
+        token = settings.token
+        fileName = settings.fileName
+        summary = t.text("import_summary", language, ["created": String(outcome.created), "updated": String(outcome.updated),
+                                                      "unchanged": String(outcome.unchanged), "errors": String(outcome.errorCount)])
+        let ignore = t.text("import_ignore", language)
+        columns = headers.enumerated().map { index, header in
+            let chosen = mapping[index].map(ImportColumns.key) ?? ""
+            return Column(index: index, header: header.isEmpty ? "—" : header,
+                          options: [Option(value: "", label: ignore, selected: chosen.isEmpty)]
+                              + choices.map { Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) },
+                          unknown: mapping[index] == nil && !header.isEmpty)
+        }
+        problems = outcome.errors.map { error in
+            Problem(row: error.row, column: error.column, message: t.message(for: error.error, language) { field in
+                definitions.first { "customFields.\($0.key)" == field }?.label(language)
+            })
+        }
+        hasProblems = !outcome.errors.isEmpty
+        moreProblems = outcome.errorCount > outcome.errors.count
+            ? t.text("import_more_errors", language, ["count": String(outcome.errorCount - outcome.errors.count)]) : nil
+        updateByNumber = settings.updateBy != "taxid"
+        emptyClears = settings.emptyClears
+        canCommit = outcome.errorCount == 0 && (outcome.created + outcome.updated) > 0
+    }
+}
