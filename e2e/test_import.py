@@ -80,3 +80,19 @@ def test_not_a_spreadsheet(server):
     session = signed_in(server)
     answer = upload(session, server, b"%PDF-1.4\x00\x01binary", "factura.pdf")
     assert answer.status_code == 422 and "no es un Excel (.xlsx) ni un CSV" in answer.text
+
+
+def test_revert_an_import_from_the_log(server, admin_token):
+    session = signed_in(server)
+    content = "Razón social;Ciudad\r\nReversible SRL;Tacna\r\n".encode("utf-8")
+    preview = upload(session, server, content, "reversible.csv")
+    assert "Importación guardada: 1 creados" in commit(session, server, preview.text).text
+    log = session.get(server.url + "/clients/imports").text
+    assert "reversible.csv" in log
+    revert_url = re.search(r'action="(/clients/imports/\d+/revert)"', log).group(1)
+    token = log.split('name="_csrf" value="')[1].split('"')[0]
+    done = session.post(server.url + revert_url, data={"_csrf": token})
+    assert "Importación revertida: 0 clientes restaurados, 1 archivados." in done.text
+    found = requests.get(server.url + "/api/v1/clients", params={"q": "reversible", "archived": "all"},
+                         headers={"Authorization": f"Bearer {admin_token}"}).json()["items"]
+    assert [c["archived"] for c in found] == [True]

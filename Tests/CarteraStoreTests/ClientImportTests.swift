@@ -109,4 +109,33 @@ struct ClientImportTests {
             #expect(try await f.stores.clients.client(hidden.id, scope: .all)?.draft.legalName == "Del Sur")
         }
     }
+
+    @Test("reverting an import archives what it created and restores what it changed, except clients edited since")
+    func revert() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let a = try await f.client("Uno", city: "Lima")
+            let b = try await f.client("Dos", city: "Cusco")
+            let rows = [["clientNumber", "legalName", "city"], ["\(a.clientNumber)", "", "Arequipa"],
+                        ["\(b.clientNumber)", "", "Piura"], ["", "Tres", "Tacna"]]
+            let done = try await run(f, rows, dryRun: false)
+            #expect(done.committed && done.updated == 2 && done.created == 1)
+            let record = try await f.stores.clients.imports(by: f.admin).first!
+            #expect(record.fileName == "clientes.xlsx" && record.created == 1 && record.updated == 2)
+            let edited = try await f.stores.clients.client(b.id, scope: .all)!
+            var draft = edited.draft
+            draft.tradeName = "Editado después"
+            _ = try await f.stores.clients.update(b.id, draft, expectedVersion: edited.version, by: f.admin)
+
+            let report = try await f.stores.clients.revertImport(record.id, by: f.admin)
+            #expect(report.restored == 1 && report.archived == 1 && report.editedSince == [b.clientNumber])
+            #expect(try await f.stores.clients.client(a.id, scope: .all)?.draft.address.city == "Lima")
+            #expect(try await f.stores.clients.client(b.id, scope: .all)?.draft.address.city == "Piura")
+            let three = try await f.stores.clients.list(ClientQuery(search: "tres", archived: .all), scope: .all).clients.first!
+            #expect(three.archived)
+            await #expect(throws: ValidationFailure([FieldError("import", "already_reverted")])) {
+                try await f.stores.clients.revertImport(record.id, by: f.admin)
+            }
+        }
+    }
 }

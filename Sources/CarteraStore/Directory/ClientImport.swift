@@ -138,16 +138,28 @@ struct ImportRun {
                     report.unchanged += 1
                     return
                 }
-                _ = try await ClientStore.replace(session, existing, draft, definitions: definitions, by: viewer, at: now,
-                                                  action: "import_update")
+                let after = try await ClientStore.replace(session, existing, draft, definitions: definitions, by: viewer, at: now,
+                                                          action: "import_update")
+                try await remember(after, before: existing.draft)
                 report.updated += 1
             } else {
-                _ = try await ClientStore.insert(session, draft, definitions: definitions, by: viewer, at: now, action: "import_create")
+                let created = try await ClientStore.insert(session, draft, definitions: definitions, by: viewer, at: now,
+                                                           action: "import_create")
+                try await remember(created, before: nil)
                 report.created += 1
             }
         } catch let failure as ValidationFailure {
             record(failure.errors, row: row)
         }
+    }
+
+    /// Keeps what a revert needs; a client changed twice keeps its first "before".
+    func remember(_ client: Client, before: ClientDraft?) async throws {
+        try await session.run("""
+            INSERT INTO import_changes (import_id, client_id, before_draft, after_version)
+            VALUES (\(bind: importID), \(bind: client.id.rawValue), \(bind: before?.jsonString()), \(bind: client.version))
+            ON CONFLICT (import_id, client_id) DO UPDATE SET after_version = excluded.after_version
+            """)
     }
 
     /// The client a row updates: by client number (which must exist and be

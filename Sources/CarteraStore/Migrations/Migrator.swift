@@ -20,6 +20,7 @@ public struct Migrator: Sendable {
     static let all: [Migration] = [
         Migration001.migration,
         Migration002.migration,
+        Migration003.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

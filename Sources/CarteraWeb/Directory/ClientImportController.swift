@@ -17,6 +17,49 @@ struct ClientImportController {
         group.get(SiteURL.clientImport.route) { request, context in try self.form(request, context) }
         group.post(SiteURL.clientImport.route) { request, context in try await self.upload(request, context) }
         group.post(SiteURL.clientImportRun.route) { request, context in try await self.run(request, context) }
+        group.get(SiteURL.clientImports.route) { request, context in try await self.log(request, context) }
+        group.post("/clients/imports/:id/revert") { request, context in try await self.revert(request, context) }
+    }
+
+    struct LogPage {
+        struct Row {
+            let when: String; let who: String; let file: String; let counts: String; let reverted: String?; let revertURL: String
+        }
+        let rows: [Row]
+        let empty: Bool
+    }
+
+    /// The import log: who imported which file when, with a revert button.
+    func log(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.importData)
+        let t = env.translator
+        let rows = try await env.stores.clients.imports(by: context.viewer).map { record in
+            LogPage.Row(when: env.dateTime(record.at, context), who: record.userName, file: record.fileName,
+                        counts: t.text("import_counts", context.language, ["created": String(record.created),
+                                                                           "updated": String(record.updated)]),
+                        reverted: record.revertedAt.map { env.dateTime($0, context) },
+                        revertURL: SiteURL.clientImports.path + "/\(record.id)/revert")
+        }
+        return try env.render("client-imports", request, context, title: t.text("import_log", context.language),
+                              section: .clients, LogPage(rows: rows, empty: rows.isEmpty))
+    }
+
+    func revert(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.importData)
+        guard let id = ImportRecord.ID(string: context.parameters.get("id")) else { throw StoreError.notFound }
+        let t = env.translator
+        do {
+            let report = try await env.stores.clients.revertImport(id, by: context.viewer)
+            var text = t.text("import_reverted", context.language, ["restored": String(report.restored),
+                                                                    "archived": String(report.archived)])
+            if !report.editedSince.isEmpty {
+                text += " " + t.text("import_edited_since", context.language,
+                                     ["numbers": report.editedSince.map(String.init).joined(separator: ", ")])
+            }
+            return redirect(.clientImports, flash: text)
+        } catch let failure as ValidationFailure {
+            return redirect(.clientImports, flash: env.messages(failure, context.language).list.joined(separator: " "))
+        }
     }
 
     struct FormPage { let action: String; let error: String? }

@@ -5,7 +5,7 @@ import CarteraCore
 enum SiteURL {
     case home, login, logout, language
     case clients, newClient, client(Client.ID), editClient(Client.ID), archiveClient(Client.ID), restoreClient(Client.ID)
-    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImportRun
+    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImportRun, clientImports
     case contacts, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
@@ -30,6 +30,7 @@ enum SiteURL {
         case .clientExport: "/clients/export"
         case .clientImport: "/clients/import"
         case .clientImportRun: "/clients/import/run"
+        case .clientImports: "/clients/imports"
         case .contacts: "/contacts"
         case .contact(let id): "/contacts/\(id)"
         case .deleteContact(let id): "/contacts/\(id)/delete"
