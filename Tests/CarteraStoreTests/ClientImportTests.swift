@@ -138,4 +138,23 @@ struct ClientImportTests {
             }
         }
     }
+
+    @Test("new rows that look like an existing client or an earlier row are flagged, not refused")
+    func duplicateHints() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let existing = try await f.client("Ferretería López SA", phones: ["+54 9 11 4444-1234"])
+            let rows = [["legalName", "phones", "emails"],
+                        ["FERRETERIA LÓPEZ SA", "", ""],
+                        ["Otra SA", "11 4444-1234", "a@b.com"],
+                        ["Tercera SA", "", "A@B.com"]]
+            let report = try await run(f, rows, dryRun: true)
+            #expect(report.errorCount == 0 && report.created == 3)
+            #expect(report.warnings.map { "\($0.row) \($0.column) \($0.error.code) \($0.error.arguments)" } == [
+                "2 legalName possible_duplicate [\"\(existing.clientNumber)\"]",
+                "3 phones possible_duplicate [\"\(existing.clientNumber)\"]",
+                "4 emails possible_duplicate_row [\"3\"]",
+            ])
+        }
+    }
 }

@@ -32,6 +32,9 @@ public struct ClientImportReport: Sendable {
     public var errorCount = 0
     /// The first errors, in row order (capped; `errorCount` has them all).
     public var errors: [ImportRowError] = []
+    /// Rows that look like a client already there or another row: a hint, not a refusal.
+    public var warnings: [ImportRowError] = []
+    public var warningCount = 0
     public var committed = false
     public var importID: Int64?
 
@@ -87,6 +90,9 @@ struct ImportRun {
     /// Matching by tax id, the tax ids already seen in this file: a second row
     /// with one is a duplicate, not a second update.
     var seenTaxIDs: Set<String> = []
+    /// Names, e-mails and phone digits of rows creating clients, for duplicate hints.
+    var seenNames: [String: Int] = [:]
+    var seenContacts: [String: Int] = [:]
 
     init(session: Session, headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
          viewer: Viewer, now: Date) async throws {
@@ -143,6 +149,7 @@ struct ImportRun {
                 try await remember(after, before: existing.draft)
                 report.updated += 1
             } else {
+                try await hintDuplicates(of: draft, row: row)
                 let created = try await ClientStore.insert(session, draft, definitions: definitions, by: viewer, at: now,
                                                            action: "import_create")
                 try await remember(created, before: nil)
@@ -235,13 +242,57 @@ struct ImportRun {
         }
     }
 
+    /// Flags a new client that looks like an existing one (same name, or a phone
+    /// found in another client's phones) or like an earlier row (same name,
+    /// e-mail or phone). Uses the name and digit indexes only, so it stays fast.
+    mutating func hintDuplicates(of draft: ClientDraft, row: Int) async throws {
+        var hints: [FieldError] = []
+        let nameKey = Normalization.sortKey(draft.legalName)
+        if let earlier = seenNames[nameKey] {
+            hints.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
+        } else if let match = try await session.first("""
+            SELECT client_number FROM clients WHERE name_key = \(bind: nameKey) AND archived = \(bind: false) LIMIT 1
+            """) {
+            hints.append(FieldError("legalName", "possible_duplicate", [String(try match.int("client_number"))]))
+        }
+        seenNames[nameKey] = seenNames[nameKey] ?? row
+        let contacts = draft.emails.map { "e:" + $0.lowercased() } + draft.phones.map { "p:" + Normalization.digits($0) }
+        for contact in contacts where contact.count > 8 {
+            if let earlier = seenContacts[contact] {
+                hints.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
+            }
+            seenContacts[contact] = seenContacts[contact] ?? row
+        }
+        for phone in draft.phones.map(Normalization.digits) where phone.count >= 6 {
+            let matches: SQLQueryString = session.kind == .sqlite
+                ? "c.id IN (SELECT rowid FROM client_digits WHERE client_digits MATCH \(bind: "\"\(phone)\""))"
+                : "c.search_digits LIKE \(bind: "%" + phone + "%")"
+            if let match = try await session.first("SELECT c.client_number FROM clients c WHERE \(matches) LIMIT 1") {
+                hints.append(FieldError("phones", "possible_duplicate", [String(try match.int("client_number"))]))
+                break
+            }
+        }
+        for hint in hints {
+            report.warningCount += 1
+            guard report.warnings.count < ClientImportReport.shownErrors else { continue }
+            report.warnings.append(ImportRowError(row: row, column: header(of: hint.field), error: hint))
+        }
+    }
+
     mutating func record(_ errors: [FieldError], row: Int) {
-        let columns = Dictionary(mapping.map { ($0.value.validationField, $0.key) }, uniquingKeysWith: { first, _ in first })
-        for error in errors.sorted(by: { (columns[$0.field] ?? Int.max) < (columns[$1.field] ?? Int.max) }) {
+        for error in errors.sorted(by: { (columnIndex(of: $0.field) ?? Int.max) < (columnIndex(of: $1.field) ?? Int.max) }) {
             report.errorCount += 1
             guard report.errors.count < ClientImportReport.shownErrors else { continue }
-            let column = columns[error.field].map { $0 < headers.count ? headers[$0] : "" } ?? ""
-            report.errors.append(ImportRowError(row: row, column: column, error: error))
+            report.errors.append(ImportRowError(row: row, column: header(of: error.field), error: error))
         }
+    }
+
+    /// The file column a validation field came from.
+    func columnIndex(of field: String) -> Int? {
+        mapping.filter { $0.value.validationField == field }.keys.min()
+    }
+
+    func header(of field: String) -> String {
+        columnIndex(of: field).map { $0 < headers.count ? headers[$0] : "" } ?? ""
     }
 }

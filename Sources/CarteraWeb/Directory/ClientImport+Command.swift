@@ -27,7 +27,7 @@ public struct ClientImportRequest: Sendable {
             "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),
             "errors": String(report.errorCount)])]
         if !unknown.isEmpty { lines.append("\(translator.text("import_unknown", language)): \(unknown.joined(separator: ", "))") }
-        for error in report.errors {
+        for error in report.errors + report.warnings {
             lines.append("\(translator.text("import_row", language)) \(error.row) [\(error.column)]: "
                          + translator.message(for: error.error, language))
         }

@@ -171,6 +171,8 @@ struct ImportReportPage {
     let columns: [Column]
     let problems: [Problem]
     let hasProblems: Bool
+    let hints: [Problem]
+    let hasHints: Bool
     let moreProblems: String?
     let updateByNumber: Bool
     let emptyClears: Bool
@@ -192,12 +194,15 @@ struct ImportReportPage {
                               + choices.map { Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) },
                           unknown: mapping[index] == nil && !header.isEmpty)
         }
-        problems = outcome.errors.map { error in
+        func problem(_ error: ImportRowError) -> Problem {
             Problem(row: error.row, column: error.column, message: t.message(for: error.error, language) { field in
                 definitions.first { "customFields.\($0.key)" == field }?.label(language)
             })
         }
+        problems = outcome.errors.map(problem)
         hasProblems = !outcome.errors.isEmpty
+        hints = outcome.warnings.map(problem)
+        hasHints = !outcome.warnings.isEmpty
         moreProblems = outcome.errorCount > outcome.errors.count
             ? t.text("import_more_errors", language, ["count": String(outcome.errorCount - outcome.errors.count)]) : nil
         updateByNumber = settings.updateBy != "taxid"
