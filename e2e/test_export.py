@@ -66,3 +66,12 @@ def test_command_line_export(server, tmp_path):
     assert run.returncode == 0, run.stderr
     text = target.read_text(encoding="utf-8-sig")
     assert text.startswith("N.º;Razón social;") and text.count("\n") > 300
+
+
+def test_contacts_catalogue_downloads(server):
+    session = signed_in(server)
+    answer = session.get(server.url + "/contacts/export", params={"format": "xlsx"})
+    assert answer.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).active
+    assert sheet.title == "Contactos" and [c.value for c in sheet[1]][:2] == ["Clave", "Nombre"]
+    assert sheet.max_row > 100 and isinstance(sheet["A2"].value, int)

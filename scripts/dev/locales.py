@@ -46,7 +46,8 @@ T = {
  "column_latitude": ("Latitud", "Latitude"), "column_longitude": ("Longitud", "Longitude"),
  "column_description": ("Descripción", "Description"), "column_archived": ("Archivado", "Archived"),
  "export_xlsx": ("Descargar Excel", "Download Excel"), "export_csv": ("Descargar CSV", "Download CSV"),
- "export_filename": ("clientes", "clients"), "field_format": ("Formato", "Format"),
+ "export_filename": ("clientes", "clients"), "export_contacts_filename": ("contactos", "contacts"),
+ "column_contactKey": ("Clave", "Key"), "field_format": ("Formato", "Format"),
  # client card and form
  "client_number_short": ("Cliente N.º", "Client no."), "client_data": ("Datos principales", "Main data"),
  "client_identity": ("Identificación", "Identity"), "client_classification": ("Clasificación y responsables", "Classification and owners"),

@@ -1,6 +1,7 @@
 import CarteraCore
 import Foundation
 import SQLKit
+import Synchronization
 
 /// A contact with the client it belongs to, for the central catalogue.
 public struct ContactListing: Sendable, Hashable {
@@ -32,30 +33,52 @@ public struct ContactStore: Sendable {
     public func catalogue(search: String?, clientID: Client.ID? = nil, after: Contact.ID?, limit: Int,
                           scope: ClientScope) async throws -> [ContactListing] {
         try await database.read { session in
-            var conditions: [SQLQueryString] = [scope.predicate(session), "k.archived = \(bind: false)"]
-            if let clientID { conditions.append("k.client_id = \(bind: clientID.rawValue)") }
+            var conditions = Self.conditions(session, search: search, clientID: clientID, scope: scope)
             if let after { conditions.append("k.id > \(bind: after.rawValue)") }
-            switch search.flatMap(SearchQuery.init) {
-            case .words(let words)?:
-                for word in words {
-                    conditions.append("""
-                        (k.name_key LIKE \(bind: word + "%") OR k.name_key LIKE \(bind: "% " + word + "%")
-                         OR k.email LIKE \(bind: word + "%"))
-                        """)
-                }
-            case .digits(let digits)?:
-                conditions.append("(k.phone_digits LIKE \(bind: "%" + digits + "%") OR k.contact_key = \(bind: Int64(digits) ?? -1))")
-            case nil: break
-            }
             let predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
             return try await session.rows("""
                 SELECT k.*, c.legal_name AS client_name, c.client_number FROM contacts k JOIN clients c ON c.id = k.client_id
                 WHERE \(predicate) ORDER BY k.id LIMIT \(bind: max(1, min(limit, 500)))
-                """).map { row in
-                ContactListing(contact: try Self.contact(row), clientName: try row.string("client_name"),
-                               clientNumber: try row.int("client_number"))
-            }
+                """).map(Self.listing)
         }
+    }
+
+    /// Every contact the catalogue would show for `search`, streamed in id order (exports).
+    public func export(search: String?, scope: ClientScope, _ each: @escaping @Sendable (ContactListing) -> Void) async throws {
+        try await database.read { session in
+            let predicate = Self.conditions(session, search: search, clientID: nil, scope: scope)
+                .map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+            let failure = Mutex<(any Error)?>(nil)
+            try await session.stream("""
+                SELECT k.*, c.legal_name AS client_name, c.client_number FROM contacts k JOIN clients c ON c.id = k.client_id
+                WHERE \(predicate) ORDER BY k.id
+                """) { row in
+                do { each(try Self.listing(row)) } catch { failure.withLock { $0 = $0 ?? error } }
+            }
+            if let error = failure.withLock({ $0 }) { throw error }
+        }
+    }
+
+    static func listing(_ row: Row) throws -> ContactListing {
+        ContactListing(contact: try contact(row), clientName: try row.string("client_name"), clientNumber: try row.int("client_number"))
+    }
+
+    static func conditions(_ session: Session, search: String?, clientID: Client.ID?, scope: ClientScope) -> [SQLQueryString] {
+        var conditions: [SQLQueryString] = [scope.predicate(session), "k.archived = \(bind: false)"]
+        if let clientID { conditions.append("k.client_id = \(bind: clientID.rawValue)") }
+        switch search.flatMap(SearchQuery.init) {
+        case .words(let words)?:
+            for word in words {
+                conditions.append("""
+                    (k.name_key LIKE \(bind: word + "%") OR k.name_key LIKE \(bind: "% " + word + "%")
+                     OR k.email LIKE \(bind: word + "%"))
+                    """)
+            }
+        case .digits(let digits)?:
+            conditions.append("(k.phone_digits LIKE \(bind: "%" + digits + "%") OR k.contact_key = \(bind: Int64(digits) ?? -1))")
+        case nil: break
+        }
+        return conditions
     }
 
     public func contact(_ id: Contact.ID, scope: ClientScope) async throws -> Contact? {

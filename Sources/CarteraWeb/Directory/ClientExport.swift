@@ -3,13 +3,12 @@ import CarteraIO
 import CarteraStore
 import Foundation
 import Hummingbird
-import Synchronization
 
 /// The client list as a spreadsheet: the chosen columns, typed cells, the same
 /// query and scope as the page. Rows stream from the database into a temporary
 /// file, which is then streamed to the caller and deleted.
 struct ClientExport: Sendable {
-    enum Format: String, Sendable { case xlsx, csv }
+    typealias Format = SheetFormat
 
     let lookups: Lookups
     let columns: [String]
@@ -72,22 +71,9 @@ struct ClientExport: Sendable {
     /// Writes every client of `query` into a temporary file of `format`.
     func write(_ query: ClientQuery, scope: ClientScope, stores: Stores, format: Format,
                separator: CSVSheetWriter.Separator = .semicolon, byteOrderMark: Bool = true) async throws -> URL {
-        let writer: any SheetWriter = switch format {
-        case .xlsx: try XLSXSheetWriter(columns: sheetColumns(), sheetName: t["nav_clients"] ?? "Clientes", timeZone: timeZone)
-        case .csv: try CSVSheetWriter(columns: sheetColumns(), separator: separator, byteOrderMark: byteOrderMark, timeZone: timeZone)
-        }
-        let state = Mutex<(writer: any SheetWriter, error: (any Error)?)>((writer, nil))
-        try await stores.clients.export(query, scope: scope) { client in
-            let row = cells(client)
-            state.withLock { state in
-                guard state.error == nil else { return }
-                do { try state.writer.write(row) } catch { state.error = error }
-            }
-        }
-        return try state.withLock { state in
-            if let error = state.error { throw error }
-            return try state.writer.finish()
-        }
+        let sheet = SheetExport(columns: sheetColumns(), sheetName: t["nav_clients"] ?? "Clientes", timeZone: timeZone,
+                                format: format, separator: separator, byteOrderMark: byteOrderMark)
+        return try await sheet.write({ try await stores.clients.export(query, scope: scope, $0) }, cells: cells)
     }
 
     /// Every column, for the API and the command line, which have no saved choice.
@@ -99,7 +85,7 @@ struct ClientExport: Sendable {
 }
 
 /// Streams a finished export file to the caller and deletes it afterwards.
-func download(_ file: URL, filename: String, format: ClientExport.Format) -> Response {
+func download(_ file: URL, filename: String, format: SheetFormat) -> Response {
     let contentType = format == .xlsx
         ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
     let body = ResponseBody { writer in

@@ -1,4 +1,5 @@
 import CarteraCore
+import CarteraIO
 import CarteraStore
 import Foundation
 import Hummingbird
@@ -11,6 +12,7 @@ struct ContactsController {
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.contacts.route) { request, context in try await self.catalogue(request, context) }
         group.post(SiteURL.contacts.route) { request, context in try await self.createFromCatalogue(request, context) }
+        group.get(SiteURL.contactExport.route) { request, context in try await self.export(request, context) }
         group.post("/clients/:id/contacts") { request, context in try await self.create(request, context) }
         group.post("/contacts/:contact") { request, context in try await self.update(request, context) }
         group.post("/contacts/:contact/delete") { request, context in try await self.delete(request, context) }
@@ -33,6 +35,8 @@ struct ContactsController {
         let empty: Bool
         let nextURL: String?
         let canEdit: Bool
+        let exportXLSX: String?
+        let exportCSV: String?
         let errors: [String]
         let hasErrors: Bool
         let form: [String: String]
@@ -46,6 +50,9 @@ struct ContactsController {
                                                                limit: limit + 1, scope: context.clientScope)
         let shown = listings.prefix(limit)
         let q = query["q"] ?? ""
+        func exportURL(_ format: String) -> String {
+            "\(SiteURL.contactExport.path)?format=\(format)&q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }
         let next = listings.count > limit ? shown.last.map {
             "\(SiteURL.contacts.path)?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&after=\($0.contact.id)"
         } : nil
@@ -54,7 +61,9 @@ struct ContactsController {
             return .init(key: c.contactKey, name: c.name, role: c.role ?? "", email: c.email ?? "", phone: c.phone ?? "",
                          telURL: c.phone.map(Contactability.telURL), whatsAppURL: c.phone.map(Contactability.whatsAppURL),
                          clientName: "\(listing.clientNumber) · \(listing.clientName)", clientURL: SiteURL.client(c.clientID).path)
-        }, empty: shown.isEmpty, nextURL: next, canEdit: context.viewer.can(.editClients), errors: errors, hasErrors: !errors.isEmpty,
+        }, empty: shown.isEmpty, nextURL: next, canEdit: context.viewer.can(.editClients),
+           exportXLSX: context.viewer.can(.exportData) ? exportURL("xlsx") : nil,
+           exportCSV: context.viewer.can(.exportData) ? exportURL("csv") : nil, errors: errors, hasErrors: !errors.isEmpty,
            form: ["clientNumber", "name", "role", "email", "phone"].reduce(into: [:]) { $0[$1] = form?[$1] ?? "" })
         return try env.render("contacts", request, context, title: env.t(context.language)["nav_contacts"] ?? "",
                               section: .contacts, page, status: status)
@@ -78,6 +87,29 @@ struct ContactsController {
             let messages = env.messages(failure, context.language) { env.t(context.language)["field_contact_\($0)"] }.list
             return try await catalogue(request, context, form: form, errors: messages, status: .unprocessableContent)
         }
+    }
+
+    /// The catalogue as searched, as `.xlsx` or CSV.
+    func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.exportData)
+        let query = FormData.query(request)
+        guard let format = SheetFormat(rawValue: query["format"] ?? "xlsx") else {
+            throw ValidationFailure([FieldError("format", "invalid_choice")])
+        }
+        let t = env.t(context.language)
+        let headers = ["column_contactKey", "field_contact_name", "field_contact_role", "field_contact_email",
+                       "field_contact_phone", "column_number", "column_legalName"]
+        let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["nav_contacts"] ?? "Contactos",
+                                timeZone: TimeZone(identifier: context.viewer.user.timeZone) ?? .gmt, format: format,
+                                separator: query["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: query["bom"] != "0")
+        let stores = env.stores, search = query.text("q"), scope = context.clientScope
+        let file = try await sheet.write({ try await stores.contacts.export(search: search, scope: scope, $0) }) { listing in
+            let c = listing.contact
+            return [.integer(c.contactKey), .text(c.name), c.role.map { .text($0) }, c.email.map { .text($0) },
+                    c.phone.map { .text($0) }, .integer(listing.clientNumber), .text(listing.clientName)]
+        }
+        let name = env.translator.text("export_contacts_filename", context.language)
+        return download(file, filename: "\(name)-\(ClientsController.today(context)).\(format.rawValue)", format: format)
     }
 
     func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
