@@ -96,3 +96,20 @@ def test_revert_an_import_from_the_log(server, admin_token):
     found = requests.get(server.url + "/api/v1/clients", params={"q": "reversible", "archived": "all"},
                          headers={"Authorization": f"Bearer {admin_token}"}).json()["items"]
     assert [c["archived"] for c in found] == [True]
+
+
+def test_contacts_round_trip_and_add(server):
+    session = signed_in(server)
+    answer = session.get(server.url + "/contacts/export", params={"format": "xlsx", "q": "maria"})
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    sheet = book.active
+    rows = sheet.max_row - 1
+    client_number = sheet.cell(row=2, column=6).value
+    sheet.append([None, "Contacto Nuevo", "Compras", "nuevo@ejemplo.com", "+54 11 4000 0000", client_number, None])
+    buffer = io.BytesIO(); book.save(buffer)
+    page = upload(session, server, buffer.getvalue(), "contactos.xlsx", kind="contacts").text
+    assert f"Se crearían 1 contactos, se modificarían 0 y {rows} quedarían igual. Problemas: 0." in page
+    assert "Contactos importados" not in page
+    done = commit(session, server, page)
+    assert "Importación guardada: 1 creados" in done.text
+    assert "Contacto Nuevo" in session.get(server.url + "/contacts", params={"q": "contacto nuevo"}).text

@@ -10,7 +10,7 @@ struct ClientImportTests {
          "Rubro": .customField("rubro")], uniquingKeysWith: { a, _ in a })
 
     func run(_ f: Fixture, _ rows: [[String]], dryRun: Bool, updateBy: ClientImportOptions.UpdateBy = .number,
-             emptyClears: Bool = false, as viewer: Viewer? = nil) async throws -> ClientImportReport {
+             emptyClears: Bool = false, as viewer: Viewer? = nil) async throws -> ImportReport {
         let (mapping, _) = ClientImportField.match(headers: rows[0], aliases: aliases)
         var remaining = rows.dropFirst()
         return try await f.stores.clients.importClients(

@@ -74,6 +74,12 @@ T = {
  # import
  "import_title": ("Importar o modificar clientes", "Import or modify clients"),
  "import_link": ("Importar", "Import"),
+ "import_contacts_title": ("Importar o modificar contactos", "Import or modify contacts"),
+ "import_contacts_help": ("Una fila con «Clave» modifica ese contacto; sin clave, agrega un contacto al cliente del «N.º» indicado.",
+                          "A row with a “Key” changes that contact; without one, it adds a contact to the client of the given “No.”."),
+ "import_contacts_summary": ("Se crearían {created} contactos, se modificarían {updated} y {unchanged} quedarían igual. Problemas: {errors}.",
+                             "{created} contacts would be created, {updated} changed and {unchanged} left as they are. Problems: {errors}."),
+ "field_contactKey": ("Clave", "Key"),
  "import_intro": ("Subí un Excel (.xlsx) o CSV con una fila de encabezados. Las columnas se reconocen por el nombre del campo, en español o en inglés. Primero se revisa todo y no se guarda nada; después confirmás.",
                   "Upload an Excel (.xlsx) or CSV file with a header row. Columns are recognised by the field's name, in Spanish or English. Everything is checked first and nothing is saved; then you confirm."),
  "import_file": ("Archivo", "File"), "import_update_by": ("Los clientes existentes se reconocen por", "Existing clients are matched by"),

@@ -25,7 +25,7 @@ public struct ImportRowError: Sendable, Hashable {
 }
 
 /// What an import did, or would do on a dry run.
-public struct ClientImportReport: Sendable {
+public struct ImportReport: Sendable {
     public var created = 0
     public var updated = 0
     public var unchanged = 0
@@ -47,9 +47,9 @@ public struct ClientImportReport: Sendable {
 /// duplicates within the file included.
 extension ClientStore {
     public func importClients(headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
-                              by viewer: Viewer, next: () throws -> [String]?) async throws -> ClientImportReport {
+                              by viewer: Viewer, next: () throws -> [String]?) async throws -> ImportReport {
         guard viewer.can(.importData), viewer.can(.editClients) else { throw StoreError.forbidden }
-        struct Rollback: Error { let report: ClientImportReport }
+        struct Rollback: Error { let report: ImportReport }
         do {
             return try await database.write { session in
                 var run = try await ImportRun(session: session, headers: headers, mapping: mapping, options: options,
@@ -86,7 +86,7 @@ struct ImportRun {
     let importID: Int64
     let definitions: [CustomFieldDefinition]
     let names: [String: [String: Int64]]
-    var report = ClientImportReport()
+    var report = ImportReport()
     /// Matching by tax id, the tax ids already seen in this file: a second row
     /// with one is a duplicate, not a second update.
     var seenTaxIDs: Set<String> = []
@@ -274,7 +274,7 @@ struct ImportRun {
         }
         for hint in hints {
             report.warningCount += 1
-            guard report.warnings.count < ClientImportReport.shownErrors else { continue }
+            guard report.warnings.count < ImportReport.shownErrors else { continue }
             report.warnings.append(ImportRowError(row: row, column: header(of: hint.field), error: hint))
         }
     }
@@ -282,7 +282,7 @@ struct ImportRun {
     mutating func record(_ errors: [FieldError], row: Int) {
         for error in errors.sorted(by: { (columnIndex(of: $0.field) ?? Int.max) < (columnIndex(of: $1.field) ?? Int.max) }) {
             report.errorCount += 1
-            guard report.errors.count < ClientImportReport.shownErrors else { continue }
+            guard report.errors.count < ImportReport.shownErrors else { continue }
             report.errors.append(ImportRowError(row: row, column: header(of: error.field), error: error))
         }
     }

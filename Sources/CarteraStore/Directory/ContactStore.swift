@@ -98,15 +98,8 @@ public struct ContactStore: Sendable {
         let fields = try Contact.validate(name: name, role: role, email: email, phone: phone)
         return try await database.write { session in
             guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
-            let key = try await Counters.next(session, "contact")
             let now = clock.now()
-            let id: Contact.ID = try await session.first("""
-                INSERT INTO contacts (contact_key, client_id, name, name_key, role, email, phone, phone_digits, created_at, updated_at)
-                VALUES (\(bind: key), \(bind: clientID.rawValue), \(bind: fields.name), \(bind: Normalization.sortKey(fields.name)),
-                        \(bind: fields.role), \(bind: fields.email), \(bind: fields.phone),
-                        \(bind: Normalization.digits(fields.phone ?? "")), \(session.instant(now)), \(session.instant(now)))
-                RETURNING id
-                """)!.id("id")
+            let id = try await Self.insert(session, clientID: clientID, fields, at: now)
             let contact = try await Self.contact(session: session, id, scope: .all)!
             try await AuditLog.record(session, at: now, userID: viewer.id, entity: "contact", entityID: id.rawValue,
                                       clientID: clientID, action: "create", changes: AuditLog.diff([:], Self.flatten(contact)))
@@ -147,6 +140,19 @@ public struct ContactStore: Sendable {
                                       clientID: before.clientID, action: "delete",
                                       changes: AuditLog.diff(Self.flatten(before), [:]))
         }
+    }
+
+    /// Inserts a validated contact with the next contact key.
+    static func insert(_ session: Session, clientID: Client.ID,
+                       _ fields: (name: String, role: String?, email: String?, phone: String?), at now: Date) async throws -> Contact.ID {
+        let key = try await Counters.next(session, "contact")
+        return try await session.first("""
+            INSERT INTO contacts (contact_key, client_id, name, name_key, role, email, phone, phone_digits, created_at, updated_at)
+            VALUES (\(bind: key), \(bind: clientID.rawValue), \(bind: fields.name), \(bind: Normalization.sortKey(fields.name)),
+                    \(bind: fields.role), \(bind: fields.email), \(bind: fields.phone),
+                    \(bind: Normalization.digits(fields.phone ?? "")), \(session.instant(now)), \(session.instant(now)))
+            RETURNING id
+            """)!.id("id")
     }
 
     static func contact(_ row: Row) throws -> Contact {

@@ -45,7 +45,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     let clients = ClientsController(env: env)
     LoginController(env: env).register(public: router, signedIn: signedIn)
     clients.register(signedIn)
-    ClientImportController(env: env).register(signedIn)
+    ImportController(env: env).register(signedIn)
     ContactsController(env: env, clients: clients).register(signedIn)
     AccountController(env: env).register(signedIn)
     AdminController(env: env).register(signedIn)

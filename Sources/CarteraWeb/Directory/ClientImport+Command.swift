@@ -15,7 +15,7 @@ public struct ClientImportRequest: Sendable {
 
     /// Runs the import and returns lines for a person: the summary, unknown
     /// columns and every refused cell.
-    public func run(stores: Stores, translator: Translator, viewer: Viewer) async throws -> (ClientImportReport, [String]) {
+    public func run(stores: Stores, translator: Translator, viewer: Viewer) async throws -> (ImportReport, [String]) {
         var source = try SheetReader.open(file)
         let headers = try source.next() ?? []
         let definitions = try await stores.catalogues.customFields()

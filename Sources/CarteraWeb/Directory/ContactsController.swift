@@ -35,6 +35,7 @@ struct ContactsController {
         let empty: Bool
         let nextURL: String?
         let canEdit: Bool
+        let canImport: Bool
         let exportXLSX: String?
         let exportCSV: String?
         let errors: [String]
@@ -62,6 +63,7 @@ struct ContactsController {
                          telURL: c.phone.map(Contactability.telURL), whatsAppURL: c.phone.map(Contactability.whatsAppURL),
                          clientName: "\(listing.clientNumber) · \(listing.clientName)", clientURL: SiteURL.client(c.clientID).path)
         }, empty: shown.isEmpty, nextURL: next, canEdit: context.viewer.can(.editClients),
+           canImport: context.viewer.can(.importData) && context.viewer.can(.editClients),
            exportXLSX: context.viewer.can(.exportData) ? exportURL("xlsx") : nil,
            exportCSV: context.viewer.can(.exportData) ? exportURL("csv") : nil, errors: errors, hasErrors: !errors.isEmpty,
            form: ["clientNumber", "name", "role", "email", "phone"].reduce(into: [:]) { $0[$1] = form?[$1] ?? "" })

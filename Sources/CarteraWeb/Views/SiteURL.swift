@@ -6,7 +6,7 @@ enum SiteURL {
     case home, login, logout, language
     case clients, newClient, client(Client.ID), editClient(Client.ID), archiveClient(Client.ID), restoreClient(Client.ID)
     case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImportRun, clientImports
-    case contacts, contactExport, contact(Contact.ID), deleteContact(Contact.ID)
+    case contacts, contactExport, contactImport, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
     case clientTypes, clientType(ClientType.ID), clientGroups, clientGroup(ClientGroup.ID)
@@ -33,6 +33,7 @@ enum SiteURL {
         case .clientImports: "/clients/imports"
         case .contacts: "/contacts"
         case .contactExport: "/contacts/export"
+        case .contactImport: "/contacts/import"
         case .contact(let id): "/contacts/\(id)"
         case .deleteContact(let id): "/contacts/\(id)/delete"
         case .account: "/account"

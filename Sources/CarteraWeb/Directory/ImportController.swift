@@ -4,9 +4,9 @@ import CarteraStore
 import Foundation
 import Hummingbird
 
-/// Importing and bulk-modifying clients from a spreadsheet: upload, a dry run
+/// Importing and bulk-modifying clients or contacts from a spreadsheet: upload, a dry run
 /// with every problem listed and the column matches editable, then commit.
-struct ClientImportController {
+struct ImportController {
     let env: WebEnvironment
 
     /// Uploads wait here between the dry run and the commit. Local to this
@@ -15,6 +15,7 @@ struct ClientImportController {
 
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.clientImport.route) { request, context in try self.form(request, context) }
+        group.get(SiteURL.contactImport.route) { request, context in try self.form(request, context, kind: .contacts) }
         group.post(SiteURL.clientImport.route) { request, context in try await self.upload(request, context) }
         group.post(SiteURL.clientImportRun.route) { request, context in try await self.run(request, context) }
         group.get(SiteURL.clientImports.route) { request, context in try await self.log(request, context) }
@@ -62,14 +63,19 @@ struct ClientImportController {
         }
     }
 
-    struct FormPage { let action: String; let error: String? }
+    /// What is imported: the same steps serve clients and contacts.
+    enum Kind: String { case clients, contacts }
 
-    func form(_ request: Request, _ context: SignedInContext, error: String? = nil,
+    struct FormPage { let action: String; let error: String?; let kind: String; let isClients: Bool; let title: String }
+
+    func form(_ request: Request, _ context: SignedInContext, kind: Kind = .clients, error: String? = nil,
               status: HTTPResponse.Status = .ok) throws -> Response {
         try context.require(.importData)
         let action = SiteURL.clientImport.path + "?_csrf=" + (context.session?.csrfSecret ?? "")
-        return try env.render("client-import", request, context, title: env.t(context.language)["import_title"] ?? "",
-                              section: .clients, FormPage(action: action, error: error), status: status)
+        let title = env.translator.text(kind == .clients ? "import_title" : "import_contacts_title", context.language)
+        return try env.render("client-import", request, context, title: title, section: kind == .clients ? .clients : .contacts,
+                              FormPage(action: action, error: error, kind: kind.rawValue, isClients: kind == .clients, title: title),
+                              status: status)
     }
 
     func upload(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -82,12 +88,13 @@ struct ClientImportController {
             return try form(request, context, error: env.translator.text("file_too_large", context.language), status: .contentTooLarge)
         }
         guard let file = upload.file, let name = upload.fileName else {
-            return try form(request, context, error: env.translator.text("import_choose_file", context.language),
+            return try form(request, context, kind: Kind(rawValue: upload.fields["kind"] ?? "") ?? .clients, error: env.translator.text("import_choose_file", context.language),
                             status: .unprocessableContent)
         }
         let token = UUID().uuidString
         try FileManager.default.moveItem(at: file, to: Self.path(token, context))
-        let settings = ImportSettings(token: token, fileName: name, updateBy: upload.fields["updateBy"] ?? "number",
+        let settings = ImportSettings(kind: Kind(rawValue: upload.fields["kind"] ?? "") ?? .clients, token: token, fileName: name,
+                                      updateBy: upload.fields["updateBy"] ?? "number",
                                       emptyClears: upload.fields["emptyClears"] == "on", overrides: [:])
         return try await report(request, context, settings: settings, commit: false)
     }
@@ -101,12 +108,14 @@ struct ClientImportController {
         }
         var overrides: [Int: String] = [:]
         for (key, value) in form.pairs where key.hasPrefix("map_") { if let index = Int(key.dropFirst(4)) { overrides[index] = value } }
-        let settings = ImportSettings(token: token, fileName: form["fileName"] ?? "", updateBy: form["updateBy"] ?? "number",
+        let settings = ImportSettings(kind: Kind(rawValue: form["kind"] ?? "") ?? .clients, token: token,
+                                      fileName: form["fileName"] ?? "", updateBy: form["updateBy"] ?? "number",
                                       emptyClears: form.bool("emptyClears"), overrides: overrides)
         return try await report(request, context, settings: settings, commit: form["action"] == "commit")
     }
 
     struct ImportSettings {
+        let kind: Kind
         let token: String
         let fileName: String
         let updateBy: String
@@ -125,33 +134,48 @@ struct ClientImportController {
             headers = try source.next() ?? []
         } catch let error as SheetReadError {
             try? FileManager.default.removeItem(at: file)
-            return try form(request, context, error: t.text(error.code, context.language), status: .unprocessableContent)
-        }
-        let definitions = try await env.stores.catalogues.customFields()
-        var (mapping, _) = ClientImportField.match(headers: headers, aliases: ImportColumns.aliases(t, definitions))
-        for (index, key) in settings.overrides where index < headers.count {
-            mapping[index] = ImportColumns.field(key)
+            return try form(request, context, kind: settings.kind, error: t.text(error.code, context.language),
+                            status: .unprocessableContent)
         }
         let options = ClientImportOptions(updateBy: ClientImportOptions.UpdateBy(rawValue: settings.updateBy) ?? .number,
                                           emptyClears: settings.emptyClears, dryRun: !commit, fileName: settings.fileName)
-        let outcome: ClientImportReport
+        let definitions = try await env.stores.catalogues.customFields()
+        let outcome: ImportReport
+        let mapping: [Int: String]
+        let choices: [(String, String)]
         do {
-            outcome = try await env.stores.clients.importClients(headers: headers, mapping: mapping, options: options,
-                                                                 by: context.viewer) { try source.next() }
+            switch settings.kind {
+            case .clients:
+                var fields = ClientImportField.match(headers: headers, aliases: ImportColumns.aliases(t, definitions)).mapping
+                for (index, key) in settings.overrides where index < headers.count { fields[index] = ImportColumns.field(key) }
+                outcome = try await env.stores.clients.importClients(headers: headers, mapping: fields, options: options,
+                                                                     by: context.viewer) { try source.next() }
+                mapping = fields.mapValues(ImportColumns.key)
+                choices = ImportColumns.choices(t, definitions, context.language)
+            case .contacts:
+                var fields = ContactImportField.match(headers: headers, aliases: ContactColumns.aliases(t)).mapping
+                for (index, key) in settings.overrides where index < headers.count { fields[index] = ContactImportField(rawValue: key) }
+                outcome = try await env.stores.contacts.importContacts(headers: headers, mapping: fields, options: options,
+                                                                       by: context.viewer) { try source.next() }
+                mapping = fields.mapValues(\.rawValue)
+                choices = ContactColumns.choices(t, context.language)
+            }
         } catch let error as SheetReadError {
             try? FileManager.default.removeItem(at: file)
-            return try form(request, context, error: t.text(error.code, context.language), status: .unprocessableContent)
+            return try form(request, context, kind: settings.kind, error: t.text(error.code, context.language),
+                            status: .unprocessableContent)
         }
         if outcome.committed {
             try? FileManager.default.removeItem(at: file)
-            return redirect(.clients, flash: t.text("import_done", context.language, [
+            return redirect(settings.kind == .clients ? .clients : .contacts, flash: t.text("import_done", context.language, [
                 "created": String(outcome.created), "updated": String(outcome.updated), "unchanged": String(outcome.unchanged)]))
         }
-        let page = ImportReportPage(outcome: outcome, headers: headers, mapping: mapping, settings: settings,
-                                    choices: ImportColumns.choices(t, definitions, context.language), env: env, context: context,
-                                    definitions: definitions)
-        return try env.render("client-import-report", request, context, title: t.text("import_title", context.language),
-                              section: .clients, page, status: commit ? .unprocessableContent : .ok)
+        let page = ImportReportPage(outcome: outcome, headers: headers, mapping: mapping, settings: settings, choices: choices,
+                                    env: env, context: context, definitions: definitions)
+        let title = t.text(settings.kind == .clients ? "import_title" : "import_contacts_title", context.language)
+        return try env.render("client-import-report", request, context, title: title,
+                              section: settings.kind == .clients ? .clients : .contacts, page,
+                              status: commit ? .unprocessableContent : .ok)
     }
 
     /// Uploads are per user: another user's token finds nothing.
@@ -165,6 +189,8 @@ struct ImportReportPage {
     struct Column { let index: Int; let header: String; let options: [Option]; let unknown: Bool }
     struct Problem { let row: Int; let column: String; let message: String }
 
+    let kind: String
+    let title: String
     let token: String
     let fileName: String
     let summary: String
@@ -178,17 +204,19 @@ struct ImportReportPage {
     let emptyClears: Bool
     let canCommit: Bool
 
-    init(outcome: ClientImportReport, headers: [String], mapping: [Int: ClientImportField], settings: ClientImportController.ImportSettings,
+    init(outcome: ImportReport, headers: [String], mapping: [Int: String], settings: ImportController.ImportSettings,
          choices: [(String, String)], env: WebEnvironment, context: SignedInContext, definitions: [CustomFieldDefinition]) {
         let t = env.translator
         let language = context.language
+        kind = settings.kind.rawValue
+        title = t.text(settings.kind == .clients ? "import_title" : "import_contacts_title", language)
         token = settings.token
         fileName = settings.fileName
-        summary = t.text("import_summary", language, ["created": String(outcome.created), "updated": String(outcome.updated),
+        summary = t.text(settings.kind == .clients ? "import_summary" : "import_contacts_summary", language, ["created": String(outcome.created), "updated": String(outcome.updated),
                                                       "unchanged": String(outcome.unchanged), "errors": String(outcome.errorCount)])
         let ignore = t.text("import_ignore", language)
         columns = headers.enumerated().map { index, header in
-            let chosen = mapping[index].map(ImportColumns.key) ?? ""
+            let chosen = mapping[index] ?? ""
             return Column(index: index, header: header.isEmpty ? "—" : header,
                           options: [Option(value: "", label: ignore, selected: chosen.isEmpty)]
                               + choices.map { Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) },

@@ -1,0 +1,103 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// Imports contacts: a row with a contact key changes that contact; a row
+/// without one adds a contact to the client named by its number. All or
+/// nothing, like the client import, and only on clients the user sees.
+extension ContactStore {
+    public func importContacts(headers: [String], mapping: [Int: ContactImportField], options: ClientImportOptions,
+                               by viewer: Viewer, next: () throws -> [String]?) async throws -> ImportReport {
+        guard viewer.can(.importData), viewer.can(.editClients) else { throw StoreError.forbidden }
+        struct Rollback: Error { let report: ImportReport }
+        let scope = ClientScope.of(viewer)
+        let now = clock.now()
+        func header(_ field: String) -> String {
+            mapping.filter { $0.value.validationField == field }.keys.min().map { $0 < headers.count ? headers[$0] : "" } ?? ""
+        }
+        do {
+            return try await database.write { session in
+                var report = ImportReport()
+                var rowNumber = 1
+                while let cells = try next() {
+                    rowNumber += 1
+                    var values: [ContactImportField: String] = [:]
+                    for (index, field) in mapping {
+                        let value = index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+                        if !value.isEmpty || options.emptyClears { values[field] = value }
+                    }
+                    guard values.values.contains(where: { !$0.isEmpty }) else { continue }
+                    do {
+                        try await importRow(session, values, scope: scope, viewer: viewer, now: now, report: &report)
+                    } catch let failure as ValidationFailure {
+                        for error in failure.errors {
+                            report.errorCount += 1
+                            if report.errors.count < ImportReport.shownErrors {
+                                report.errors.append(ImportRowError(row: rowNumber, column: header(error.field), error: error))
+                            }
+                        }
+                    }
+                }
+                if options.dryRun || report.errorCount > 0 { throw Rollback(report: report) }
+                report.committed = true
+                return report
+            }
+        } catch let rollback as Rollback {
+            return rollback.report
+        }
+    }
+
+    private func importRow(_ session: Session, _ values: [ContactImportField: String], scope: ClientScope, viewer: Viewer,
+                           now: Date, report: inout ImportReport) async throws {
+        func value(_ field: ContactImportField, else current: String?) -> String? {
+            guard let given = values[field] else { return current }
+            return given.isEmpty ? nil : given
+        }
+        if let rawKey = values[.contactKey], !rawKey.isEmpty {
+            guard let key = Int64(rawKey), let row = try await session.first("""
+                SELECT k.* FROM contacts k JOIN clients c ON c.id = k.client_id
+                WHERE k.contact_key = \(bind: key) AND \(scope.predicate(session))
+                """) else { throw ValidationFailure([FieldError("contactKey", "not_found")]) }
+            let before = try Self.contact(row)
+            let fields = try Contact.validate(name: value(.name, else: before.name), role: value(.role, else: before.role),
+                                              email: value(.email, else: before.email), phone: value(.phone, else: before.phone))
+            guard fields.name != before.name || fields.role != before.role || fields.email != before.email
+                    || fields.phone != before.phone else { report.unchanged += 1; return }
+            try await session.run("""
+                UPDATE contacts SET name = \(bind: fields.name), name_key = \(bind: Normalization.sortKey(fields.name)),
+                    role = \(bind: fields.role), email = \(bind: fields.email), phone = \(bind: fields.phone),
+                    phone_digits = \(bind: Normalization.digits(fields.phone ?? "")), version = version + 1,
+                    updated_at = \(session.instant(now)) WHERE id = \(bind: before.id.rawValue)
+                """)
+            let after = Contact(id: before.id, contactKey: before.contactKey, clientID: before.clientID, name: fields.name,
+                                role: fields.role, email: fields.email, phone: fields.phone, archived: before.archived,
+                                version: before.version + 1)
+            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "contact", entityID: before.id.rawValue,
+                                      clientID: before.clientID, action: "import_update",
+                                      changes: AuditLog.diff(Self.flatten(before), Self.flatten(after)))
+            report.updated += 1
+            return
+        }
+        var errors: [FieldError] = []
+        var clientID: Int64?
+        if let raw = values[.clientNumber], let number = Int64(raw) {
+            clientID = try await session.first("""
+                SELECT c.id FROM clients c WHERE c.client_number = \(bind: number) AND \(scope.predicate(session))
+                """)?.int("id")
+            if clientID == nil { errors.append(FieldError("clientNumber", "not_found")) }
+        } else {
+            errors.append(FieldError("clientNumber", values[.clientNumber]?.isEmpty == false ? "invalid_integer" : "required"))
+        }
+        do {
+            let fields = try Contact.validate(name: values[.name], role: values[.role], email: values[.email], phone: values[.phone])
+            guard let clientID, errors.isEmpty else { throw ValidationFailure(errors) }
+            let id = try await Self.insert(session, clientID: Client.ID(clientID), fields, at: now)
+            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "contact", entityID: id.rawValue,
+                                      clientID: Client.ID(clientID), action: "import_create",
+                                      changes: [AuditChange(field: "name", before: nil, after: fields.name)])
+            report.created += 1
+        } catch let failure as ValidationFailure {
+            throw ValidationFailure(errors + failure.errors.filter { !errors.contains($0) })
+        }
+    }
+}
