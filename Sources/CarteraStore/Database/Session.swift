@@ -34,11 +34,6 @@ public struct Session: Sendable {
         }
     }
 
-    func instant(_ date: Date?) -> SQLQueryString {
-        guard let date else { return "NULL" }
-        return instant(date)
-    }
-
     /// A JSON document bound as text; PostgreSQL stores it as jsonb.
     func json(_ text: String) -> SQLQueryString {
         switch kind {

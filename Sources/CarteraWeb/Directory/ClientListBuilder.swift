@@ -80,10 +80,10 @@ struct ClientListBuilder {
 
     func cell(_ key: String, _ client: Client) -> ClientListPage.Cell {
         let d = client.draft
-        func plain(_ text: String?) -> ClientListPage.Cell { .init(text: text ?? "", isName: false, cellURL: nil, links: []) }
+        func plain(_ text: String?) -> ClientListPage.Cell { .init(text: text ?? "", cellURL: nil, links: []) }
         switch key {
         case "number": return plain(String(client.clientNumber))
-        case "legalName": return .init(text: d.legalName, isName: true, cellURL: SiteURL.client(client.id).path, links: [])
+        case "legalName": return .init(text: d.legalName, cellURL: SiteURL.client(client.id).path, links: [])
         case "tradeName": return plain(d.tradeName)
         case "taxId": return plain(d.taxID.map { "\(d.taxIDKind?.rawValue ?? "") \($0)" })
         case "type": return plain(lookups.typeName(d.clientTypeID))
@@ -95,10 +95,10 @@ struct ClientListBuilder {
         case "state": return plain(d.address.state)
         case "country": return plain(d.address.country)
         case "phones":
-            return .init(text: "", isName: false, cellURL: nil,
+            return .init(text: "", cellURL: nil,
                          links: d.phones.map { .init(href: Contactability.telURL($0), label: $0) })
         case "emails":
-            return .init(text: "", isName: false, cellURL: nil, links: d.emails.map { .init(href: "mailto:" + $0, label: $0) })
+            return .init(text: "", cellURL: nil, links: d.emails.map { .init(href: "mailto:" + $0, label: $0) })
         case "updated": return plain(env.dateTime(client.updatedAt, context))
         default:
             guard key.hasPrefix("cf:") else { return plain(nil) }

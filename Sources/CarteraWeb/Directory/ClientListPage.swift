@@ -67,7 +67,7 @@ struct ClientListQuery {
 /// The view model of the client list.
 struct ClientListPage {
     struct Header { let label: String; let sortURL: String?; let sortState: String? }
-    struct Cell { let text: String; let isName: Bool; let cellURL: String?; let links: [Link]; var cellLabel = "" }
+    struct Cell { let text: String; let cellURL: String?; let links: [Link]; var cellLabel = "" }
     struct Link { let href: String; let label: String }
     struct Row { let cells: [Cell]; let archived: Bool }
     struct ColumnChoice { let key: String; let label: String; let checked: Bool }

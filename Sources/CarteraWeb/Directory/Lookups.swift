@@ -32,8 +32,9 @@ struct Option {
     let label: String
     let selected: Bool
 
-    static func list<T>(_ items: [(EntityID<T>, String)], selected: String?, includeEmpty: Bool = true, emptyLabel: String = "—") -> [Option] {
-        (includeEmpty ? [Option(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)] : [])
+    /// An empty choice first, then the items.
+    static func list<T>(_ items: [(EntityID<T>, String)], selected: String?, emptyLabel: String = "—") -> [Option] {
+        [Option(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
             + items.map { Option(value: $0.0.description, label: $0.1, selected: selected == $0.0.description) }
     }
 }
