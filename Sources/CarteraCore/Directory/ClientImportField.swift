@@ -47,19 +47,9 @@ public enum ClientImportField: Hashable, Sendable {
         }
     }
 
-    /// Matches a header row to fields: `aliases` maps normalised header texts
-    /// (keys, Spanish and English labels) to fields; case and accents are ignored.
-    /// A field claimed twice keeps its first column.
+    /// Matches a header row to fields (see ``HeaderMatching``).
     public static func match(headers: [String], aliases: [String: ClientImportField])
         -> (mapping: [Int: ClientImportField], unknown: [String]) {
-        let normalised = Dictionary(aliases.map { (Normalization.searchKey($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
-        var mapping: [Int: ClientImportField] = [:]
-        var unknown: [String] = []
-        for (index, header) in headers.enumerated() {
-            let key = Normalization.searchKey(header)
-            guard !key.isEmpty else { continue }
-            if let field = normalised[key], !mapping.values.contains(field) { mapping[index] = field } else { unknown.append(header) }
-        }
-        return (mapping, unknown)
+        HeaderMatching.match(headers: headers, aliases: aliases)
     }
 }
