@@ -1,6 +1,7 @@
 import CarteraCore
 import CarteraStore
 import CarteraTestSupport
+import Synchronization
 import Testing
 
 /// DESIGN.md rule 1, walked through every read path of clients.
@@ -112,6 +113,27 @@ struct ClientScopeTests {
             try await w.f.stores.users.update(user.id, draft, expectedVersion: user.version, by: w.f.admin.id)
             let supervisor = try await w.f.reload(w.supervisor)
             #expect(try await visible(w, supervisor) == ["Cliente Norte", "Cliente Cobranza"])
+        }
+    }
+
+    @Test("exports stream only what the scope allows: clients and the contacts catalogue")
+    func exports() async throws {
+        try await TestDatabase.with { db in
+            let w = try await world(db)
+            _ = try await w.f.stores.contacts.create(clientID: w.southClient.id, name: "Ana Sur", role: nil, email: nil,
+                                                     phone: nil, by: w.f.admin)
+            _ = try await w.f.stores.contacts.create(clientID: w.northClient.id, name: "Ana Norte", role: nil, email: nil,
+                                                     phone: nil, by: w.f.admin)
+            let names = Mutex<[String]>([])
+            try await w.f.stores.clients.export(ClientQuery(), scope: .of(w.seller)) { client in
+                names.withLock { $0.append(client.draft.legalName) }
+            }
+            #expect(Set(names.withLock { $0 }) == ["Cliente Norte", "Cliente del Junior", "Cliente Cobranza"])
+            let contacts = Mutex<[String]>([])
+            try await w.f.stores.contacts.export(search: "ana", scope: .of(w.seller)) { listing in
+                contacts.withLock { $0.append(listing.contact.name) }
+            }
+            #expect(contacts.withLock { $0 } == ["Ana Norte"])
         }
     }
 }
