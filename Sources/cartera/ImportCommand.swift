@@ -5,27 +5,22 @@ import CarteraStore
 import CarteraWeb
 import Foundation
 
-/// `cartera import clients FILE`: creates and bulk-modifies clients from .xlsx or CSV.
+/// `cartera import clients|contacts FILE`: creates and modifies records from .xlsx or CSV.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from spreadsheets.",
-                                                    subcommands: [Clients.self])
+                                                    subcommands: [Clients.self, Contacts.self])
 
-    struct Clients: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Import or modify clients from .xlsx or CSV: all or nothing, checked first with --dry-run.")
+    /// What both imports take.
+    struct Common: ParsableArguments {
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "The .xlsx or .csv file.") var file: String
         @Flag(help: "Check and report; write nothing.") var dryRun = false
-        @Option(help: "Match existing clients by number or taxid.") var updateBy = "number"
         @Flag(help: "Empty cells clear values instead of leaving them.") var emptyClears = false
         @Option(name: .customLong("as"), help: "The user the import runs as (its permissions, scope and audit).") var asUser: String
         @Option(help: "Language of the report, es or en.") var language = "es"
         @Option(help: "Folder with templates and translations (env CARTERA_RESOURCES).") var resources: String?
 
-        func run() async throws {
-            guard let updateBy = ClientImportOptions.UpdateBy(rawValue: updateBy) else {
-                throw CommandFailure("--update-by must be number or taxid")
-            }
+        func run(_ entity: ClientImportRequest.Entity, updateBy: ClientImportOptions.UpdateBy) async throws {
             let language = Language(rawValue: language) ?? .es
             let resourcesURL = try ResourceLocator.locate(override: resources ?? ProcessInfo.processInfo.environment["CARTERA_RESOURCES"])
             let translator = try Translator(directory: resourcesURL.appendingPathComponent("locales"))
@@ -38,7 +33,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let request = ClientImportRequest(
                     file: url, options: ClientImportOptions(updateBy: updateBy, emptyClears: emptyClears, dryRun: dryRun,
                                                             fileName: url.lastPathComponent),
-                    language: language)
+                    language: language, entity: entity)
                 do {
                     let started = Date()
                     let (report, lines) = try await request.run(stores: stores, translator: translator, viewer: viewer)
@@ -51,5 +46,27 @@ struct ImportCommand: AsyncParsableCommand {
             }
             if report.errorCount > 0 { throw ExitCode(2) }
         }
+    }
+
+    struct Clients: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import or modify clients from .xlsx or CSV: all or nothing, checked first with --dry-run.")
+        @OptionGroup var common: Common
+        @Option(help: "Match existing clients by number or taxid.") var updateBy = "number"
+
+        func run() async throws {
+            guard let updateBy = ClientImportOptions.UpdateBy(rawValue: updateBy) else {
+                throw CommandFailure("--update-by must be number or taxid")
+            }
+            try await common.run(.clients, updateBy: updateBy)
+        }
+    }
+
+    struct Contacts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import or modify contacts: a row with a contact key changes it, others join the client of their number.")
+        @OptionGroup var common: Common
+
+        func run() async throws { try await common.run(.contacts, updateBy: .number) }
     }
 }

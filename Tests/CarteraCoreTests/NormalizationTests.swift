@@ -35,4 +35,12 @@ struct NormalizationTests {
         #expect(TaxIDKind.cuit.isPlausible("20-12345678-3"))
         #expect(!TaxIDKind.dni.isPlausible("12"))
     }
+
+    @Test("text fields drop control characters that no spreadsheet can carry")
+    func controlCharacters() {
+        var v = Validator()
+        #expect(v.text("legalName", " Pe\u{13}ña\u{0F} SA\n") == "Peña SA")
+        #expect(v.text("description", "una\nlínea\tmás", maxLength: 100) == "una\nlínea\tmás")
+        #expect(v.errors.isEmpty)
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One invalid input field. `code` is a stable machine code (`required`,
 /// `invalid_email`, …) that the web and API layers translate; `field` names the
 /// input as the user and the API know it (`legalName`, `customFields.color`).
@@ -29,9 +31,14 @@ public struct Validator: Sendable {
         errors.append(FieldError(field, code, arguments))
     }
 
-    /// Trims the value; records `required` when empty and `too_long` past `maxLength`.
+    /// Trims the value and drops control characters (other than line breaks and
+    /// tabs), which no spreadsheet or XML can carry; records `required` when
+    /// empty and `too_long` past `maxLength`.
     public mutating func text(_ field: String, _ value: String?, required: Bool = false, maxLength: Int = 200) -> String? {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let printable = String(String.UnicodeScalarView((value ?? "").unicodeScalars.filter {
+            $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" || $0 == "\r" || $0 == "\t"
+        }))
+        let trimmed = printable.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
             if required { add(field, "required") }
             return nil
