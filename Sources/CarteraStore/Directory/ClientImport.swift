@@ -39,6 +39,18 @@ public struct ImportReport: Sendable {
     public var importID: Int64?
 
     static let shownErrors = 1000
+
+    /// Counts a refused cell; keeps the first ones to show.
+    mutating func refuse(_ error: ImportRowError) {
+        errorCount += 1
+        if errors.count < Self.shownErrors { errors.append(error) }
+    }
+
+    /// Counts a duplicate hint; keeps the first ones to show.
+    mutating func hint(_ warning: ImportRowError) {
+        warningCount += 1
+        if warnings.count < Self.shownErrors { warnings.append(warning) }
+    }
 }
 
 /// Imports or bulk-modifies clients from spreadsheet rows. All or nothing: the
@@ -177,10 +189,10 @@ struct ImportRun {
         case .number:
             guard let raw = values[.clientNumber], !raw.isEmpty else { return nil }
             guard let number = Int64(raw) else { errors.append(FieldError("clientNumber", "invalid_integer")); return nil }
-            guard let row = try await session.first("""
-                SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.client_number = \(bind: number) AND \(scope.predicate(session))
-                """) else { errors.append(FieldError("clientNumber", "not_found")); return nil }
-            return try ClientSQL.client(row)
+            guard let client = try await ClientStore.client(session, number: number, scope: scope) else {
+                errors.append(FieldError("clientNumber", "not_found")); return nil
+            }
+            return client
         case .taxID:
             guard let raw = values[.taxID], !raw.isEmpty else { return nil }
             let key = Normalization.searchKey(raw).replacingOccurrences(of: " ", with: "")
@@ -272,18 +284,12 @@ struct ImportRun {
                 break
             }
         }
-        for hint in hints {
-            report.warningCount += 1
-            guard report.warnings.count < ImportReport.shownErrors else { continue }
-            report.warnings.append(ImportRowError(row: row, column: header(of: hint.field), error: hint))
-        }
+        for hint in hints { report.hint(ImportRowError(row: row, column: header(of: hint.field), error: hint)) }
     }
 
     mutating func record(_ errors: [FieldError], row: Int) {
         for error in errors.sorted(by: { (columnIndex(of: $0.field) ?? Int.max) < (columnIndex(of: $1.field) ?? Int.max) }) {
-            report.errorCount += 1
-            guard report.errors.count < ImportReport.shownErrors else { continue }
-            report.errors.append(ImportRowError(row: row, column: header(of: error.field), error: error))
+            report.refuse(ImportRowError(row: row, column: header(of: error.field), error: error))
         }
     }
 

@@ -66,12 +66,7 @@ public struct ClientStore: Sendable {
 
     /// A visible client by its client number.
     public func client(number: Int64, scope: ClientScope) async throws -> Client? {
-        try await database.read { session in
-            try await session.first("""
-                SELECT \(ClientSQL.columns(session)) FROM clients c
-                WHERE c.client_number = \(bind: number) AND \(scope.predicate(session))
-                """).map(ClientSQL.client)
-        }
+        try await database.read { try await Self.client($0, number: number, scope: scope) }
     }
 
     /// The history of a client and its contacts, newest first.
@@ -85,6 +80,12 @@ public struct ClientStore: Sendable {
     static func client(_ session: Session, _ id: Client.ID, scope: ClientScope) async throws -> Client? {
         try await session.first("""
             SELECT \(columns(session)) FROM clients c WHERE c.id = \(bind: id.rawValue) AND \(scope.predicate(session))
+            """).map(ClientSQL.client)
+    }
+
+    static func client(_ session: Session, number: Int64, scope: ClientScope) async throws -> Client? {
+        try await session.first("""
+            SELECT \(columns(session)) FROM clients c WHERE c.client_number = \(bind: number) AND \(scope.predicate(session))
             """).map(ClientSQL.client)
     }
 

@@ -31,10 +31,7 @@ extension ContactStore {
                         try await importRow(session, values, scope: scope, viewer: viewer, now: now, report: &report)
                     } catch let failure as ValidationFailure {
                         for error in failure.errors {
-                            report.errorCount += 1
-                            if report.errors.count < ImportReport.shownErrors {
-                                report.errors.append(ImportRowError(row: rowNumber, column: header(error.field), error: error))
-                            }
+                            report.refuse(ImportRowError(row: rowNumber, column: header(error.field), error: error))
                         }
                     }
                 }
@@ -81,9 +78,7 @@ extension ContactStore {
         var errors: [FieldError] = []
         var clientID: Int64?
         if let raw = values[.clientNumber], let number = Int64(raw) {
-            clientID = try await session.first("""
-                SELECT c.id FROM clients c WHERE c.client_number = \(bind: number) AND \(scope.predicate(session))
-                """)?.int("id")
+            clientID = try await ClientStore.client(session, number: number, scope: scope)?.id.rawValue
             if clientID == nil { errors.append(FieldError("clientNumber", "not_found")) }
         } else {
             errors.append(FieldError("clientNumber", values[.clientNumber]?.isEmpty == false ? "invalid_integer" : "required"))
