@@ -1,6 +1,6 @@
 """Spreadsheets back in: an exported file fixed in Excel (openpyxl here) uploads
 with a preview, commits all at once, and a bad file changes nothing."""
-import io, re
+import io, re, time
 import openpyxl, requests
 from test_export import signed_in
 
@@ -9,15 +9,28 @@ def csrf(session, server):
     return session.get(server.url + "/clients").text.split('name="_csrf" value="')[1].split('"')[0]
 
 
-def upload(session, server, content, name, **fields):
+def settled(session, answer, seen=None):
+    """Follows an import's progress page (it refreshes itself) until the report or the list shows."""
+    for _ in range(900):
+        if 'class="import-progress"' not in answer.text:
+            return answer
+        if seen is not None:
+            seen.append(answer)
+        time.sleep(0.2)
+        answer = session.get(answer.url)
+    raise AssertionError("the import is still running")
+
+
+def upload(session, server, content, name, seen=None, **fields):
     token = csrf(session, server)
-    return session.post(server.url + "/clients/import", params={"_csrf": token},
-                        files={"file": (name, content)}, data={"updateBy": "number", **fields})
+    return settled(session, session.post(server.url + "/clients/import", params={"_csrf": token},
+                                         files={"file": (name, content)}, data={"updateBy": "number", **fields}), seen)
 
 
 def commit(session, server, page):
+    action = re.search(r'<form method="post" action="(/clients/import/[\w-]+)"', page).group(1)
     form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
-    return session.post(server.url + "/clients/import/run", data={**form, "action": "commit"})
+    return settled(session, session.post(server.url + action, data={**form, "action": "commit"}))
 
 
 def exported(session, server, **query):
@@ -113,3 +126,16 @@ def test_contacts_round_trip_and_add(server):
     done = commit(session, server, page)
     assert "Importación guardada: 1 creados" in done.text
     assert "Contacto Nuevo" in session.get(server.url + "/contacts", params={"q": "contacto nuevo"}).text
+
+
+def test_a_large_file_shows_its_progress_then_its_report(server):
+    session = signed_in(server)
+    rows = 30_000
+    text = "Razón social;Ciudad\n" + "".join(f"Empresa Progreso {i};Mendoza\n" for i in range(rows))
+    seen = []
+    page = upload(session, server, text.encode(), "grande.csv", seen=seen).text
+    assert f"Se crearían {rows} clientes, se modificarían 0 y 0 quedarían igual. Problemas: 0." in page
+    assert seen, "a 30,000-row dry run should outlast the first two seconds"
+    first = seen[0]
+    assert first.headers.get("Refresh") == "1"
+    assert re.search(r"Comprobando: \d+ filas leídas \(\d+ % del archivo\)", first.text) or "<progress" in first.text

@@ -2,15 +2,18 @@ import CarteraStore
 import Logging
 import ServiceLifecycle
 
-/// Removes expired sessions and old login failures every `interval`. Safe on
-/// several instances at once: the deletes are idempotent, so no lease is needed.
+/// Removes expired sessions, old login failures and day-old import uploads
+/// every `interval`. Safe on several instances at once: the deletes are
+/// idempotent, so no lease is needed.
 public struct SessionSweeper: Service {
     let sessions: SessionStore
+    let uploads: ImportUploadStore
     let interval: Duration
     let logger: Logger
 
-    public init(sessions: SessionStore, interval: Duration = .seconds(900), logger: Logger) {
+    public init(sessions: SessionStore, uploads: ImportUploadStore, interval: Duration = .seconds(900), logger: Logger) {
         self.sessions = sessions
+        self.uploads = uploads
         self.interval = interval
         self.logger = logger
     }
@@ -20,6 +23,7 @@ public struct SessionSweeper: Service {
             do {
                 let removed = try await sessions.purgeExpired()
                 if removed > 0 { logger.info("expired sessions removed", metadata: ["count": "\(removed)"]) }
+                try await uploads.purgeExpired()
             } catch {
                 logger.error("session sweep failed", metadata: ["error": "\(error)"])
             }

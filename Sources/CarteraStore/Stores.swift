@@ -11,6 +11,7 @@ public struct Stores: Sendable {
     public let catalogues: CatalogueStore
     public let clients: ClientStore
     public let contacts: ContactStore
+    public let importUploads: ImportUploadStore
 
     public init(database: Database, clock: Clock = .live) {
         self.database = database
@@ -21,5 +22,6 @@ public struct Stores: Sendable {
         catalogues = CatalogueStore(database: database, clock: clock)
         clients = ClientStore(database: database, clock: clock)
         contacts = ContactStore(database: database, clock: clock)
+        importUploads = ImportUploadStore(database: database, clock: clock)
     }
 }

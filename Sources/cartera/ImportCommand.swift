@@ -20,7 +20,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Option(help: "Language of the report, es or en.") var language = "es"
         @Option(help: "Folder with templates and translations (env CARTERA_RESOURCES).") var resources: String?
 
-        func run(_ entity: ClientImportRequest.Entity, updateBy: ClientImportOptions.UpdateBy) async throws {
+        func run(_ entity: ImportRequest.Entity, updateBy: ClientImportOptions.UpdateBy) async throws {
             let language = Language(rawValue: language) ?? .es
             let resourcesURL = try ResourceLocator.locate(override: resources ?? ProcessInfo.processInfo.environment["CARTERA_RESOURCES"])
             let translator = try Translator(directory: resourcesURL.appendingPathComponent("locales"))
@@ -30,16 +30,21 @@ struct ImportCommand: AsyncParsableCommand {
                     throw CommandFailure("no active user \(asUser)")
                 }
                 let url = URL(fileURLWithPath: file)
-                let request = ClientImportRequest(
+                let request = ImportRequest(
                     file: url, options: ClientImportOptions(updateBy: updateBy, emptyClears: emptyClears, dryRun: dryRun,
                                                             fileName: url.lastPathComponent),
-                    language: language, entity: entity)
+                    entity: entity)
                 do {
                     let started = Date()
-                    let (report, lines) = try await request.run(stores: stores, translator: translator, viewer: viewer)
-                    lines.forEach(say)
+                    let outcome = try await request.run(stores: stores, translator: translator, viewer: viewer) { rows, share in
+                        guard onTerminal || rows % 10_000 == 0 else { return }
+                        progress(translator.text("import_progress", language, [
+                            "rows": String(rows), "percent": String(Int(share * 100))]))
+                    }
+                    progress(nil)
+                    request.lines(outcome, translator: translator, language: language).forEach(say)
                     say(String(format: "%.1f s", Date().timeIntervalSince(started)))
-                    return report
+                    return outcome.report
                 } catch let error as SheetReadError {
                     throw CommandFailure(translator.text(error.code, language))
                 }

@@ -55,3 +55,16 @@ func say(_ line: String) {
     print(line)
     fflush(nil)
 }
+
+/// A progress line on standard error, rewritten in place on a terminal and one
+/// line each otherwise; `nil` ends it.
+func progress(_ line: String?) {
+    if let line {
+        FileHandle.standardError.write(Data((onTerminal ? "\r\(line)\u{1B}[K" : "\(line)\n").utf8))
+    } else if onTerminal {
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}
+
+/// Whether standard error is a terminal (progress is then redrawn often, else printed now and then).
+let onTerminal = isatty(STDERR_FILENO) != 0

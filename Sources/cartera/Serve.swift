@@ -36,7 +36,7 @@ struct Serve: AsyncParsableCommand {
         if demo { login = try await DemoSetup.ensure(stores: stores, clients: demoClients) }
         let env = try await WebEnvironment.load(stores: stores, resources: resourcesURL, secureCookies: secureCookies)
         let app = buildApplication(env: env, settings: settings, metrics: registry,
-                                   services: [SessionSweeper(sessions: stores.sessions, logger: logger)], logger: logger)
+                                   services: [SessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger)], logger: logger)
         say("Cartera is serving on http://\(settings.host):\(settings.port)/")
         if let (email, password) = login {
             say("Demo admin login: \(email)  password: \(password)")

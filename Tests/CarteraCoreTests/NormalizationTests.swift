@@ -10,6 +10,17 @@ struct NormalizationTests {
         #expect(Normalization.digits("+54 9 11 5555-1234") == "5491155551234")
     }
 
+    @Test("names that sound alike in Spanish share a sound key; different names do not")
+    func soundKey() {
+        let same = [("Ferretería López S.A.", "Ferreteria Lopes"), ("Distribuidora Vázquez", "Distribuidora Basques S.R.L."),
+                    ("Hotel Quilla", "Otel Kiya"), ("Gerencia Cervantes", "Jerencia Serbantes"),
+                    ("Panadería Guillermo", "Panaderia Guiyermo"), ("Los Hermanos Chávez", "Hermanos Chaves")]
+        for (one, other) in same { #expect(Normalization.soundKey(one) == Normalization.soundKey(other), "\(one) / \(other)") }
+        #expect(Normalization.soundKey("Ferretería López") != Normalization.soundKey("Ferretería Gómez"))
+        #expect(Normalization.soundKey("Casa Rosa") != Normalization.soundKey("Gasa Rosa"))
+        #expect(Normalization.soundKey("S.A.") == "")
+    }
+
     @Test("numeric queries of four or more digits search digits; others search words")
     func queryKinds() {
         #expect(SearchQuery("11 5555-1234") == .digits("1155551234"))

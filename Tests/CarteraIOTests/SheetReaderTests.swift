@@ -26,6 +26,23 @@ struct SheetReaderTests {
                                   ["Peña; Hijos", "+54 11 5555-1234", "dice \"hola\"\nen dos líneas"], ["Ñandú", "", ""]])
     }
 
+    @Test("progress climbs with the rows read and reaches the end, for CSV and .xlsx")
+    func progress() throws {
+        var writer = try XLSXSheetWriter(columns: [SheetColumn("Nombre")], sheetName: "Hoja", timeZone: .gmt)
+        var csv = "Nombre\n"
+        for index in 0..<20_000 {
+            try writer.write([.text("Cliente número \(index)")])
+            csv += "Cliente número \(index)\n"
+        }
+        for url in [try writer.finish(), try file(Array(csv.utf8))] {
+            var source = try SheetReader.open(url)
+            var seen: [Double] = []
+            while try source.next() != nil { seen.append(source.progress) }
+            #expect(seen.count == 20_001)
+            #expect(seen[10] < 0.5 && seen == seen.sorted() && seen.last == 1)
+        }
+    }
+
     @Test("Windows-1252 CSV with commas keeps accents and the euro sign")
     func csvWindows1252() throws {
         // "Peña,€ 10" and "Muñoz,5" in Windows-1252.

@@ -25,6 +25,45 @@ public enum Normalization {
     /// The key names sort by: the search key, so "Álvarez" sorts with "alvarez".
     public static func sortKey(_ text: String) -> String { searchKey(text) }
 
+    /// How a company name sounds in Spanish, for "near-identical name" hints:
+    /// accents, case, punctuation, legal forms (S.A., S.R.L., Ltda.) and
+    /// articles dropped; letters that sound alike merged (v/b, z/s/ce/ci,
+    /// qu/k/ca, ge/gi/j, ll/y, silent h, doubled letters). "Ferretería López
+    /// S.A." and "Ferreteria Lopes" share a key. Empty when too short to compare.
+    public static func soundKey(_ text: String) -> String {
+        let ignored: Set<Substring> = ["sa", "srl", "sas", "sl", "sau", "sac", "ltda", "cia", "de", "del", "la", "el",
+                                       "los", "las", "y", "e"]
+        let words = searchKey(text).split(separator: " ").filter { $0.count > 1 && !ignored.contains($0) }
+        let letters = Array(words.joined())
+        var out: [Character] = []
+        var index = 0
+        func at(_ offset: Int) -> Character? { index + offset < letters.count ? letters[index + offset] : nil }
+        while index < letters.count {
+            let letter = letters[index]
+            let next = at(1)
+            let soft = next == "e" || next == "i"
+            var sound: [Character] = [letter]
+            var step = 1
+            switch letter {
+            case "v", "w": sound = ["b"]
+            case "z": sound = ["s"]
+            case "h": sound = []
+            case "c" where next == "h": sound = ["x"]; step = 2
+            case "c": sound = soft ? ["s"] : ["k"]
+            case "q" where next == "u": sound = ["k"]; step = 2
+            case "q": sound = ["k"]
+            case "g" where next == "u" && (at(2) == "e" || at(2) == "i"): sound = ["g"]; step = 2
+            case "g": sound = soft ? ["j"] : ["g"]
+            case "l" where next == "l": sound = ["y"]; step = 2
+            case "y": sound = next.map { "aeiou".contains($0) } == true ? ["y"] : ["i"]
+            default: break
+            }
+            for character in sound where out.last != character { out.append(character) }
+            index += step
+        }
+        return out.count < 4 ? "" : String(out)
+    }
+
     /// Only the ASCII digits of the text: "+54 9 11 5555-1234" → "5491155551234".
     public static func digits(_ text: String) -> String {
         String(text.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }.map(Character.init))

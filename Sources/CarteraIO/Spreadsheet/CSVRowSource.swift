@@ -12,14 +12,19 @@ public struct CSVRowSource: RowSource {
     var position = 0
     var carry = Data()
     var finished = false
+    let size: UInt64
+    var bytesRead: UInt64 = 0
 
     public init(_ file: URL) throws {
         utf8 = try Self.isUTF8(file)
         handle = try FileHandle(forReadingFrom: file)
+        size = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? UInt64) ?? 0
         try fill()
         if utf8, pending.first == "\u{FEFF}" { position = 1 }
         separator = Self.guessSeparator(pending[position...].prefix(20_000))
     }
+
+    public var progress: Double { size == 0 ? 1 : Double(bytesRead) / Double(size) }
 
     public mutating func next() throws -> [String]? {
         var fields: [String] = []
@@ -76,6 +81,7 @@ public struct CSVRowSource: RowSource {
             try handle.close()
             return
         }
+        bytesRead += UInt64(chunk.count)
         if utf8 {
             let (complete, rest) = Self.splitIncomplete(carry + chunk)
             carry = rest

@@ -5,6 +5,8 @@ import Foundation
 public protocol RowSource {
     /// The next row, or `nil` at the end.
     mutating func next() throws -> [String]?
+    /// The share of the file read so far, 0...1, for a progress display.
+    var progress: Double { get }
 }
 
 /// Why a file cannot be read; `code` is translated by the caller.

@@ -127,12 +127,17 @@ final class SheetParser: NSObject, XMLParserDelegate {
 final class LineFile {
     let url: URL
     let handle: FileHandle
+    let size: UInt64
     var buffer = Data()
+    /// Where the next line starts in `buffer`: lines are sliced off without copying the rest.
+    var start = 0
+    var bytesRead: UInt64 = 0
     var finished = false
 
     init(_ url: URL) throws {
         self.url = url
         handle = try FileHandle(forReadingFrom: url)
+        size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0
     }
 
     deinit {
@@ -140,15 +145,28 @@ final class LineFile {
         try? FileManager.default.removeItem(at: url)
     }
 
+    /// The share of the file read so far.
+    var progress: Double { size == 0 ? 1 : Double(bytesRead) / Double(size) }
+
     func nextLine() throws -> Data? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer = Data(buffer[buffer.index(after: newline)...])
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                let line = buffer[start..<newline]
+                start = newline + 1
                 return Data(line)
             }
-            if finished { return buffer.isEmpty ? nil : { defer { buffer = Data() }; return buffer }() }
-            if let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty { buffer.append(chunk) } else { finished = true }
+            if finished {
+                guard start < buffer.count else { return nil }
+                defer { buffer = Data(); start = 0 }
+                return Data(buffer[start...])
+            }
+            if let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+                buffer = Data(buffer[start...]) + chunk
+                start = 0
+                bytesRead += UInt64(chunk.count)
+            } else {
+                finished = true
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ public struct XLSXRowSource: RowSource {
         rows = try SheetParser.parse(sheetFile, shared: shared, dateStyles: dateStyles)
     }
 
+    public var progress: Double { rows.progress }
+
     public mutating func next() throws -> [String]? {
         guard let line = try rows.nextLine() else { return nil }
         return try JSONDecoder().decode([String].self, from: line)

@@ -66,6 +66,7 @@ struct Row: Sendable {
     func optInt(_ column: String) throws -> Int64? { try raw.decode(column: column, as: Int64?.self) }
     func string(_ column: String) throws -> String { try raw.decode(column: column, as: String.self) }
     func optString(_ column: String) throws -> String? { try raw.decode(column: column, as: String?.self) }
+    func bytes(_ column: String) throws -> Data { try raw.decode(column: column, as: Data.self) }
     func double(_ column: String) throws -> Double? { try raw.decode(column: column, as: Double?.self) }
 
     func bool(_ column: String) throws -> Bool {

@@ -121,10 +121,7 @@ public struct DemoGenerator: Sendable {
                 "(\(bind: first + Int64(offset)), \(ClientStore.values(session, draft, number: first + Int64(offset), definitions: definitions)), \(session.instant(now)), \(session.instant(now)))"
             }
             let ids = try await session.rows("""
-                INSERT INTO clients (client_number, legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key,
-                    client_type_id, client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state,
-                    postal_code, country, latitude, longitude, emails, phones, description, custom_fields, search_words,
-                    search_digits, created_at, updated_at)
+                INSERT INTO clients (client_number, \(unsafeRaw: ClientStore.editableColumns), created_at, updated_at)
                 VALUES \(rows.joined(separator: ", ")) RETURNING id, client_number
                 """).map { (number: try $0.int("client_number"), id: try $0.int("id")) }.sorted { $0.number < $1.number }.map(\.id)
             let audits: [SQLQueryString] = ids.map {

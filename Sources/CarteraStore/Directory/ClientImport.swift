@@ -18,14 +18,14 @@ public struct ClientImportOptions: Sendable {
 }
 
 /// One refused cell (or row): sheet row number, column header, reason code.
-public struct ImportRowError: Sendable, Hashable {
+public struct ImportRowError: Sendable, Hashable, Codable {
     public let row: Int
     public let column: String
     public let error: FieldError
 }
 
 /// What an import did, or would do on a dry run.
-public struct ImportReport: Sendable {
+public struct ImportReport: Sendable, Codable {
     public var created = 0
     public var updated = 0
     public var unchanged = 0
@@ -39,6 +39,8 @@ public struct ImportReport: Sendable {
     public var importID: Int64?
 
     static let shownErrors = 1000
+
+    public init() {}
 
     /// Counts a refused cell; keeps the first ones to show.
     mutating func refuse(_ error: ImportRowError) {
@@ -102,7 +104,8 @@ struct ImportRun {
     /// Matching by tax id, the tax ids already seen in this file: a second row
     /// with one is a duplicate, not a second update.
     var seenTaxIDs: Set<String> = []
-    /// Names, e-mails and phone digits of rows creating clients, for duplicate hints.
+    /// Names (and, after "~", their sound keys), e-mails and phone digits of rows
+    /// creating clients, for duplicate hints.
     var seenNames: [String: Int] = [:]
     var seenContacts: [String: Int] = [:]
 
@@ -254,20 +257,36 @@ struct ImportRun {
         }
     }
 
-    /// Flags a new client that looks like an existing one (same name, or a phone
-    /// found in another client's phones) or like an earlier row (same name,
-    /// e-mail or phone). Uses the name and digit indexes only, so it stays fast.
+    /// Flags a new client that looks like an existing one (same name, a name that
+    /// sounds the same, or a phone found in another client's phones) or like an
+    /// earlier row (same or same-sounding name, e-mail or phone). Uses the name,
+    /// sound and digit indexes only, so it stays fast.
     mutating func hintDuplicates(of draft: ClientDraft, row: Int) async throws {
         var hints: [FieldError] = []
+        // Clients this file created are only "earlier rows": a dry run rolls them back.
+        let notCreatedHere: SQLQueryString = """
+            NOT EXISTS (SELECT 1 FROM import_changes k WHERE k.import_id = \(bind: importID) AND k.client_id = c.id
+                AND k.before_draft IS NULL)
+            """
         let nameKey = Normalization.sortKey(draft.legalName)
+        let sound = Normalization.soundKey(draft.legalName)
         if let earlier = seenNames[nameKey] {
             hints.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
         } else if let match = try await session.first("""
-            SELECT client_number FROM clients WHERE name_key = \(bind: nameKey) AND archived = \(bind: false) LIMIT 1
+            SELECT client_number FROM clients c WHERE name_key = \(bind: nameKey) AND archived = \(bind: false) AND \(notCreatedHere) LIMIT 1
             """) {
             hints.append(FieldError("legalName", "possible_duplicate", [String(try match.int("client_number"))]))
+        } else if !sound.isEmpty, let match = try await session.first("""
+            SELECT client_number, legal_name FROM clients c WHERE name_sound = \(bind: sound) AND archived = \(bind: false)
+                AND \(notCreatedHere) LIMIT 1
+            """) {
+            hints.append(FieldError("legalName", "possible_duplicate_name",
+                                    [String(try match.int("client_number")), try match.string("legal_name")]))
+        } else if !sound.isEmpty, let earlier = seenNames["~" + sound] {
+            hints.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
         }
         seenNames[nameKey] = seenNames[nameKey] ?? row
+        if !sound.isEmpty { seenNames["~" + sound] = seenNames["~" + sound] ?? row }
         let contacts = draft.emails.map { "e:" + $0.lowercased() } + draft.phones.map { "p:" + Normalization.digits($0) }
         for contact in contacts where contact.count > 8 {
             if let earlier = seenContacts[contact] {
@@ -279,7 +298,7 @@ struct ImportRun {
             let matches: SQLQueryString = session.kind == .sqlite
                 ? "c.id IN (SELECT rowid FROM client_digits WHERE client_digits MATCH \(bind: "\"\(phone)\""))"
                 : "c.search_digits LIKE \(bind: "%" + phone + "%")"
-            if let match = try await session.first("SELECT c.client_number FROM clients c WHERE \(matches) LIMIT 1") {
+            if let match = try await session.first("SELECT c.client_number FROM clients c WHERE \(matches) AND \(notCreatedHere) LIMIT 1") {
                 hints.append(FieldError("phones", "possible_duplicate", [String(try match.int("client_number"))]))
                 break
             }

@@ -171,10 +171,7 @@ public struct ClientStore: Sendable {
         try await checkReferences(session, draft, except: nil)
         let number = try await Counters.next(session, "client")
         let id: Client.ID = try await session.first("""
-            INSERT INTO clients (client_number, legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key,
-                client_type_id, client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state,
-                postal_code, country, latitude, longitude, emails, phones, description, custom_fields, search_words,
-                search_digits, created_at, updated_at)
+            INSERT INTO clients (client_number, \(unsafeRaw: editableColumns), created_at, updated_at)
             VALUES (\(bind: number), \(values(session, draft, number: number, definitions: definitions)),
                 \(session.instant(now)), \(session.instant(now)))
             RETURNING id
@@ -194,9 +191,7 @@ public struct ClientStore: Sendable {
         let draft = try draft.validated(customFields: definitions)
         try await checkReferences(session, draft, except: before.id)
         try await session.run("""
-            UPDATE clients SET (legal_name, trade_name, name_key, tax_id, tax_id_kind, tax_id_key, client_type_id,
-                client_group_id, branch_id, sales_agent_id, collector_id, street, street_number, city, state, postal_code,
-                country, latitude, longitude, emails, phones, description, custom_fields, search_words, search_digits) =
+            UPDATE clients SET (\(unsafeRaw: editableColumns)) =
                 (\(values(session, draft, number: before.clientNumber, definitions: definitions))),
                 version = version + 1, updated_at = \(session.instant(now))
             WHERE id = \(bind: before.id.rawValue) AND version = \(bind: before.version)
@@ -209,11 +204,19 @@ public struct ClientStore: Sendable {
         return after
     }
 
+    /// The columns `values` fills, in its order.
+    static let editableColumns = """
+        legal_name, trade_name, name_key, name_sound, tax_id, tax_id_kind, tax_id_key, client_type_id, client_group_id,
+        branch_id, sales_agent_id, collector_id, street, street_number, city, state, postal_code, country, latitude,
+        longitude, emails, phones, description, custom_fields, search_words, search_digits
+        """
+
     /// The bound values of every editable column, in the order of the INSERT and UPDATE lists.
     static func values(_ session: Session, _ d: ClientDraft, number: Int64, definitions: [CustomFieldDefinition]) -> SQLQueryString {
         let taxKey = d.taxID.map { Normalization.searchKey($0).replacingOccurrences(of: " ", with: "") }
         return """
-            \(bind: d.legalName), \(bind: d.tradeName), \(bind: Normalization.sortKey(d.legalName)), \(bind: d.taxID),
+            \(bind: d.legalName), \(bind: d.tradeName), \(bind: Normalization.sortKey(d.legalName)),
+            \(bind: Normalization.soundKey(d.legalName)), \(bind: d.taxID),
             \(bind: d.taxIDKind?.rawValue), \(bind: taxKey), \(bind: d.clientTypeID?.rawValue), \(bind: d.clientGroupID?.rawValue),
             \(bind: d.branchID?.rawValue), \(bind: d.salesAgentID?.rawValue), \(bind: d.collectorID?.rawValue),
             \(bind: d.address.street), \(bind: d.address.number), \(bind: d.address.city), \(bind: d.address.state),

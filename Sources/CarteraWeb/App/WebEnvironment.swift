@@ -11,6 +11,8 @@ public struct WebEnvironment: Sendable {
     /// Whether cookies are marked `Secure` (behind HTTPS).
     public let secureCookies: Bool
     public let staticDirectory: URL
+    /// Imports running on this instance.
+    let importJobs = ImportJobs()
 
     /// Loads templates, catalogues and static files from `resources`.
     public static func load(stores: Stores, resources: URL, clock: Clock = .live, secureCookies: Bool = false) async throws -> WebEnvironment {

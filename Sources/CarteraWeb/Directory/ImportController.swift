@@ -4,20 +4,19 @@ import CarteraStore
 import Foundation
 import Hummingbird
 
-/// Importing and bulk-modifying clients or contacts from a spreadsheet: upload, a dry run
-/// with every problem listed and the column matches editable, then commit.
+/// Importing and bulk-modifying clients or contacts from a spreadsheet: upload,
+/// a dry run with every problem listed and the column matches editable, then
+/// commit. Each run is a background job on the stored upload; its page shows
+/// the progress, then the report.
 struct ImportController {
     let env: WebEnvironment
-
-    /// Uploads wait here between the dry run and the commit. Local to this
-    /// instance: with several instances, the commit must reach the same one.
-    static let uploads = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-uploads")
 
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.clientImport.route) { request, context in try self.form(request, context) }
         group.get(SiteURL.contactImport.route) { request, context in try self.form(request, context, kind: .contacts) }
         group.post(SiteURL.clientImport.route) { request, context in try await self.upload(request, context) }
-        group.post(SiteURL.clientImportRun.route) { request, context in try await self.run(request, context) }
+        group.get("/clients/import/:id") { request, context in try await self.show(request, context) }
+        group.post("/clients/import/:id") { request, context in try await self.rerun(request, context) }
         group.get(SiteURL.clientImports.route) { request, context in try await self.log(request, context) }
         group.post("/clients/imports/:id/revert") { request, context in try await self.revert(request, context) }
     }
@@ -63,124 +62,142 @@ struct ImportController {
         }
     }
 
-    /// What is imported: the same steps serve clients and contacts.
-    enum Kind: String { case clients, contacts }
-
     struct FormPage { let action: String; let error: String?; let kind: String; let isClients: Bool; let title: String }
 
-    func form(_ request: Request, _ context: SignedInContext, kind: Kind = .clients, error: String? = nil,
+    func form(_ request: Request, _ context: SignedInContext, kind: ImportRequest.Entity = .clients, error: String? = nil,
               status: HTTPResponse.Status = .ok) throws -> Response {
         try context.require(.importData)
         let action = SiteURL.clientImport.path + "?_csrf=" + (context.session?.csrfSecret ?? "")
-        let title = env.translator.text(kind == .clients ? "import_title" : "import_contacts_title", context.language)
+        let title = Self.title(kind, env, context)
         return try env.render("client-import", request, context, title: title, section: kind == .clients ? .clients : .contacts,
                               FormPage(action: action, error: error, kind: kind.rawValue, isClients: kind == .clients, title: title),
                               status: status)
     }
 
+    static func title(_ kind: ImportRequest.Entity, _ env: WebEnvironment, _ context: SignedInContext) -> String {
+        env.translator.text(kind == .clients ? "import_title" : "import_contacts_title", context.language)
+    }
+
+    /// Stores the file and starts its dry run.
     func upload(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.importData)
-        try FileManager.default.createDirectory(at: Self.uploads, withIntermediateDirectories: true)
+        let incoming = FileManager.default.temporaryDirectory
         let upload: Upload
         do {
-            upload = try await Upload.receive(request, fileField: "file", into: Self.uploads)
+            upload = try await Upload.receive(request, fileField: "file", into: incoming)
         } catch is Upload.TooLarge {
             return try form(request, context, error: env.translator.text("file_too_large", context.language), status: .contentTooLarge)
         }
+        let kind = ImportRequest.Entity(rawValue: upload.fields["kind"] ?? "") ?? .clients
         guard let file = upload.file, let name = upload.fileName else {
-            return try form(request, context, kind: Kind(rawValue: upload.fields["kind"] ?? "") ?? .clients, error: env.translator.text("import_choose_file", context.language),
+            return try form(request, context, kind: kind, error: env.translator.text("import_choose_file", context.language),
                             status: .unprocessableContent)
         }
-        let token = UUID().uuidString
-        try FileManager.default.moveItem(at: file, to: Self.path(token, context))
-        let settings = ImportSettings(kind: Kind(rawValue: upload.fields["kind"] ?? "") ?? .clients, token: token, fileName: name,
-                                      updateBy: upload.fields["updateBy"] ?? "number",
+        defer { try? FileManager.default.removeItem(at: file) }
+        let settings = ImportSettings(kind: kind, updateBy: upload.fields["updateBy"] ?? "number",
                                       emptyClears: upload.fields["emptyClears"] == "on", overrides: [:])
-        return try await report(request, context, settings: settings, commit: false)
+        let id = try await env.stores.importUploads.save(file, kind: kind.rawValue, fileName: name, settings: try Self.json(settings),
+                                                         by: context.viewer)
+        return try await start(id, settings: settings, commit: false, context)
     }
 
-    func run(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    /// Runs the upload again: a new dry run with the columns fixed by hand, or the commit.
+    func rerun(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.importData)
-        let form = try await FormData.from(request)
-        guard let token = form["token"], UUID(uuidString: token) != nil,
-              FileManager.default.fileExists(atPath: Self.path(token, context).path) else {
-            return try self.form(request, context, error: env.translator.text("import_expired", context.language), status: .gone)
+        let id = context.parameters.get("id") ?? ""
+        guard let upload = try await env.stores.importUploads.upload(id, by: context.viewer) else {
+            return try form(request, context, error: env.translator.text("import_expired", context.language), status: .gone)
         }
+        let form = try await FormData.from(request)
         var overrides: [Int: String] = [:]
         for (key, value) in form.pairs where key.hasPrefix("map_") { if let index = Int(key.dropFirst(4)) { overrides[index] = value } }
-        let settings = ImportSettings(kind: Kind(rawValue: form["kind"] ?? "") ?? .clients, token: token,
-                                      fileName: form["fileName"] ?? "", updateBy: form["updateBy"] ?? "number",
-                                      emptyClears: form.bool("emptyClears"), overrides: overrides)
-        return try await report(request, context, settings: settings, commit: form["action"] == "commit")
+        let settings = ImportSettings(kind: ImportRequest.Entity(rawValue: upload.kind) ?? .clients,
+                                      updateBy: form["updateBy"] ?? "number", emptyClears: form.bool("emptyClears"),
+                                      overrides: overrides)
+        return try await start(upload.id, settings: settings, commit: form["action"] == "commit", context)
     }
 
-    struct ImportSettings {
-        let kind: Kind
-        let token: String
-        let fileName: String
-        let updateBy: String
-        let emptyClears: Bool
-        let overrides: [Int: String]
+    /// Claims the upload and runs its job; a second click while it runs only shows its progress.
+    func start(_ id: String, settings: ImportSettings, commit: Bool, _ context: SignedInContext) async throws -> Response {
+        let uploads = env.stores.importUploads
+        if try await uploads.start(id, settings: try Self.json(settings), by: context.viewer),
+           let upload = try await uploads.upload(id, by: context.viewer) {
+            env.importJobs.start(upload, settings: settings, commit: commit, viewer: context.viewer, env: env)
+            await env.importJobs.settle(id)
+        }
+        return redirect(to: SiteURL.clientImport.path + "/" + id)
     }
 
-    /// Runs the import (dry or for real) and shows what it found.
-    func report(_ request: Request, _ context: SignedInContext, settings: ImportSettings, commit: Bool) async throws -> Response {
-        let file = Self.path(settings.token, context)
+    /// The upload's page: its progress while the job runs, then its report.
+    func show(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.importData)
         let t = env.translator
-        var source: any RowSource
-        var headers: [String]
-        do {
-            source = try SheetReader.open(file)
-            headers = try source.next() ?? []
-        } catch let error as SheetReadError {
-            try? FileManager.default.removeItem(at: file)
-            return try form(request, context, kind: settings.kind, error: t.text(error.code, context.language),
-                            status: .unprocessableContent)
+        guard let upload = try await env.stores.importUploads.upload(context.parameters.get("id") ?? "", by: context.viewer) else {
+            return try form(request, context, error: t.text("import_expired", context.language), status: .gone)
         }
-        let options = ClientImportOptions(updateBy: ClientImportOptions.UpdateBy(rawValue: settings.updateBy) ?? .number,
-                                          emptyClears: settings.emptyClears, dryRun: !commit, fileName: settings.fileName)
-        let definitions = try await env.stores.catalogues.customFields()
-        let outcome: ImportReport
-        let mapping: [Int: String]
-        let choices: [(String, String)]
-        do {
-            switch settings.kind {
-            case .clients:
-                var fields = ClientImportField.match(headers: headers, aliases: ImportColumns.aliases(t, definitions)).mapping
-                for (index, key) in settings.overrides where index < headers.count { fields[index] = ImportColumns.field(key) }
-                outcome = try await env.stores.clients.importClients(headers: headers, mapping: fields, options: options,
-                                                                     by: context.viewer) { try source.next() }
-                mapping = fields.mapValues(ImportColumns.key)
-                choices = ImportColumns.choices(t, definitions, context.language)
-            case .contacts:
-                var fields = ContactImportField.match(headers: headers, aliases: ContactColumns.aliases(t)).mapping
-                for (index, key) in settings.overrides where index < headers.count { fields[index] = ContactImportField(rawValue: key) }
-                outcome = try await env.stores.contacts.importContacts(headers: headers, mapping: fields, options: options,
-                                                                       by: context.viewer) { try source.next() }
-                mapping = fields.mapValues(\.rawValue)
-                choices = ContactColumns.choices(t, context.language)
+        let kind = ImportRequest.Entity(rawValue: upload.kind) ?? .clients
+        let settings = (try? JSONDecoder().decode(ImportSettings.self, from: Data(upload.settings.utf8)))
+            ?? ImportSettings(kind: kind, updateBy: "number", emptyClears: false, overrides: [:])
+        let result = upload.result.flatMap { try? JSONDecoder().decode(ImportJobResult.self, from: Data($0.utf8)) }
+        switch upload.state {
+        case .running, .waiting:
+            let page = ImportProgressPage(upload: upload, progress: env.importJobs.progress(upload.id), env: env, context: context)
+            var response = try env.render("client-import-progress", request, context, title: Self.title(kind, env, context),
+                                          section: kind == .clients ? .clients : .contacts, page)
+            if !page.interrupted { response.headers[.init("Refresh")!] = "1" }
+            return response
+        case .failed:
+            return try form(request, context, kind: kind, error: t.text(result?.failure ?? "import_failed", context.language),
+                            status: .unprocessableContent)
+        case .committed:
+            let report = result?.outcome?.report ?? ImportReport()
+            return redirect(kind == .clients ? .clients : .contacts, flash: t.text("import_done", context.language, [
+                "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged)]))
+        case .ready:
+            guard let outcome = result?.outcome else {
+                return try form(request, context, kind: kind, error: t.text("import_failed", context.language), status: .unprocessableContent)
             }
-        } catch let error as SheetReadError {
-            try? FileManager.default.removeItem(at: file)
-            return try form(request, context, kind: settings.kind, error: t.text(error.code, context.language),
-                            status: .unprocessableContent)
+            let definitions = try await env.stores.catalogues.customFields()
+            let choices = kind == .clients ? ImportColumns.choices(t, definitions, context.language)
+                                           : ContactColumns.choices(t, context.language)
+            let page = ImportReportPage(outcome: outcome, upload: upload, settings: settings, choices: choices, env: env,
+                                        context: context, definitions: definitions)
+            return try env.render("client-import-report", request, context, title: Self.title(kind, env, context),
+                                  section: kind == .clients ? .clients : .contacts, page)
         }
-        if outcome.committed {
-            try? FileManager.default.removeItem(at: file)
-            return redirect(settings.kind == .clients ? .clients : .contacts, flash: t.text("import_done", context.language, [
-                "created": String(outcome.created), "updated": String(outcome.updated), "unchanged": String(outcome.unchanged)]))
-        }
-        let page = ImportReportPage(outcome: outcome, headers: headers, mapping: mapping, settings: settings, choices: choices,
-                                    env: env, context: context, definitions: definitions)
-        let title = t.text(settings.kind == .clients ? "import_title" : "import_contacts_title", context.language)
-        return try env.render("client-import-report", request, context, title: title,
-                              section: settings.kind == .clients ? .clients : .contacts, page,
-                              status: commit ? .unprocessableContent : .ok)
     }
 
-    /// Uploads are per user: another user's token finds nothing.
-    static func path(_ token: String, _ context: SignedInContext) -> URL {
-        uploads.appendingPathComponent("\(context.viewer.id)-\(token).upload")
+    static func json(_ settings: ImportSettings) throws -> String {
+        String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+    }
+}
+
+/// A running import: rows read and share of the file, or that it stopped.
+struct ImportProgressPage {
+    let title: String
+    let fileName: String
+    let message: String
+    let percent: Int?
+    /// The job died with its instance: it can be started again.
+    let interrupted: Bool
+    let action: String
+
+    init(upload: ImportUpload, progress: ImportJobs.Progress?, env: WebEnvironment, context: SignedInContext) {
+        let t = env.translator
+        let language = context.language
+        title = ImportController.title(ImportRequest.Entity(rawValue: upload.kind) ?? .clients, env, context)
+        fileName = upload.fileName
+        interrupted = progress == nil && upload.isAbandoned(now: env.clock.now())
+        action = SiteURL.clientImport.path + "/" + upload.id
+        if let progress {
+            percent = Int(progress.share * 100)
+            message = t.text(progress.commit ? "import_progress_saving" : "import_progress", language,
+                             ["rows": String(progress.rows), "percent": String(percent ?? 0)])
+        } else {
+            percent = nil
+            message = interrupted ? t.text("import_interrupted", language)
+                : t.text("import_running_elsewhere", language, ["since": env.dateTime(upload.startedAt ?? upload.createdAt, context)])
+        }
     }
 }
 
@@ -191,7 +208,7 @@ struct ImportReportPage {
 
     let kind: String
     let title: String
-    let token: String
+    let action: String
     let fileName: String
     let summary: String
     let columns: [Column]
@@ -204,14 +221,17 @@ struct ImportReportPage {
     let emptyClears: Bool
     let canCommit: Bool
 
-    init(outcome: ImportReport, headers: [String], mapping: [Int: String], settings: ImportController.ImportSettings,
+    init(outcome result: ImportRequest.Outcome, upload: ImportUpload, settings: ImportSettings,
          choices: [(String, String)], env: WebEnvironment, context: SignedInContext, definitions: [CustomFieldDefinition]) {
         let t = env.translator
         let language = context.language
+        let outcome = result.report
+        let headers = result.headers
+        let mapping = result.mapping
         kind = settings.kind.rawValue
-        title = t.text(settings.kind == .clients ? "import_title" : "import_contacts_title", language)
-        token = settings.token
-        fileName = settings.fileName
+        title = ImportController.title(settings.kind, env, context)
+        action = SiteURL.clientImport.path + "/" + upload.id
+        fileName = upload.fileName
         summary = t.text(settings.kind == .clients ? "import_summary" : "import_contacts_summary", language, ["created": String(outcome.created), "updated": String(outcome.updated),
                                                       "unchanged": String(outcome.unchanged), "errors": String(outcome.errorCount)])
         let ignore = t.text("import_ignore", language)

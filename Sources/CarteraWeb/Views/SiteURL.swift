@@ -5,7 +5,7 @@ import CarteraCore
 enum SiteURL {
     case home, login, logout, language
     case clients, newClient, client(Client.ID), editClient(Client.ID), archiveClient(Client.ID), restoreClient(Client.ID)
-    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImportRun, clientImports
+    case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImports
     case contacts, contactExport, contactImport, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
@@ -29,7 +29,6 @@ enum SiteURL {
         case .clientColumns: "/clients/columns"
         case .clientExport: "/clients/export"
         case .clientImport: "/clients/import"
-        case .clientImportRun: "/clients/import/run"
         case .clientImports: "/clients/imports"
         case .contacts: "/contacts"
         case .contactExport: "/contacts/export"
