@@ -19,6 +19,8 @@ struct NormalizationTests {
         #expect(Normalization.soundKey("Ferretería López") != Normalization.soundKey("Ferretería Gómez"))
         #expect(Normalization.soundKey("Casa Rosa") != Normalization.soundKey("Gasa Rosa"))
         #expect(Normalization.soundKey("S.A.") == "")
+        #expect(Normalization.soundKey("Empresa 10") != Normalization.soundKey("Empresa 100"))
+        #expect(Normalization.soundKey("Empresa 1") != Normalization.soundKey("Empresa 2"))
     }
 
     @Test("numeric queries of four or more digits search digits; others search words")

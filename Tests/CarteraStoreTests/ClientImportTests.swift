@@ -127,7 +127,8 @@ struct ClientImportTests {
             draft.tradeName = "Editado después"
             _ = try await f.stores.clients.update(b.id, draft, expectedVersion: edited.version, by: f.admin)
 
-            let report = try await f.stores.clients.revertImport(record.id, by: f.admin)
+            let (entity, report) = try await f.stores.clients.revertImport(record.id, by: f.admin)
+            #expect(entity == "client" && record.entity == "client")
             #expect(report.restored == 1 && report.archived == 1 && report.editedSince == [b.clientNumber])
             #expect(try await f.stores.clients.client(a.id, scope: .all)?.draft.address.city == "Lima")
             #expect(try await f.stores.clients.client(b.id, scope: .all)?.draft.address.city == "Piura")
@@ -160,6 +161,27 @@ struct ClientImportTests {
                 "5 legalName possible_duplicate_name [\"\(existing.clientNumber)\", \"Ferretería López SA\"]",
                 "7 legalName possible_duplicate_row [\"6\"]",
             ])
+        }
+    }
+
+    @Test("a dry run checked in chunks still finds duplicates across them and writes nothing; the commit matches it")
+    func chunkedDryRun() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            var rows = [["legalName", "taxId"]]
+            for index in 0..<2_400 { rows.append(["Empresa \(index)", "30-\(70_000_000 + index)-1"]) }
+            rows.append(["Empresa 7", "30-99999999-1"])
+            rows.append(["Otra", "30-70000003-1"])
+            let dry = try await run(f, rows, dryRun: true, updateBy: .taxID)
+            #expect(dry.created == 2_401 && dry.errorCount == 1 && !dry.committed)
+            #expect(dry.errors.map { "\($0.row) \($0.error.code)" } == ["2403 duplicate_in_file"])
+            #expect(dry.warnings.map { "\($0.row) \($0.error.code) \($0.error.arguments)" } == ["2402 possible_duplicate_row [\"9\"]"])
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 0)
+
+            rows.removeLast()
+            let done = try await run(f, rows, dryRun: false, updateBy: .taxID)
+            #expect(done.committed && done.created == 2_401 && done.warningCount == dry.warningCount)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 2_401)
         }
     }
 }

@@ -51,4 +51,32 @@ struct ContactImportTests {
             #expect(report.errors.map(\.error.code) == ["not_found"] && !report.committed)
         }
     }
+
+    @Test("reverting a contact import removes the contacts it added and restores those it changed, except ones edited since")
+    func revert() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let client = try await f.client("Cliente SA")
+            let ana = try await f.stores.contacts.create(clientID: client.id, name: "Ana", role: nil, email: nil, phone: nil, by: f.admin)
+            let beto = try await f.stores.contacts.create(clientID: client.id, name: "Beto", role: nil, email: nil, phone: nil, by: f.admin)
+            let rows = [["Clave", "N.º", "Nombre", "Correo"],
+                        ["\(ana.contactKey)", "", "Ana María", "ana@cliente.com"],
+                        ["\(beto.contactKey)", "", "Roberto", ""],
+                        ["", "\(client.clientNumber)", "Carla", ""]]
+            let done = try await run(f, rows, dryRun: false)
+            #expect(done.committed && done.updated == 2 && done.created == 1)
+            let record = try #require(try await f.stores.clients.imports(by: f.admin).first)
+            #expect(record.entity == "contact" && record.fileName == "contactos.csv" && record.created == 1 && record.updated == 2)
+            let roberto = try #require(try await f.stores.contacts.contacts(of: client.id, scope: .all).first { $0.name == "Roberto" })
+            _ = try await f.stores.contacts.update(roberto.id, name: "Roberto Gómez", role: nil, email: nil, phone: nil,
+                                                   expectedVersion: roberto.version, by: f.admin)
+
+            let (entity, report) = try await f.stores.clients.revertImport(record.id, by: f.admin)
+            #expect(entity == "contact" && report.restored == 1 && report.archived == 1 && report.editedSince == [beto.contactKey])
+            let names = try await f.stores.contacts.contacts(of: client.id, scope: .all).map(\.name).sorted()
+            #expect(names == ["Ana", "Roberto Gómez"])
+            let restored = try #require(try await f.stores.contacts.contacts(of: client.id, scope: .all).first { $0.name == "Ana" })
+            #expect(restored.email == nil)
+        }
+    }
 }

@@ -28,12 +28,13 @@ public enum Normalization {
     /// How a company name sounds in Spanish, for "near-identical name" hints:
     /// accents, case, punctuation, legal forms (S.A., S.R.L., Ltda.) and
     /// articles dropped; letters that sound alike merged (v/b, z/s/ce/ci,
-    /// qu/k/ca, ge/gi/j, ll/y, silent h, doubled letters). "Ferretería López
+    /// qu/k/ca, ge/gi/j, ll/y, silent h, doubled letters; digits kept as they
+    /// are). "Ferretería López
     /// S.A." and "Ferreteria Lopes" share a key. Empty when too short to compare.
     public static func soundKey(_ text: String) -> String {
         let ignored: Set<Substring> = ["sa", "srl", "sas", "sl", "sau", "sac", "ltda", "cia", "de", "del", "la", "el",
                                        "los", "las", "y", "e"]
-        let words = searchKey(text).split(separator: " ").filter { $0.count > 1 && !ignored.contains($0) }
+        let words = searchKey(text).split(separator: " ").filter { ($0.count > 1 || $0.first!.isNumber) && !ignored.contains($0) }
         let letters = Array(words.joined())
         var out: [Character] = []
         var index = 0
@@ -58,7 +59,7 @@ public enum Normalization {
             case "y": sound = next.map { "aeiou".contains($0) } == true ? ["y"] : ["i"]
             default: break
             }
-            for character in sound where out.last != character { out.append(character) }
+            for character in sound where out.last != character || character.isNumber { out.append(character) }
             index += step
         }
         return out.count < 4 ? "" : String(out)

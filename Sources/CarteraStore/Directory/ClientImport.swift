@@ -55,49 +55,64 @@ public struct ImportReport: Sendable, Codable {
     }
 }
 
-/// Imports or bulk-modifies clients from spreadsheet rows. All or nothing: the
-/// rows are applied in one transaction, which is kept only when it is not a dry
-/// run and no row was refused — so a dry run checks exactly what a commit does,
-/// duplicates within the file included.
+/// Imports or bulk-modifies clients from spreadsheet rows. All or nothing: a
+/// commit applies the rows in one transaction, kept only when no row was
+/// refused. A dry run applies the same rules in transactions of
+/// `dryRunChunk` rows, each rolled back, so other writers get their turn
+/// while a large file is checked; what spans chunks (duplicates within the
+/// file) is tracked in memory, so it reports what a commit would do. (One
+/// difference: a client changed by two rows in different chunks is compared
+/// with its stored values both times.)
 extension ClientStore {
+    static let dryRunChunk = 1000
+
     public func importClients(headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
                               by viewer: Viewer, next: () throws -> [String]?) async throws -> ImportReport {
         guard viewer.can(.importData), viewer.can(.editClients) else { throw StoreError.forbidden }
-        struct Rollback: Error { let report: ImportReport }
-        do {
-            return try await database.write { session in
-                var run = try await ImportRun(session: session, headers: headers, mapping: mapping, options: options,
-                                              viewer: viewer, now: clock.now())
-                var rowNumber = 1
-                while let cells = try next() {
-                    rowNumber += 1
-                    try await run.apply(cells, row: rowNumber)
+        struct Rollback: Error {}
+        var run: ImportRun?
+        var rowNumber = 1
+        var finished = false
+        while !finished {
+            do {
+                return try await database.write { session in
+                    if run == nil {
+                        run = try await ImportRun(session: session, headers: headers, mapping: mapping, options: options,
+                                                  viewer: viewer, now: clock.now())
+                    } else {
+                        try await run!.resume(in: session)
+                    }
+                    var rows = 0
+                    while !options.dryRun || rows < Self.dryRunChunk {
+                        guard let cells = try next() else { finished = true; break }
+                        rowNumber += 1
+                        rows += 1
+                        try await run!.apply(cells, row: rowNumber)
+                    }
+                    if options.dryRun || run!.report.errorCount > 0 { throw Rollback() }
+                    try await ImportLog.close(session, run!.importID, run!.report)
+                    var report = run!.report
+                    report.committed = true
+                    report.importID = run!.importID
+                    return report
                 }
-                var report = run.report
-                if options.dryRun || report.errorCount > 0 { throw Rollback(report: report) }
-                try await session.run("""
-                    UPDATE imports SET created = \(bind: report.created), updated = \(bind: report.updated),
-                        unchanged = \(bind: report.unchanged) WHERE id = \(bind: run.importID)
-                    """)
-                report.committed = true
-                report.importID = run.importID
-                return report
+            } catch is Rollback {
+                if !options.dryRun { break }
             }
-        } catch let rollback as Rollback {
-            return rollback.report
         }
+        return run!.report
     }
 }
 
-/// The state of one import inside its transaction.
+/// The state of one import: its transaction, what it found so far.
 struct ImportRun {
-    let session: Session
+    private(set) var session: Session
     let headers: [String]
     let mapping: [Int: ClientImportField]
     let options: ClientImportOptions
     let viewer: Viewer
     let now: Date
-    let importID: Int64
+    private(set) var importID: Int64
     let definitions: [CustomFieldDefinition]
     let names: [String: [String: Int64]]
     var report = ImportReport()
@@ -114,10 +129,7 @@ struct ImportRun {
         self.session = session; self.headers = headers; self.mapping = mapping; self.options = options
         self.viewer = viewer; self.now = now
         definitions = try await CatalogueStore.customFields(session)
-        importID = try await session.first("""
-            INSERT INTO imports (user_id, at, entity, file_name) VALUES (\(bind: viewer.id.rawValue), \(session.instant(now)),
-                'client', \(bind: String(options.fileName.prefix(200)))) RETURNING id
-            """)!.int("id")
+        importID = try await ImportLog.open(session, entity: "client", fileName: options.fileName, by: viewer, at: now)
         var names: [String: [String: Int64]] = [:]
         for table in ["client_types", "client_groups", "branches"] {
             for row in try await session.rows("SELECT id, name_key FROM \(ident: table)") {
@@ -129,6 +141,12 @@ struct ImportRun {
             names["users", default: [:]][try row.string("name_key")] = try row.int("id")
         }
         self.names = names
+    }
+
+    /// Goes on in a new transaction (the next chunk of a dry run).
+    mutating func resume(in session: Session) async throws {
+        self.session = session
+        importID = try await ImportLog.open(session, entity: "client", fileName: options.fileName, by: viewer, at: now)
     }
 
     mutating func apply(_ cells: [String], row: Int) async throws {

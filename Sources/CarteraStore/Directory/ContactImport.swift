@@ -18,6 +18,7 @@ extension ContactStore {
         do {
             return try await database.write { session in
                 var report = ImportReport()
+                let importID = try await ImportLog.open(session, entity: "contact", fileName: options.fileName, by: viewer, at: now)
                 var rowNumber = 1
                 while let cells = try next() {
                     rowNumber += 1
@@ -28,7 +29,8 @@ extension ContactStore {
                     }
                     guard values.values.contains(where: { !$0.isEmpty }) else { continue }
                     do {
-                        try await importRow(session, values, scope: scope, viewer: viewer, now: now, report: &report)
+                        try await importRow(session, values, scope: scope, viewer: viewer, now: now, importID: importID,
+                                            report: &report)
                     } catch let failure as ValidationFailure {
                         for error in failure.errors {
                             report.refuse(ImportRowError(row: rowNumber, column: header(error.field), error: error))
@@ -36,7 +38,9 @@ extension ContactStore {
                     }
                 }
                 if options.dryRun || report.errorCount > 0 { throw Rollback(report: report) }
+                try await ImportLog.close(session, importID, report)
                 report.committed = true
+                report.importID = importID
                 return report
             }
         } catch let rollback as Rollback {
@@ -45,7 +49,7 @@ extension ContactStore {
     }
 
     private func importRow(_ session: Session, _ values: [ContactImportField: String], scope: ClientScope, viewer: Viewer,
-                           now: Date, report: inout ImportReport) async throws {
+                           now: Date, importID: Int64, report: inout ImportReport) async throws {
         func value(_ field: ContactImportField, else current: String?) -> String? {
             guard let given = values[field] else { return current }
             return given.isEmpty ? nil : given
@@ -60,18 +64,11 @@ extension ContactStore {
                                               email: value(.email, else: before.email), phone: value(.phone, else: before.phone))
             guard fields.name != before.name || fields.role != before.role || fields.email != before.email
                     || fields.phone != before.phone else { report.unchanged += 1; return }
-            try await session.run("""
-                UPDATE contacts SET name = \(bind: fields.name), name_key = \(bind: Normalization.sortKey(fields.name)),
-                    role = \(bind: fields.role), email = \(bind: fields.email), phone = \(bind: fields.phone),
-                    phone_digits = \(bind: Normalization.digits(fields.phone ?? "")), version = version + 1,
-                    updated_at = \(session.instant(now)) WHERE id = \(bind: before.id.rawValue)
-                """)
-            let after = Contact(id: before.id, contactKey: before.contactKey, clientID: before.clientID, name: fields.name,
-                                role: fields.role, email: fields.email, phone: fields.phone, archived: before.archived,
-                                version: before.version + 1)
+            let after = try await Self.write(session, before, fields, at: now)
             try await AuditLog.record(session, at: now, userID: viewer.id, entity: "contact", entityID: before.id.rawValue,
                                       clientID: before.clientID, action: "import_update",
                                       changes: AuditLog.diff(Self.flatten(before), Self.flatten(after)))
+            try await remember(session, importID, before.id, before: before, afterVersion: after.version)
             report.updated += 1
             return
         }
@@ -90,9 +87,29 @@ extension ContactStore {
             try await AuditLog.record(session, at: now, userID: viewer.id, entity: "contact", entityID: id.rawValue,
                                       clientID: Client.ID(clientID), action: "import_create",
                                       changes: [AuditChange(field: "name", before: nil, after: fields.name)])
+            try await remember(session, importID, id, before: nil, afterVersion: 1)
             report.created += 1
         } catch let failure as ValidationFailure {
             throw ValidationFailure(errors + failure.errors.filter { !errors.contains($0) })
         }
     }
+
+    /// Keeps what a revert needs; a contact changed twice keeps its first "before".
+    private func remember(_ session: Session, _ importID: Int64, _ id: Contact.ID, before: Contact?,
+                          afterVersion: Int64) async throws {
+        let fields = before.map { ContactFields(name: $0.name, role: $0.role, email: $0.email, phone: $0.phone).jsonString() }
+        try await session.run("""
+            INSERT INTO import_contact_changes (import_id, contact_id, before_fields, after_version)
+            VALUES (\(bind: importID), \(bind: id.rawValue), \(bind: fields), \(bind: afterVersion))
+            ON CONFLICT (import_id, contact_id) DO UPDATE SET after_version = excluded.after_version
+            """)
+    }
+}
+
+/// A contact's editable fields as an import found them.
+struct ContactFields: Codable {
+    let name: String
+    let role: String?
+    let email: String?
+    let phone: String?
 }

@@ -114,14 +114,7 @@ public struct ContactStore: Sendable {
         return try await database.write { session in
             guard let before = try await Self.contact(session: session, id, scope: .of(viewer)) else { throw StoreError.notFound }
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
-            try await session.run("""
-                UPDATE contacts SET name = \(bind: fields.name), name_key = \(bind: Normalization.sortKey(fields.name)),
-                    role = \(bind: fields.role), email = \(bind: fields.email), phone = \(bind: fields.phone),
-                    phone_digits = \(bind: Normalization.digits(fields.phone ?? "")), version = version + 1,
-                    updated_at = \(session.instant(clock.now()))
-                WHERE id = \(bind: id.rawValue)
-                """)
-            let after = try await Self.contact(session: session, id, scope: .all)!
+            let after = try await Self.write(session, before, fields, at: clock.now())
             try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "contact", entityID: id.rawValue,
                                       clientID: before.clientID, action: "update",
                                       changes: AuditLog.diff(Self.flatten(before), Self.flatten(after)))
@@ -140,6 +133,19 @@ public struct ContactStore: Sendable {
                                       clientID: before.clientID, action: "delete",
                                       changes: AuditLog.diff(Self.flatten(before), [:]))
         }
+    }
+
+    /// Writes validated fields over a contact and returns it as it is now.
+    static func write(_ session: Session, _ before: Contact,
+                      _ fields: (name: String, role: String?, email: String?, phone: String?), at now: Date) async throws -> Contact {
+        try await session.run("""
+            UPDATE contacts SET name = \(bind: fields.name), name_key = \(bind: Normalization.sortKey(fields.name)),
+                role = \(bind: fields.role), email = \(bind: fields.email), phone = \(bind: fields.phone),
+                phone_digits = \(bind: Normalization.digits(fields.phone ?? "")), version = version + 1,
+                updated_at = \(session.instant(now))
+            WHERE id = \(bind: before.id.rawValue)
+            """)
+        return try await contact(session: session, before.id, scope: .all)!
     }
 
     /// Inserts a validated contact with the next contact key.

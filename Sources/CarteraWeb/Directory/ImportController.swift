@@ -23,7 +23,7 @@ struct ImportController {
 
     struct LogPage {
         struct Row {
-            let when: String; let who: String; let file: String; let counts: String; let reverted: String?; let revertURL: String
+            let when: String; let who: String; let entity: String; let file: String; let counts: String; let reverted: String?; let revertURL: String
         }
         let rows: [Row]
         let empty: Bool
@@ -34,7 +34,9 @@ struct ImportController {
         try context.require(.importData)
         let t = env.translator
         let rows = try await env.stores.clients.imports(by: context.viewer).map { record in
-            LogPage.Row(when: env.dateTime(record.at, context), who: record.userName, file: record.fileName,
+            LogPage.Row(when: env.dateTime(record.at, context), who: record.userName,
+                        entity: t.text(record.entity == "contact" ? "nav_contacts" : "nav_clients", context.language),
+                        file: record.fileName,
                         counts: t.text("import_counts", context.language, ["created": String(record.created),
                                                                            "updated": String(record.updated)]),
                         reverted: record.revertedAt.map { env.dateTime($0, context) },
@@ -49,11 +51,12 @@ struct ImportController {
         guard let id = ImportRecord.ID(string: context.parameters.get("id")) else { throw StoreError.notFound }
         let t = env.translator
         do {
-            let report = try await env.stores.clients.revertImport(id, by: context.viewer)
-            var text = t.text("import_reverted", context.language, ["restored": String(report.restored),
-                                                                    "archived": String(report.archived)])
+            let (entity, report) = try await env.stores.clients.revertImport(id, by: context.viewer)
+            let contacts = entity == "contact"
+            var text = t.text(contacts ? "import_reverted_contacts" : "import_reverted", context.language,
+                              ["restored": String(report.restored), "archived": String(report.archived)])
             if !report.editedSince.isEmpty {
-                text += " " + t.text("import_edited_since", context.language,
+                text += " " + t.text(contacts ? "import_edited_since_contacts" : "import_edited_since", context.language,
                                      ["numbers": report.editedSince.map(String.init).joined(separator: ", ")])
             }
             return redirect(.clientImports, flash: text)
