@@ -15,6 +15,8 @@ struct ExportCommand: AsyncParsableCommand {
         @Option(help: "xlsx or csv.") var format = "xlsx"
         @Option(name: .shortAndLong, help: "The file to write.") var output: String
         @Option(help: "Quick search, as in the client list.") var search: String?
+        @Option(help: "A list filter as in the page's address, e.g. f_city=Córdoba, type=3, cf_rubro=Ferretería, archived=active (repeatable).")
+        var filter: [String] = []
         @Option(name: .customLong("as"), help: "Export what this user may see (default: every client).") var asUser: String?
         @Option(help: "Header language, es or en.") var language = "es"
         @Option(help: "Time zone for dates.") var timeZone = "America/Argentina/Buenos_Aires"
@@ -38,9 +40,15 @@ struct ExportCommand: AsyncParsableCommand {
                     scope = .of(viewer)
                 }
                 let started = Date()
-                let request = ClientExportRequest(format: format, search: search, language: language, timeZone: zone,
+                let request = ClientExportRequest(format: format, search: search, filters: filter, language: language, timeZone: zone,
                                                   separatorIsComma: comma, byteOrderMark: !noBom)
-                let file = try await request.run(stores: stores, translator: translator, scope: scope)
+                let file: URL
+                do {
+                    file = try await request.run(stores: stores, translator: translator, scope: scope)
+                } catch let failure as ValidationFailure {
+                    throw CommandFailure("bad --format or --filter: "
+                                         + failure.errors.map { ([$0.field] + $0.arguments).joined(separator: " ") }.joined(separator: ", "))
+                }
                 let destination = URL(fileURLWithPath: output)
                 try? FileManager.default.removeItem(at: destination)
                 try FileManager.default.moveItem(at: file, to: destination)

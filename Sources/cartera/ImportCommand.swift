@@ -37,8 +37,8 @@ struct ImportCommand: AsyncParsableCommand {
                 do {
                     let started = Date()
                     let outcome = try await request.run(stores: stores, translator: translator, viewer: viewer) { rows, share in
-                        guard onTerminal || rows % 10_000 == 0 else { return }
-                        progress(translator.text("import_progress", language, [
+                        guard onTerminal || rows % 5_000 == 0 else { return }
+                        progress(translator.text(dryRun ? "import_progress" : "import_progress_saving", language, [
                             "rows": String(rows), "percent": String(Int(share * 100))]))
                     }
                     progress(nil)

@@ -64,7 +64,7 @@ public struct ImportReport: Sendable, Codable {
 /// difference: a client changed by two rows in different chunks is compared
 /// with its stored values both times.)
 extension ClientStore {
-    static let dryRunChunk = 1000
+    static let dryRunChunk = 250
 
     public func importClients(headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
                               by viewer: Viewer, next: () throws -> [String]?) async throws -> ImportReport {

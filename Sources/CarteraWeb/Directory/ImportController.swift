@@ -155,7 +155,8 @@ struct ImportController {
         case .committed:
             let report = result?.outcome?.report ?? ImportReport()
             return redirect(kind == .clients ? .clients : .contacts, flash: t.text("import_done", context.language, [
-                "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged)]))
+                "created": env.count(report.created, context), "updated": env.count(report.updated, context),
+                "unchanged": env.count(report.unchanged, context)]))
         case .ready:
             guard let outcome = result?.outcome else {
                 return try form(request, context, kind: kind, error: t.text("import_failed", context.language), status: .unprocessableContent)
@@ -195,7 +196,7 @@ struct ImportProgressPage {
         if let progress {
             percent = Int(progress.share * 100)
             message = t.text(progress.commit ? "import_progress_saving" : "import_progress", language,
-                             ["rows": String(progress.rows), "percent": String(percent ?? 0)])
+                             ["rows": env.count(progress.rows, context), "percent": String(percent ?? 0)])
         } else {
             percent = nil
             message = interrupted ? t.text("import_interrupted", language)
@@ -235,8 +236,9 @@ struct ImportReportPage {
         title = ImportController.title(settings.kind, env, context)
         action = SiteURL.clientImport.path + "/" + upload.id
         fileName = upload.fileName
-        summary = t.text(settings.kind == .clients ? "import_summary" : "import_contacts_summary", language, ["created": String(outcome.created), "updated": String(outcome.updated),
-                                                      "unchanged": String(outcome.unchanged), "errors": String(outcome.errorCount)])
+        summary = t.text(settings.kind == .clients ? "import_summary" : "import_contacts_summary", language, [
+            "created": env.count(outcome.created, context), "updated": env.count(outcome.updated, context),
+            "unchanged": env.count(outcome.unchanged, context), "errors": env.count(outcome.errorCount, context)])
         let ignore = t.text("import_ignore", language)
         columns = headers.enumerated().map { index, header in
             let chosen = mapping[index] ?? ""

@@ -61,6 +61,11 @@ extension WebEnvironment {
         return response
     }
 
+    /// A count with the language's digit grouping: 12.000 / 12,000.
+    func count(_ value: Int, _ context: SignedInContext) -> String {
+        value.formatted(.number.locale(Foundation.Locale(identifier: context.language == .es ? "es_AR" : "en_US")))
+    }
+
     /// Formats an instant in the viewer's time zone and language.
     func dateTime(_ date: Date, _ context: SignedInContext) -> String {
         let style = Date.FormatStyle(date: .numeric, time: .shortened,
