@@ -12,6 +12,7 @@ public struct Stores: Sendable {
     public let clients: ClientStore
     public let contacts: ContactStore
     public let importUploads: ImportUploadStore
+    public let followUps: FollowUpStore
 
     public init(database: Database, clock: Clock = .live) {
         self.database = database
@@ -23,5 +24,6 @@ public struct Stores: Sendable {
         clients = ClientStore(database: database, clock: clock)
         contacts = ContactStore(database: database, clock: clock)
         importUploads = ImportUploadStore(database: database, clock: clock)
+        followUps = FollowUpStore(database: database, clock: clock)
     }
 }

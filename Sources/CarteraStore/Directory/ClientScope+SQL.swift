@@ -3,16 +3,17 @@ import SQLKit
 
 extension ClientScope {
     /// The one predicate (over alias `c`) that every read of clients applies.
-    /// Work assigned to the user (orders, follow-ups, leads) joins this
-    /// predicate when those tables exist.
+    /// Work assigned to the user makes its client visible: follow-ups now;
+    /// work orders and leads join here when they land.
     func predicate(_ session: Session) -> SQLQueryString {
         switch self {
         case .all:
             return "1 = 1"
-        case .restricted(let groups, let team, _):
+        case .restricted(let groups, let team, let user):
             return """
                 (c.client_group_id IN \(session.inList(groups)) OR c.sales_agent_id IN \(session.inList(team))
-                 OR c.collector_id IN \(session.inList(team)))
+                 OR c.collector_id IN \(session.inList(team))
+                 OR EXISTS (SELECT 1 FROM follow_ups w WHERE w.client_id = c.id AND w.responsible_id = \(bind: user.rawValue)))
                 """
         }
     }

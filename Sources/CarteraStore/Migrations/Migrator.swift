@@ -24,6 +24,7 @@ public struct Migrator: Sendable {
         Migration002.migration,
         Migration003.migration,
         Migration004.migration,
+        Migration005.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

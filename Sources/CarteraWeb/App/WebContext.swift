@@ -1,5 +1,6 @@
 import CarteraCore
 import CarteraStore
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -39,6 +40,8 @@ public struct SignedInContext: ChildRequestContext {
 
     /// The viewer's client scope (rule 1).
     public var clientScope: ClientScope { .of(viewer) }
+    /// The user's zone: days and weeks of the panels, dates typed in forms.
+    public var timeZone: TimeZone { TimeZone(identifier: viewer.user.timeZone) ?? .gmt }
 
     /// Refuses unless the viewer has the permission.
     public func require(_ permission: Permission) throws {

@@ -27,6 +27,9 @@ struct ClientCardPage {
     let version: Int64
     let items: [Item]
     let contacts: [ContactRow]
+    let followUps: [FollowUpRow]
+    let hasFollowUps: Bool
+    let newFollowUpURL: String
     let canEdit: Bool
     let canArchive: Bool
     let editURL: String
@@ -40,8 +43,8 @@ struct ClientCardPage {
     let contactEmail: String
     let contactPhone: String
 
-    init(client: Client, contacts: [Contact], lookups: Lookups, env: WebEnvironment, context: SignedInContext,
-         contactForm: FormData? = nil, contactErrors: FormErrors = .none) {
+    init(client: Client, contacts: [Contact], followUps: [FollowUpListing], lookups: Lookups, env: WebEnvironment,
+         context: SignedInContext, contactForm: FormData? = nil, contactErrors: FormErrors = .none) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -96,6 +99,9 @@ struct ClientCardPage {
                        whatsAppURL: c.phone.map(Contactability.whatsAppURL), version: c.version,
                        action: SiteURL.contact(c.id).path, deleteAction: SiteURL.deleteContact(c.id).path)
         }
+        self.followUps = followUps.map { FollowUpRow($0, env: env, context: context) }
+        hasFollowUps = !followUps.isEmpty
+        newFollowUpURL = SiteURL.newFollowUp(client.id).path
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)
         editURL = SiteURL.editClient(client.id).path

@@ -142,10 +142,19 @@ struct ClientsController {
 
     func card(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let client = try await load(request, context)
+        return try env.render("client", request, context, title: client.displayName, section: .clients,
+                              try await cardPage(client, context))
+    }
+
+    /// The card with its contacts and follow-ups (pending first, then the latest done).
+    func cardPage(_ client: Client, _ context: SignedInContext, contactForm: FormData? = nil,
+                  contactErrors: FormErrors = .none) async throws -> ClientCardPage {
         async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
-        let page = ClientCardPage(client: client, contacts: try await contacts, lookups: try await Lookups.load(env.stores),
-                                  env: env, context: context)
-        return try env.render("client", request, context, title: client.displayName, section: .clients, page)
+        async let followUps = env.stores.followUps.list(FollowUpQuery(clientID: client.id, limit: 30), by: context.viewer,
+                                                        timeZone: context.timeZone)
+        return ClientCardPage(client: client, contacts: try await contacts, followUps: try await followUps,
+                              lookups: try await Lookups.load(env.stores), env: env, context: context,
+                              contactForm: contactForm, contactErrors: contactErrors)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -122,12 +122,10 @@ struct ContactsController {
                                                      email: form["email"], phone: form["phone"], by: context.viewer)
             return redirect(.client(client.id), flash: env.translator.text("flash_contact_added", context.language))
         } catch let failure as ValidationFailure {
-            let contacts = try await env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
-            let page = ClientCardPage(client: client, contacts: contacts, lookups: try await Lookups.load(env.stores), env: env,
-                                      context: context, contactForm: form,
-                                      contactErrors: env.messages(failure, context.language) { field in
-                                          env.t(context.language)["field_contact_\(field)"]
-                                      })
+            let page = try await clients.cardPage(client, context, contactForm: form,
+                                                  contactErrors: env.messages(failure, context.language) { field in
+                                                      env.t(context.language)["field_contact_\(field)"]
+                                                  })
             return try env.render("client", request, context, title: client.displayName, section: .clients, page,
                                   status: .unprocessableContent)
         }

@@ -18,7 +18,7 @@ struct Chrome {
     let back: String
 
     /// The sections of the top navigation.
-    enum Section { case clients, contacts, admin, account }
+    enum Section { case clients, contacts, followUps, admin, account }
 
     init(_ env: WebEnvironment, _ request: Request, _ context: SignedInContext, title: String, section: Section?) {
         let t = env.t(context.language)
@@ -29,6 +29,7 @@ struct Chrome {
         var nav = [
             NavItem(href: SiteURL.clients.path, label: t["nav_clients"] ?? "", active: section == .clients),
             NavItem(href: SiteURL.contacts.path, label: t["nav_contacts"] ?? "", active: section == .contacts),
+            NavItem(href: SiteURL.followUps.path, label: t["nav_followups"] ?? "", active: section == .followUps),
         ]
         if context.viewer.can(.manageSettings) || context.viewer.can(.manageUsers) {
             nav.append(NavItem(href: SiteURL.admin.path, label: t["nav_admin"] ?? "", active: section == .admin))

@@ -11,6 +11,8 @@ enum SiteURL {
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
     case clientTypes, clientType(ClientType.ID), clientGroups, clientGroup(ClientGroup.ID)
     case customFields, customField(CustomFieldDefinition.ID)
+    case followUps, clientFollowUps(Client.ID), newFollowUp(Client.ID), followUp(FollowUp.ID), editFollowUp(FollowUp.ID)
+    case followUpDone(FollowUp.ID), followUpReopen(FollowUp.ID)
 
     var path: String {
         switch self {
@@ -55,6 +57,13 @@ enum SiteURL {
         case .clientGroup(let id): "/admin/client-groups/\(id)"
         case .customFields: "/admin/custom-fields"
         case .customField(let id): "/admin/custom-fields/\(id)"
+        case .followUps: "/follow-ups"
+        case .clientFollowUps(let id): "/clients/\(id)/follow-ups"
+        case .newFollowUp(let id): "/clients/\(id)/follow-ups/new"
+        case .followUp(let id): "/follow-ups/\(id)"
+        case .editFollowUp(let id): "/follow-ups/\(id)/edit"
+        case .followUpDone(let id): "/follow-ups/\(id)/done"
+        case .followUpReopen(let id): "/follow-ups/\(id)/reopen"
         }
     }
 }

@@ -1,0 +1,137 @@
+import CarteraCore
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// Follow-ups: the central panel (today, overdue, this week, next week), the
+/// client card's list, the form, and done / pending again in one click.
+struct FollowUpsController {
+    let env: WebEnvironment
+    let clients: ClientsController
+
+    func register(_ group: RouterGroup<SignedInContext>) {
+        group.get(SiteURL.followUps.route) { request, context in try await self.panel(request, context) }
+        group.get("/clients/:id/follow-ups/new") { request, context in try await self.newForm(request, context) }
+        group.post("/clients/:id/follow-ups") { request, context in try await self.create(request, context) }
+        group.get("/follow-ups/:followUp/edit") { request, context in try await self.editForm(request, context) }
+        group.post("/follow-ups/:followUp") { request, context in try await self.update(request, context) }
+        group.post("/follow-ups/:followUp/done") { request, context in try await self.setStatus(request, context, .done) }
+        group.post("/follow-ups/:followUp/reopen") { request, context in try await self.setStatus(request, context, .pending) }
+    }
+
+    func panel(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let query = FormData.query(request)
+        let tab = FollowUpTab(rawValue: query["tab"] ?? "") ?? .today
+        let canFilter = Self.seesOthers(context.viewer)
+        let responsibleKey = canFilter ? (query["responsible"] ?? "me") : "me"
+        let responsible: FollowUpQuery.Responsible = switch responsibleKey {
+        case "all": .anyone
+        case "me": .me
+        default: User.ID(string: responsibleKey).map { .user($0) } ?? .me
+        }
+        let zone = context.timeZone
+        let store = env.stores.followUps
+        async let counts = store.counts(responsible: responsible, by: context.viewer, timeZone: zone)
+        async let listings = store.list(FollowUpQuery(tab: tab, responsible: responsible), by: context.viewer, timeZone: zone)
+        let users = canFilter ? try await env.stores.users.all().filter(\.active) : []
+        let t = env.translator
+        let numbers = try await counts
+        let tabs = FollowUpTab.allCases.map { each in
+            FollowUpPanelPage.Tab(label: t.text("followups_tab_\(each.rawValue)", context.language), count: numbers[each] ?? 0,
+                                  url: "\(SiteURL.followUps.path)?tab=\(each.rawValue)&responsible=\(responsibleKey)",
+                                  current: each == tab)
+        }
+        let responsibles = [Option(value: "me", label: t.text("followups_mine", context.language), selected: responsibleKey == "me"),
+                            Option(value: "all", label: t.text("followups_everyone", context.language), selected: responsibleKey == "all")]
+            + users.filter { $0.id != context.viewer.id }.map {
+                Option(value: $0.id.description, label: $0.name, selected: responsibleKey == $0.id.description)
+            }
+        let rows = try await listings.map { FollowUpRow($0, env: env, context: context) }
+        let page = FollowUpPanelPage(tabs: tabs, tab: tab.rawValue, canFilter: canFilter, responsibles: responsibles, rows: rows,
+                                     empty: rows.isEmpty, back: request.uri.description)
+        return try env.render("follow-ups", request, context, title: t.text("nav_followups", context.language),
+                              section: .followUps, page)
+    }
+
+    /// Whether the user can see anyone else's follow-ups: a level above "own", or a team.
+    static func seesOthers(_ viewer: Viewer) -> Bool {
+        viewer.accessLevel != .own || !viewer.subordinateIDs.isEmpty
+    }
+
+    func newForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let client = try await clients.load(request, context)
+        let form = FollowUpForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
+        return try await render(request, context, form: form, client: client, followUp: nil, errors: .none)
+    }
+
+    func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let client = try await clients.load(request, context)
+        let form = FollowUpForm(try await FormData.from(request))
+        do {
+            _ = try await env.stores.followUps.create(clientID: client.id, try form.draft(timeZone: context.timeZone),
+                                                      by: context.viewer)
+            return redirect(to: SiteURL.client(client.id).path + "#follow-ups",
+                            flash: env.translator.text("flash_followup_saved", context.language))
+        } catch let failure as ValidationFailure {
+            return try await render(request, context, form: form, client: client, followUp: nil,
+                                    errors: env.messages(failure, context.language), status: .unprocessableContent)
+        }
+    }
+
+    func editForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let (followUp, client) = try await load(context)
+        return try await render(request, context, form: FollowUpForm(followUp, timeZone: context.timeZone), client: client,
+                                followUp: followUp, errors: .none)
+    }
+
+    func update(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let (followUp, client) = try await load(context)
+        let posted = try await FormData.from(request)
+        let form = FollowUpForm(posted)
+        let version = Int64(posted["version"] ?? "") ?? 0
+        do {
+            _ = try await env.stores.followUps.update(followUp.id, try form.draft(timeZone: context.timeZone),
+                                                      expectedVersion: version, by: context.viewer)
+            return redirect(to: SiteURL.client(client.id).path + "#follow-ups",
+                            flash: env.translator.text("flash_followup_saved", context.language))
+        } catch let failure as ValidationFailure {
+            return try await render(request, context, form: form, client: client, followUp: followUp, version: version,
+                                    errors: env.messages(failure, context.language), status: .unprocessableContent)
+        } catch StoreError.versionConflict(let current) {
+            // Keep what the user typed; the next save goes over the version they have now seen.
+            let message = env.translator.text("conflict_followup", context.language)
+            return try await render(request, context, form: form, client: client, followUp: followUp, version: current,
+                                    errors: FormErrors(byField: [:], list: [message]), status: .conflict)
+        }
+    }
+
+    func setStatus(_ request: Request, _ context: SignedInContext, _ status: FollowUp.Status) async throws -> Response {
+        guard let id = FollowUp.ID(string: context.parameters.get("followUp")) else { throw StoreError.notFound }
+        let form = try await FormData.from(request)
+        let saved = try await env.stores.followUps.setStatus(id, status, by: context.viewer)
+        let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil }
+            ?? SiteURL.client(saved.clientID).path + "#follow-ups"
+        let message = status == .done ? "flash_followup_done" : "flash_followup_reopened"
+        return redirect(to: back, flash: env.translator.text(message, context.language, ["title": saved.draft.title]))
+    }
+
+    func load(_ context: SignedInContext) async throws -> (FollowUp, Client) {
+        guard let id = FollowUp.ID(string: context.parameters.get("followUp")),
+              let followUp = try await env.stores.followUps.followUp(id, by: context.viewer),
+              let client = try await env.stores.clients.client(followUp.clientID, scope: context.clientScope)
+        else { throw StoreError.notFound }
+        return (followUp, client)
+    }
+
+    func render(_ request: Request, _ context: SignedInContext, form: FollowUpForm, client: Client, followUp: FollowUp?,
+                version: Int64? = nil, errors: FormErrors, status: HTTPResponse.Status = .ok) async throws -> Response {
+        async let users = env.stores.users.all()
+        async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
+        let action = followUp.map { SiteURL.followUp($0.id).path } ?? SiteURL.clientFollowUps(client.id).path
+        let page = FollowUpFormPage(form: form, isNew: followUp == nil, action: action, client: client,
+                                    version: version ?? followUp?.version ?? 0, errors: errors, users: try await users,
+                                    contacts: try await contacts, env: env, context: context)
+        let title = env.translator.text(followUp == nil ? "followup_new" : "followup_edit", context.language)
+        return try env.render("follow-up-form", request, context, title: title, section: .followUps, page, status: status)
+    }
+}
