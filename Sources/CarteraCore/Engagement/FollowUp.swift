@@ -63,6 +63,18 @@ public struct FollowUpDraft: Hashable, Sendable, Codable {
         try v.check()
         return out
     }
+
+    /// Checked as above, also reporting `parseErrors` (fields a form or a JSON
+    /// body could not even read) — each field named once.
+    public func validated(after parseErrors: [FieldError]) throws(ValidationFailure) -> FollowUpDraft {
+        var errors = parseErrors
+        var valid: FollowUpDraft?
+        do { valid = try validated() } catch {
+            errors += error.errors.filter { e in !parseErrors.contains { $0.field == e.field } }
+        }
+        guard errors.isEmpty, let valid else { throw ValidationFailure(errors) }
+        return valid
+    }
 }
 
 /// The follow-up panel's tabs, in the user's time zone with weeks from Monday.

@@ -4,8 +4,8 @@ import CarteraStore
 import Foundation
 import Hummingbird
 
-/// `/api/v1`: bearer tokens, the signed-in user, clients, contacts and client groups,
-/// under the same scopes and rules as the pages.
+/// `/api/v1`: bearer tokens, the signed-in user, clients, contacts, client groups
+/// and follow-ups, under the same scopes and rules as the pages.
 struct APIController {
     let env: WebEnvironment
 
@@ -29,6 +29,7 @@ struct APIController {
         api.patch("contacts/:contact") { request, context in try await self.patchContact(request, context) }
         api.get("client-groups") { _, _ in try await self.listGroups() }
         api.post("client-groups") { request, context in try await self.createGroup(request, context) }
+        registerFollowUps(api)
     }
 
     // MARK: Tokens and me

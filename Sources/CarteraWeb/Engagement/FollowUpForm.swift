@@ -52,12 +52,6 @@ struct FollowUpForm {
         let draft = FollowUpDraft(contactID: Contact.ID(string: self["contactId"]), responsibleID: responsible ?? .init(0),
                                   title: self["title"], description: self["description"], colour: colour ?? .blue,
                                   dueAt: due ?? Date(timeIntervalSince1970: 0), remindMinutesBefore: reminder)
-        var errors = v.errors
-        var valid: FollowUpDraft?
-        do { valid = try draft.validated() } catch {
-            errors += error.errors.filter { e in !errors.contains { $0.field == e.field } }
-        }
-        guard errors.isEmpty, let valid else { throw ValidationFailure(errors) }
-        return valid
+        return try draft.validated(after: v.errors)
     }
 }
