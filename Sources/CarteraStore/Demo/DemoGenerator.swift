@@ -95,6 +95,7 @@ public struct DemoGenerator: Sendable {
                                               agents: agents, collectors: collectors, definitions: definitions)
             written += batch
         }
+        try await addFollowUps(for: [admin] + agents, random: &random)
         return Summary(adminEmail: Self.adminEmail, clients: count, contacts: contacts, users: 1 + branchNames.count * 5)
     }
 

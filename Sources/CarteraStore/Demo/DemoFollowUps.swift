@@ -1,0 +1,37 @@
+import CarteraCore
+import Foundation
+
+extension DemoGenerator {
+    static let followUpTitles = ["Llamar para confirmar el pedido", "Enviar la cotización", "Visitar para relevar equipos",
+                                 "Cobrar factura vencida", "Presentar la nueva lista de precios", "Coordinar la entrega",
+                                 "Pedir referencias", "Renovar el contrato de mantenimiento"]
+
+    /// A few follow-ups per seller and for the admin, on their own clients, due
+    /// from five days ago to twelve days ahead in office hours, so every panel
+    /// tab has something in it.
+    func addFollowUps(for people: [User.ID], random: inout SeededRandom) async throws {
+        let now = clock.now()
+        for person in people {
+            guard let viewer = try await stores.users.viewer(person) else { continue }
+            let own = try await stores.clients.list(ClientQuery(filters: viewer.isAdmin ? [] : [.salesAgent(person)], limit: 8),
+                                                    scope: .of(viewer)).clients
+            for (index, client) in own.enumerated() {
+                // The first three land today, tomorrow and overdue, whatever the seed.
+                let days = index < 3 ? [0, 1, -2][index] : Int.random(in: -5...12, using: &random)
+                let hour = Int.random(in: 9...17, using: &random)
+                let due = now.addingTimeInterval(Double(days * 86_400 + (index < 3 ? 3600 : (hour - 12) * 3600))).rounded(to: 1800)
+                let draft = FollowUpDraft(responsibleID: person, title: Self.followUpTitles[(index + days + 5) % Self.followUpTitles.count],
+                                          colour: FollowUp.Colour.allCases[index % FollowUp.Colour.allCases.count], dueAt: due,
+                                          remindMinutesBefore: index % 3 == 0 ? 60 : nil)
+                _ = try await stores.followUps.create(clientID: client.id, draft, by: viewer)
+            }
+        }
+    }
+}
+
+extension Date {
+    /// Down to a whole number of `seconds` since the epoch (due times on the half hour).
+    func rounded(to seconds: TimeInterval) -> Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 / seconds).rounded(.down) * seconds)
+    }
+}
