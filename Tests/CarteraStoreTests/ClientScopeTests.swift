@@ -74,7 +74,7 @@ struct ClientScopeTests {
             #expect(try await stores.clients.client(w.southClient.id, scope: scope) == nil)
             #expect(try await stores.clients.list(ClientQuery(search: "sur"), scope: scope).clients.isEmpty)
             await #expect(throws: StoreError.notFound) {
-                try await stores.clients.history(w.southClient.id, scope: scope)
+                try await stores.clients.history(w.southClient.id, by: w.seller)
             }
             let contact = try await stores.contacts.create(clientID: w.southClient.id, name: "Ana Sur", role: nil,
                                                            email: nil, phone: "11 4000 1234", by: w.f.admin)

@@ -62,7 +62,7 @@ struct ClientWriteTests {
             await #expect(throws: StoreError.versionConflict(current: saved.version)) {
                 try await f.stores.clients.update(client.id, second, expectedVersion: client.version, by: f.admin)
             }
-            let history = try await f.stores.clients.history(client.id, scope: .all)
+            let history = try await f.stores.clients.history(client.id, by: f.admin)
             #expect(history.map(\.action) == ["update", "create"])
             #expect(history[0].changes == [AuditChange(field: "legalName", before: "Original", after: "Primera edición")])
             #expect(history[0].userID == f.admin.id)

@@ -55,6 +55,9 @@ struct FollowUpStoreTests {
             await #expect(throws: StoreError.notFound) {
                 try await w.f.stores.followUps.update(w.anaOwn.id, w.anaOwn.draft, expectedVersion: 1, by: w.beto)
             }
+            // The client's history shows only the follow-ups the reader may see.
+            let seen = try await w.f.stores.clients.history(w.client.id, by: w.ana).filter { $0.entity == "follow_up" }
+            #expect(Set(seen.map(\.entityID)) == [w.anaOwn.id.rawValue, w.betoForAna.id.rawValue])
         }
     }
 

@@ -44,11 +44,15 @@ enum AuditLog {
     }
 
     /// The history of a client and its contacts, newest first.
-    static func clientHistory(_ session: Session, clientID: Client.ID, limit: Int) async throws -> [AuditEvent] {
-        try await session.rows("""
+    static func clientHistory(_ session: Session, clientID: Client.ID, viewer: Viewer, limit: Int) async throws -> [AuditEvent] {
+        let followUps = OperationScope.of(viewer).predicate(session, owner: "f.owner_id", assignee: "f.responsible_id")
+        return try await session.rows("""
             SELECT a.id, a.at, a.user_id, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes
             FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
-            WHERE a.client_id = \(bind: clientID.rawValue) ORDER BY a.id DESC LIMIT \(bind: limit)
+            WHERE a.client_id = \(bind: clientID.rawValue)
+              AND (a.entity <> 'follow_up' OR EXISTS (SELECT 1 FROM follow_ups f JOIN clients c ON c.id = f.client_id
+                                                      WHERE f.id = a.entity_id AND \(followUps)))
+            ORDER BY a.id DESC LIMIT \(bind: limit)
             """).map { row in
             AuditEvent(id: try row.int("id"), at: try row.instant("at"), userID: try row.optID("user_id"),
                        userName: try row.optString("user_name"), entity: try row.string("entity"),

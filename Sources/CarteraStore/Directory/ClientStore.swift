@@ -70,10 +70,12 @@ public struct ClientStore: Sendable {
     }
 
     /// The history of a client and its contacts, newest first.
-    public func history(_ id: Client.ID, scope: ClientScope, limit: Int = 200) async throws -> [AuditEvent] {
+    /// The client's history as the viewer may see it: the client's own events,
+    /// its contacts', and those of operations (follow-ups) under rule 2.
+    public func history(_ id: Client.ID, by viewer: Viewer, limit: Int = 200) async throws -> [AuditEvent] {
         try await database.read { session in
-            guard try await Self.client(session, id, scope: scope) != nil else { throw StoreError.notFound }
-            return try await AuditLog.clientHistory(session, clientID: id, limit: limit)
+            guard try await Self.client(session, id, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            return try await AuditLog.clientHistory(session, clientID: id, viewer: viewer, limit: limit)
         }
     }
 

@@ -159,7 +159,7 @@ struct ClientsController {
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let client = try await load(request, context)
-        let events = try await env.stores.clients.history(client.id, scope: context.clientScope)
+        let events = try await env.stores.clients.history(client.id, by: context.viewer)
         let lookups = try await Lookups.load(env.stores)
         let t = env.t(context.language)
         let page = ClientHistoryPage(
