@@ -30,6 +30,7 @@ struct APIController {
         api.get("client-groups") { _, _ in try await self.listGroups() }
         api.post("client-groups") { request, context in try await self.createGroup(request, context) }
         registerFollowUps(api)
+        registerReassign(api)
     }
 
     // MARK: Tokens and me

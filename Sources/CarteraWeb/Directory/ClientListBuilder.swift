@@ -71,6 +71,7 @@ struct ClientListBuilder {
             },
             canCreate: context.viewer.can(.editClients),
             canImport: context.viewer.can(.importData) && context.viewer.can(.editClients),
+            canReassign: context.viewer.can(.changeSalesAgent),
             hidden: [("sort", v["sort"]), ("dir", v["dir"])].compactMap { pair in
                 pair.1.map { ClientListPage.FilterInput(name: pair.0, label: "", value: $0) }
             },

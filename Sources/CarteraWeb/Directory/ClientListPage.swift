@@ -94,6 +94,7 @@ struct ClientListPage {
     let customFilters: [FilterInput]
     let canCreate: Bool
     let canImport: Bool
+    let canReassign: Bool
     let hidden: [FilterInput]
     let exportXLSX: String?
     let exportCSV: String?

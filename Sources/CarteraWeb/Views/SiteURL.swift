@@ -13,6 +13,7 @@ enum SiteURL {
     case customFields, customField(CustomFieldDefinition.ID)
     case followUps, clientFollowUps(Client.ID), newFollowUp(Client.ID), followUp(FollowUp.ID), editFollowUp(FollowUp.ID)
     case followUpDone(FollowUp.ID), followUpReopen(FollowUp.ID)
+    case reassign
 
     var path: String {
         switch self {
@@ -57,6 +58,7 @@ enum SiteURL {
         case .clientGroup(let id): "/admin/client-groups/\(id)"
         case .customFields: "/admin/custom-fields"
         case .customField(let id): "/admin/custom-fields/\(id)"
+        case .reassign: "/clients/reassign"
         case .followUps: "/follow-ups"
         case .clientFollowUps(let id): "/clients/\(id)/follow-ups"
         case .newFollowUp(let id): "/clients/\(id)/follow-ups/new"

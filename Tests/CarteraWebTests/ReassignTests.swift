@@ -1,0 +1,49 @@
+import CarteraCore
+import CarteraStore
+import CarteraTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Changing the preferred agent in the browser and the API")
+struct ReassignTests {
+    @Test("the page lists holders with counts and replaces one after confirming; sellers cannot open it; the API does the same")
+    func flow() async throws {
+        try await TestDatabase.with { db in
+            let world = try await WebWorld.make(db)
+            let f = world.fixture
+            let leaving = try await f.user("se.va@demo.test", name: "Agente Saliente")
+            let arriving = try await f.user("llega@demo.test", name: "Agente Nuevo")
+            for n in 0..<3 { try await f.client("Cliente \(n)", agent: leaving.id) }
+            let (_, token) = try await f.stores.tokens.create(userID: f.admin.id, name: "test")
+            try await world.withApp { client in
+                var seller = Browser(client: client)
+                _ = try await seller.login("vendedor@demo.test", WebWorld.password)
+                #expect(try await seller.send(.get, "/clients/reassign").status == .forbidden)
+
+                var admin = Browser(client: client)
+                _ = try await admin.login("admin@demo.test", WebWorld.password)
+                let page = String(buffer: try await admin.send(.get, "/clients/reassign").body)
+                #expect(page.contains("Agente Saliente") && page.contains("¿Pasar los 3 clientes de Agente Saliente a la persona elegida?"))
+                let done = try await admin.send(.post, "/clients/reassign", form: ["role": "salesAgent", "from": "\(leaving.id)",
+                                                                                   "to": "\(arriving.id)"])
+                #expect(done.status == .seeOther)
+                let after = String(buffer: try await admin.send(.get, "/clients/reassign").body)
+                #expect(after.contains("Se pasaron 3 clientes de Agente Saliente a Agente Nuevo."))
+                #expect(after.contains("data-label=\"Asignado hoy\">Agente Nuevo"))
+                #expect(!after.contains("data-label=\"Asignado hoy\">Agente Saliente"))
+
+                let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+                let loads = String(buffer: try await client.execute(uri: "/api/v1/agents?role=salesAgent", method: .get, headers: headers).body)
+                #expect(loads.contains("\"clients\":3") && loads.contains("\"name\":\"Agente Nuevo\""))
+                let back = try await client.execute(uri: "/api/v1/clients/reassign", method: .post, headers: headers,
+                                                    body: ByteBuffer(string: "{\"fromUserId\": \(arriving.id), \"toUserId\": \(leaving.id)}"))
+                #expect(String(buffer: back.body) == "{\"changed\":3}")
+                let bad = try await client.execute(uri: "/api/v1/clients/reassign", method: .post, headers: headers,
+                                                   body: ByteBuffer(string: "{\"fromUserId\": \(leaving.id), \"toUserId\": 999999}"))
+                #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("toUserId"))
+            }
+        }
+    }
+}
