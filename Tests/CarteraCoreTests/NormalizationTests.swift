@@ -8,6 +8,8 @@ struct NormalizationTests {
         #expect(Normalization.searchKey("José Peña e Hijos S.A.") == "jose pena e hijos s a")
         #expect(Normalization.searchKey("  ÁLVAREZ--Müller ") == "alvarez muller")
         #expect(Normalization.digits("+54 9 11 5555-1234") == "5491155551234")
+        #expect(Normalization.phoneTail("+54 9 11 5555-1234") == Normalization.phoneTail("11 5555 1234"))
+        #expect(Normalization.phoneTail("4-1234") == nil && Normalization.phoneTail("441234") == "441234")
     }
 
     @Test("names that sound alike in Spanish share a sound key; different names do not")

@@ -184,4 +184,18 @@ struct ClientImportTests {
             #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 2_401)
         }
     }
+
+    @Test("a phone changed on the client is what the duplicate hint compares with")
+    func phoneTailsFollowEdits() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let client = try await f.client("Uno SA", phones: ["+54 11 4000-1111"])
+            var draft = client.draft
+            draft.phones = ["+54 11 4000-2222"]
+            _ = try await f.stores.clients.update(client.id, draft, expectedVersion: client.version, by: f.admin)
+            let report = try await run(f, [["legalName", "phones"], ["Otro SA", "11 4000 1111"], ["Tercero SA", "4000-2222"]],
+                                       dryRun: true)
+            #expect(report.warnings.map { "\($0.row) \($0.error.code)" } == ["3 possible_duplicate"])
+        }
+    }
 }

@@ -70,6 +70,14 @@ public enum Normalization {
         String(text.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }.map(Character.init))
     }
 
+    /// The last eight digits of a phone, the part that survives with or without
+    /// country and area codes ("+54 9 11 5555-1234" and "11 5555 1234" share
+    /// "55551234"): the key of "same phone" duplicate hints. Nil under six digits.
+    public static func phoneTail(_ phone: String) -> String? {
+        let digits = digits(phone)
+        return digits.count >= 6 ? String(digits.suffix(8)) : nil
+    }
+
     /// Words of a quick-search query, normalised, at most `limit` of them.
     public static func queryWords(_ query: String, limit: Int = 8) -> [String] {
         Array(searchKey(query).split(separator: " ").prefix(limit).map(String.init))

@@ -125,6 +125,12 @@ public struct DemoGenerator: Sendable {
                 INSERT INTO clients (client_number, \(unsafeRaw: ClientStore.editableColumns), created_at, updated_at)
                 VALUES \(rows.joined(separator: ", ")) RETURNING id, client_number
                 """).map { (number: try $0.int("client_number"), id: try $0.int("id")) }.sorted { $0.number < $1.number }.map(\.id)
+            let tails: [SQLQueryString] = zip(ids, drafts).flatMap { id, draft in
+                Set(draft.phones.compactMap(Normalization.phoneTail)).sorted().map { "(\(bind: $0), \(bind: id))" }
+            }
+            if !tails.isEmpty {
+                try await session.run("INSERT INTO client_phone_tails (tail, client_id) VALUES \(tails.joined(separator: ", "))")
+            }
             let audits: [SQLQueryString] = ids.map {
                 "(\(session.instant(now)), 'client', \(bind: $0), \(bind: $0), 'create', '[]')"
             }

@@ -278,7 +278,7 @@ struct ImportRun {
     /// Flags a new client that looks like an existing one (same name, a name that
     /// sounds the same, or a phone found in another client's phones) or like an
     /// earlier row (same or same-sounding name, e-mail or phone). Uses the name,
-    /// sound and digit indexes only, so it stays fast.
+    /// sound and phone-tail indexes only, so it stays fast at a million clients.
     mutating func hintDuplicates(of draft: ClientDraft, row: Int) async throws {
         var hints: [FieldError] = []
         // Clients this file created are only "earlier rows": a dry run rolls them back.
@@ -305,18 +305,18 @@ struct ImportRun {
         }
         seenNames[nameKey] = seenNames[nameKey] ?? row
         if !sound.isEmpty { seenNames["~" + sound] = seenNames["~" + sound] ?? row }
-        let contacts = draft.emails.map { "e:" + $0.lowercased() } + draft.phones.map { "p:" + Normalization.digits($0) }
-        for contact in contacts where contact.count > 8 {
+        let contacts = draft.emails.map { "e:" + $0.lowercased() } + draft.phones.compactMap(Normalization.phoneTail).map { "p:" + $0 }
+        for contact in Set(contacts).sorted() {
             if let earlier = seenContacts[contact] {
                 hints.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
             }
             seenContacts[contact] = seenContacts[contact] ?? row
         }
-        for phone in draft.phones.map(Normalization.digits) where phone.count >= 6 {
-            let matches: SQLQueryString = session.kind == .sqlite
-                ? "c.id IN (SELECT rowid FROM client_digits WHERE client_digits MATCH \(bind: "\"\(phone)\""))"
-                : "c.search_digits LIKE \(bind: "%" + phone + "%")"
-            if let match = try await session.first("SELECT c.client_number FROM clients c WHERE \(matches) AND \(notCreatedHere) LIMIT 1") {
+        for tail in Set(draft.phones.compactMap(Normalization.phoneTail)).sorted() {
+            if let match = try await session.first("""
+                SELECT c.client_number FROM client_phone_tails t JOIN clients c ON c.id = t.client_id
+                WHERE t.tail = \(bind: tail) AND \(notCreatedHere) LIMIT 1
+                """) {
                 hints.append(FieldError("phones", "possible_duplicate", [String(try match.int("client_number"))]))
                 break
             }

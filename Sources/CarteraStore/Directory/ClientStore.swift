@@ -178,6 +178,7 @@ public struct ClientStore: Sendable {
                 \(session.instant(now)), \(session.instant(now)))
             RETURNING id
             """)!.id("id")
+        try await ClientPhoneTails.write(session, clientID: id.rawValue, phones: draft.phones, replacing: false)
         guard let client = try await client(session, id, scope: .of(viewer)) else {
             throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
         }
@@ -198,6 +199,9 @@ public struct ClientStore: Sendable {
                 version = version + 1, updated_at = \(session.instant(now))
             WHERE id = \(bind: before.id.rawValue) AND version = \(bind: before.version)
             """)
+        if draft.phones != before.draft.phones {
+            try await ClientPhoneTails.write(session, clientID: before.id.rawValue, phones: draft.phones)
+        }
         guard let after = try await client(session, before.id, scope: .of(viewer)) else {
             throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
         }

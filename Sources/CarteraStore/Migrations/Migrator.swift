@@ -25,6 +25,7 @@ public struct Migrator: Sendable {
         Migration003.migration,
         Migration004.migration,
         Migration005.migration,
+        Migration006.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
