@@ -13,6 +13,7 @@ public struct Stores: Sendable {
     public let contacts: ContactStore
     public let importUploads: ImportUploadStore
     public let followUps: FollowUpStore
+    public let calendarFeeds: CalendarFeedStore
 
     public init(database: Database, clock: Clock = .live) {
         self.database = database
@@ -25,5 +26,6 @@ public struct Stores: Sendable {
         contacts = ContactStore(database: database, clock: clock)
         importUploads = ImportUploadStore(database: database, clock: clock)
         followUps = FollowUpStore(database: database, clock: clock)
+        calendarFeeds = CalendarFeedStore(database: database, clock: clock)
     }
 }

@@ -25,12 +25,14 @@ public struct FollowUpQuery: Sendable, Hashable {
     public var status: FollowUp.Status?
     public var responsible: Responsible
     public var clientID: Client.ID?
+    /// Only those due from this instant on (a calendar feed's window).
+    public var dueFrom: Date?
     public var limit: Int
     public var offset: Int
 
     public init(tab: FollowUpTab? = nil, status: FollowUp.Status? = nil, responsible: Responsible = .anyone,
-                clientID: Client.ID? = nil, limit: Int = 200, offset: Int = 0) {
-        self.tab = tab; self.status = status; self.responsible = responsible; self.clientID = clientID
+                clientID: Client.ID? = nil, dueFrom: Date? = nil, limit: Int = 200, offset: Int = 0) {
+        self.tab = tab; self.status = status; self.responsible = responsible; self.clientID = clientID; self.dueFrom = dueFrom
         self.limit = max(1, min(limit, 500)); self.offset = max(0, offset)
     }
 }
@@ -183,6 +185,7 @@ public struct FollowUpStore: Sendable {
         }
         if let status = query.status { parts.append("f.status = \(bind: status.rawValue)") }
         if let client = query.clientID { parts.append("f.client_id = \(bind: client.rawValue)") }
+        if let from = query.dueFrom { parts.append("f.due_at >= \(session.instant(from))") }
         return parts.joined(separator: " AND ")
     }
 

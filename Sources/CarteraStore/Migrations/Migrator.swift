@@ -26,6 +26,7 @@ public struct Migrator: Sendable {
         Migration004.migration,
         Migration005.migration,
         Migration006.migration,
+        Migration007.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

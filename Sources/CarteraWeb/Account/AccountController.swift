@@ -3,7 +3,7 @@ import CarteraStore
 import Foundation
 import Hummingbird
 
-/// The user's own page: language and time zone, password, API tokens.
+/// The user's own page: language and time zone, password, API tokens, calendar address.
 struct AccountController {
     let env: WebEnvironment
 
@@ -27,13 +27,17 @@ struct AccountController {
         let passwordErrors: [String]
         let tokens: [TokenRow]
         let newToken: String?
+        /// When the calendar address was made, if there is one.
+        let calendarSince: String?
+        let newCalendarURL: String?
     }
 
     func page(_ request: Request, _ context: SignedInContext, errors: [String] = [], passwordErrors: [String] = [],
-              newToken: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+              newToken: String? = nil, newCalendarURL: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let user = context.viewer.user
         let t = env.t(context.language)
         let tokens = try await env.stores.tokens.list(userID: user.id)
+        let calendarSince = try await env.stores.calendarFeeds.createdAt(for: user.id)
         let model = AccountPage(
             name: user.name, email: user.email,
             languages: Language.allCases.map { Option(value: $0.rawValue, label: t["language_\($0.rawValue)"] ?? $0.rawValue,
@@ -43,7 +47,8 @@ struct AccountController {
                 .init(name: token.name, created: env.dateTime(token.createdAt, context),
                       lastUsed: token.lastUsedAt.map { env.dateTime($0, context) } ?? "—", revoked: token.revokedAt != nil,
                       revokeURL: SiteURL.revokeToken(token.id).path)
-            }, newToken: newToken)
+            }, newToken: newToken, calendarSince: calendarSince.map { env.dateTime($0, context) },
+            newCalendarURL: newCalendarURL)
         return try env.render("account", request, context, title: t["nav_account"] ?? "", section: .account, model, status: status)
     }
 

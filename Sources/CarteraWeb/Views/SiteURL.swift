@@ -13,7 +13,7 @@ enum SiteURL {
     case customFields, customField(CustomFieldDefinition.ID)
     case followUps, clientFollowUps(Client.ID), newFollowUp(Client.ID), followUp(FollowUp.ID), editFollowUp(FollowUp.ID)
     case followUpDone(FollowUp.ID), followUpReopen(FollowUp.ID)
-    case reassign
+    case reassign, calendarFeed, revokeCalendarFeed
 
     var path: String {
         switch self {
@@ -59,6 +59,8 @@ enum SiteURL {
         case .customFields: "/admin/custom-fields"
         case .customField(let id): "/admin/custom-fields/\(id)"
         case .reassign: "/clients/reassign"
+        case .calendarFeed: "/account/calendar"
+        case .revokeCalendarFeed: "/account/calendar/revoke"
         case .followUps: "/follow-ups"
         case .clientFollowUps(let id): "/clients/\(id)/follow-ups"
         case .newFollowUp(let id): "/clients/\(id)/follow-ups/new"

@@ -1,0 +1,59 @@
+import CarteraCore
+import CarteraIO
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// Each user's calendar feed: a secret address that Google Calendar, Outlook
+/// or Thunderbird subscribe to, with the follow-ups the user is responsible
+/// for (from 30 days ago), under the same scope as the pages.
+struct CalendarController {
+    let env: WebEnvironment
+
+    /// How far back the feed goes; the future is bounded by `limit`.
+    static let history: TimeInterval = 30 * 86_400
+    static let limit = 500
+
+    func register(public router: Router<WebContext>, signedIn: RouterGroup<SignedInContext>) {
+        router.get("/calendar/:file") { request, context in try await self.feed(request, context) }
+        signedIn.post(SiteURL.calendarFeed.route) { request, context in try await self.renew(request, context) }
+        signedIn.post(SiteURL.revokeCalendarFeed.route) { request, context in try await self.revoke(request, context) }
+    }
+
+    func feed(_ request: Request, _ context: WebContext) async throws -> Response {
+        let file = context.parameters.get("file") ?? ""
+        guard file.hasSuffix(".ics"), let userID = try await env.stores.calendarFeeds.user(secret: String(file.dropLast(4))),
+              let viewer = try await env.stores.users.viewer(userID) else { throw HTTPError(.notFound) }
+        let zone = TimeZone(identifier: viewer.user.timeZone) ?? .gmt
+        let now = env.clock.now()
+        let followUps = try await env.stores.followUps.list(
+            FollowUpQuery(responsible: .me, dueFrom: now.addingTimeInterval(-Self.history), limit: Self.limit),
+            by: viewer, timeZone: zone)
+        let t = env.translator
+        let language = viewer.user.language
+        let events = followUps.map { listing in
+            let f = listing.followUp
+            let lines = [listing.clientName, listing.contactName, f.draft.description].compactMap { $0 }
+            return CalendarEvent(uid: "follow-up-\(f.id)@cartera", stamp: f.doneAt ?? f.createdAt, start: f.draft.dueAt,
+                                 summary: (f.status == .done ? "✓ " : "") + f.draft.title,
+                                 description: lines.joined(separator: "\n"), cancelled: false)
+        }
+        let text = ICalendar.document(name: "Cartera — " + viewer.user.name + " (" + t.text("nav_followups", language) + ")",
+                                      timeZone: zone.identifier, events: events)
+        return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=300"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A new address (the old one stops working), shown once on the account page.
+    func renew(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let secret = try await env.stores.calendarFeeds.renew(for: context.viewer.id)
+        let host = request.head.authority ?? "localhost"
+        let url = "\(env.secureCookies ? "https" : "http")://\(host)/calendar/\(secret).ics"
+        return try await AccountController(env: env).page(request, context, newCalendarURL: url)
+    }
+
+    func revoke(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try await env.stores.calendarFeeds.revoke(for: context.viewer.id)
+        return redirect(.account, flash: env.translator.text("flash_calendar_revoked", context.language))
+    }
+}

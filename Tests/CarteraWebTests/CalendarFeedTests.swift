@@ -1,0 +1,45 @@
+import CarteraCore
+import CarteraStore
+import CarteraTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Calendar feeds")
+struct CalendarFeedTests {
+    @Test("a user's secret address lists their follow-ups only; renewing or revoking kills the old address")
+    func feed() async throws {
+        try await TestDatabase.with { db in
+            let world = try await WebWorld.make(db)
+            let f = world.fixture
+            let due = f.clock.now().addingTimeInterval(86_400)
+            _ = try await f.stores.followUps.create(clientID: world.north.id, FollowUpDraft(
+                responsibleID: world.seller.id, title: "Visitar, cotizar; cerrar", description: "Llevar muestras", dueAt: due), by: f.admin)
+            _ = try await f.stores.followUps.create(clientID: world.south.id, FollowUpDraft(
+                responsibleID: f.admin.id, title: "Del administrador", dueAt: due), by: f.admin)
+            try await world.withApp { client in
+                var browser = Browser(client: client)
+                _ = try await browser.login("vendedor@demo.test", WebWorld.password)
+                let page = String(buffer: try await browser.send(.post, "/account/calendar", form: [:]).body)
+                let path = try #require(page.range(of: "/calendar/cf_").map { start in
+                    String(page[start.lowerBound...].prefix { $0 != "<" })
+                })
+                #expect(path.hasSuffix(".ics"))
+                let feed = try await client.execute(uri: path, method: .get)
+                #expect(feed.status == .ok && feed.headers[.contentType] == "text/calendar; charset=utf-8")
+                let text = String(buffer: feed.body)
+                #expect(text.contains("SUMMARY:Visitar\\, cotizar\\; cerrar\r\n") && !text.contains("Del administrador"))
+                #expect(text.contains("DESCRIPTION:Ferretería del Norte\\nLlevar muestras"))
+                #expect(try await client.execute(uri: path.replacingOccurrences(of: "cf_", with: "cf_x"), method: .get).status == .notFound)
+
+                _ = try await browser.send(.post, "/account/calendar", form: [:])
+                #expect(try await client.execute(uri: path, method: .get).status == .notFound)
+                let account = String(buffer: try await browser.send(.get, "/account").body)
+                #expect(account.contains("Dirección activa desde") && !account.contains("/calendar/cf_"))
+                _ = try await browser.send(.post, "/account/calendar/revoke", form: [:])
+                #expect(try await f.stores.calendarFeeds.createdAt(for: world.seller.id) == nil)
+            }
+        }
+    }
+}
