@@ -14,6 +14,7 @@ public struct Stores: Sendable {
     public let importUploads: ImportUploadStore
     public let followUps: FollowUpStore
     public let calendarFeeds: CalendarFeedStore
+    public let activities: ActivityStore
 
     public init(database: Database, clock: Clock = .live) {
         self.database = database
@@ -27,5 +28,6 @@ public struct Stores: Sendable {
         importUploads = ImportUploadStore(database: database, clock: clock)
         followUps = FollowUpStore(database: database, clock: clock)
         calendarFeeds = CalendarFeedStore(database: database, clock: clock)
+        activities = ActivityStore(database: database, clock: clock)
     }
 }

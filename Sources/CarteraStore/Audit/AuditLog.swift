@@ -45,13 +45,18 @@ enum AuditLog {
 
     /// The history of a client and its contacts, newest first.
     static func clientHistory(_ session: Session, clientID: Client.ID, viewer: Viewer, limit: Int) async throws -> [AuditEvent] {
-        let followUps = OperationScope.of(viewer).predicate(session, owner: "f.owner_id", assignee: "f.responsible_id")
+        let scope = OperationScope.of(viewer)
+        let followUps = scope.predicate(session, owner: "f.owner_id", assignee: "f.responsible_id")
+        let activities = scope.predicate(session, owner: "x.owner_id", assignee: "x.owner_id")
         return try await session.rows("""
             SELECT a.id, a.at, a.user_id, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes
             FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
             WHERE a.client_id = \(bind: clientID.rawValue)
-              AND (a.entity <> 'follow_up' OR EXISTS (SELECT 1 FROM follow_ups f JOIN clients c ON c.id = f.client_id
-                                                      WHERE f.id = a.entity_id AND \(followUps)))
+              AND (a.entity NOT IN ('follow_up', 'activity')
+                   OR (a.entity = 'follow_up' AND EXISTS (SELECT 1 FROM follow_ups f JOIN clients c ON c.id = f.client_id
+                                                          WHERE f.id = a.entity_id AND \(followUps)))
+                   OR (a.entity = 'activity' AND EXISTS (SELECT 1 FROM activities x JOIN clients c ON c.id = x.client_id
+                                                         WHERE x.id = a.entity_id AND \(activities))))
             ORDER BY a.id DESC LIMIT \(bind: limit)
             """).map { row in
             AuditEvent(id: try row.int("id"), at: try row.instant("at"), userID: try row.optID("user_id"),

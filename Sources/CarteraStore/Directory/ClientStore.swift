@@ -71,7 +71,7 @@ public struct ClientStore: Sendable {
 
     /// The history of a client and its contacts, newest first.
     /// The client's history as the viewer may see it: the client's own events,
-    /// its contacts', and those of operations (follow-ups) under rule 2.
+    /// its contacts', and those of operations (follow-ups, activities) under rule 2.
     public func history(_ id: Client.ID, by viewer: Viewer, limit: Int = 200) async throws -> [AuditEvent] {
         try await database.read { session in
             guard try await Self.client(session, id, scope: .of(viewer)) != nil else { throw StoreError.notFound }

@@ -128,11 +128,19 @@ public struct ContactStore: Sendable {
         guard viewer.can(.editClients) else { throw StoreError.forbidden }
         try await database.write { session in
             guard let before = try await Self.contact(session: session, id, scope: .of(viewer)) else { throw StoreError.notFound }
-            try await session.run("DELETE FROM contacts WHERE id = \(bind: id.rawValue)")
+            try await Self.remove(session, id)
             try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "contact", entityID: id.rawValue,
                                       clientID: before.clientID, action: "delete",
                                       changes: AuditLog.diff(Self.flatten(before), [:]))
         }
+    }
+
+    /// Deletes a contact; the follow-ups and activities that named it keep their client.
+    static func remove(_ session: Session, _ id: Contact.ID) async throws {
+        for table in ["follow_ups", "activities"] {
+            try await session.run("UPDATE \(ident: table) SET contact_id = NULL WHERE contact_id = \(bind: id.rawValue)")
+        }
+        try await session.run("DELETE FROM contacts WHERE id = \(bind: id.rawValue)")
     }
 
     /// Writes validated fields over a contact and returns it as it is now.

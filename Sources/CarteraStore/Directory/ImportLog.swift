@@ -134,7 +134,7 @@ extension ClientStore {
                                           changes: AuditLog.diff(ContactStore.flatten(contact), ContactStore.flatten(after)))
                 report.restored += 1
             } else {
-                try await session.run("DELETE FROM contacts WHERE id = \(bind: contact.id.rawValue)")
+                try await ContactStore.remove(session, contact.id)
                 try await AuditLog.record(session, at: now, userID: viewer.id, entity: "contact", entityID: contact.id.rawValue,
                                           clientID: contact.clientID, action: "import_revert",
                                           changes: AuditLog.diff(ContactStore.flatten(contact), [:]))

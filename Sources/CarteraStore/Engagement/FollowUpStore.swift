@@ -11,26 +11,36 @@ public struct FollowUpListing: Sendable, Hashable {
     public let responsibleName: String
 }
 
+/// Whose operations a list shows (the responsible of follow-ups, the user of activities).
+public enum PersonFilter: Sendable, Hashable {
+    case me
+    /// Everyone the viewer may see.
+    case anyone
+    case user(User.ID)
+
+    /// The condition on a user column, e.g. `f.responsible_id`.
+    func condition(_ column: String, viewer: Viewer) -> SQLQueryString? {
+        switch self {
+        case .me: "\(unsafeRaw: column) = \(bind: viewer.id.rawValue)"
+        case .user(let id): "\(unsafeRaw: column) = \(bind: id.rawValue)"
+        case .anyone: nil
+        }
+    }
+}
+
 /// Which follow-ups a list asks for; the viewer's scope always applies on top.
 public struct FollowUpQuery: Sendable, Hashable {
-    public enum Responsible: Sendable, Hashable {
-        case me
-        /// Everyone the viewer may see.
-        case anyone
-        case user(User.ID)
-    }
-
     /// A panel tab: pending follow-ups due in its interval.
     public var tab: FollowUpTab?
     public var status: FollowUp.Status?
-    public var responsible: Responsible
+    public var responsible: PersonFilter
     public var clientID: Client.ID?
     /// Only those due from this instant on (a calendar feed's window).
     public var dueFrom: Date?
     public var limit: Int
     public var offset: Int
 
-    public init(tab: FollowUpTab? = nil, status: FollowUp.Status? = nil, responsible: Responsible = .anyone,
+    public init(tab: FollowUpTab? = nil, status: FollowUp.Status? = nil, responsible: PersonFilter = .anyone,
                 clientID: Client.ID? = nil, dueFrom: Date? = nil, limit: Int = 200, offset: Int = 0) {
         self.tab = tab; self.status = status; self.responsible = responsible; self.clientID = clientID; self.dueFrom = dueFrom
         self.limit = max(1, min(limit, 500)); self.offset = max(0, offset)
@@ -134,7 +144,7 @@ public struct FollowUpStore: Sendable {
     }
 
     /// How many pending follow-ups each panel tab holds, for the same responsible filter.
-    public func counts(responsible: FollowUpQuery.Responsible, by viewer: Viewer,
+    public func counts(responsible: PersonFilter, by viewer: Viewer,
                        timeZone: TimeZone) async throws -> [FollowUpTab: Int] {
         let now = clock.now()
         return try await database.read { session in
@@ -173,11 +183,7 @@ public struct FollowUpStore: Sendable {
 
     static func filter(_ session: Session, _ query: FollowUpQuery, viewer: Viewer, now: Date, timeZone: TimeZone) -> SQLQueryString {
         var parts: [SQLQueryString] = [OperationScope.of(viewer).predicate(session, owner: "f.owner_id", assignee: "f.responsible_id")]
-        switch query.responsible {
-        case .me: parts.append("f.responsible_id = \(bind: viewer.id.rawValue)")
-        case .user(let id): parts.append("f.responsible_id = \(bind: id.rawValue)")
-        case .anyone: break
-        }
+        if let person = query.responsible.condition("f.responsible_id", viewer: viewer) { parts.append(person) }
         if let tab = query.tab {
             let (from, to) = tab.interval(now: now, timeZone: timeZone)
             parts.append("f.status = 'pending' AND f.due_at < \(session.instant(to))")

@@ -27,6 +27,7 @@ public struct Migrator: Sendable {
         Migration005.migration,
         Migration006.migration,
         Migration007.migration,
+        Migration008.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

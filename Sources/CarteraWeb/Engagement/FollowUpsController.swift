@@ -24,7 +24,7 @@ struct FollowUpsController {
         let tab = FollowUpTab(rawValue: query["tab"] ?? "") ?? .today
         let canFilter = Self.seesOthers(context.viewer)
         let responsibleKey = canFilter ? (query["responsible"] ?? "me") : "me"
-        let responsible: FollowUpQuery.Responsible = switch responsibleKey {
+        let responsible: PersonFilter = switch responsibleKey {
         case "all": .anyone
         case "me": .me
         default: User.ID(string: responsibleKey).map { .user($0) } ?? .me
