@@ -96,6 +96,7 @@ public struct DemoGenerator: Sendable {
             written += batch
         }
         try await addFollowUps(for: [admin] + agents, random: &random)
+        try await addActivities(for: [admin] + agents, random: &random)
         return Summary(adminEmail: Self.adminEmail, clients: count, contacts: contacts, users: 1 + branchNames.count * 5)
     }
 

@@ -48,6 +48,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     ImportController(env: env).register(signedIn)
     ContactsController(env: env, clients: clients).register(signedIn)
     FollowUpsController(env: env, clients: clients).register(signedIn)
+    ActivitiesController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

@@ -29,6 +29,12 @@ struct ClientCardPage {
     let contacts: [ContactRow]
     let followUps: [FollowUpRow]
     let hasFollowUps: Bool
+    let activities: [ActivityRow]
+    let hasActivities: Bool
+    let activitiesURL: String
+    let activityForm: ActivityFormFields
+    let activityErrors: [String]
+    let hasActivityErrors: Bool
     let newFollowUpURL: String
     let canEdit: Bool
     let canArchive: Bool
@@ -44,7 +50,8 @@ struct ClientCardPage {
     let contactPhone: String
 
     init(client: Client, contacts: [Contact], followUps: [FollowUpListing], lookups: Lookups, env: WebEnvironment,
-         context: SignedInContext, contactForm: FormData? = nil, contactErrors: FormErrors = .none) {
+         context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
+         activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -101,6 +108,12 @@ struct ClientCardPage {
         }
         self.followUps = followUps.map { FollowUpRow($0, env: env, context: context) }
         hasFollowUps = !followUps.isEmpty
+        self.activities = activities.map { ActivityRow($0, env: env, context: context) }
+        hasActivities = !activities.isEmpty
+        activitiesURL = SiteURL.clientActivities(client.id).path
+        self.activityForm = ActivityFormFields(values: activityForm.values, choices: activityChoices)
+        self.activityErrors = activityErrors.list
+        hasActivityErrors = !activityErrors.list.isEmpty
         newFollowUpURL = SiteURL.newFollowUp(client.id).path
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)

@@ -148,13 +148,22 @@ struct ClientsController {
 
     /// The card with its contacts and follow-ups (pending first, then the latest done).
     func cardPage(_ client: Client, _ context: SignedInContext, contactForm: FormData? = nil,
-                  contactErrors: FormErrors = .none) async throws -> ClientCardPage {
+                  contactErrors: FormErrors = .none, activityForm: ActivityForm? = nil,
+                  activityErrors: FormErrors = .none) async throws -> ClientCardPage {
         async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
         async let followUps = env.stores.followUps.list(FollowUpQuery(clientID: client.id, limit: 30), by: context.viewer,
                                                         timeZone: context.timeZone)
-        return ClientCardPage(client: client, contacts: try await contacts, followUps: try await followUps,
-                              lookups: try await Lookups.load(env.stores), env: env, context: context,
-                              contactForm: contactForm, contactErrors: contactErrors)
+        async let activities = env.stores.activities.list(ActivityQuery(person: .anyone, clientID: client.id, limit: 30),
+                                                          by: context.viewer)
+        async let categories = env.stores.organisation.activityCategories()
+        let lookups = try await Lookups.load(env.stores)
+        let contactList = try await contacts
+        let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
+        return ClientCardPage(client: client, contacts: contactList, followUps: try await followUps, lookups: lookups, env: env,
+                              context: context, contactForm: contactForm, contactErrors: contactErrors,
+                              activities: try await activities, activityForm: form, activityErrors: activityErrors,
+                              activityChoices: ActivityFormChoices(form: form, categories: try await categories,
+                                                                   users: lookups.users, contacts: contactList))
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

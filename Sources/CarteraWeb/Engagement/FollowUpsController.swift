@@ -60,7 +60,10 @@ struct FollowUpsController {
 
     func newForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let client = try await clients.load(request, context)
-        let form = FollowUpForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
+        var form = FollowUpForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
+        // Prefilled from an activity's "follow-up" link.
+        let query = FormData.query(request)
+        for key in ["title", "description"] { if let value = query.text(key) { form.values[key] = value } }
         return try await render(request, context, form: form, client: client, followUp: nil, errors: .none)
     }
 

@@ -18,6 +18,10 @@ struct AdminController {
         group.post(SiteURL.departments.route) { request, context in try await self.createNamed(request, context, .departments) }
         group.post("/admin/branches/:id") { request, context in try await self.updateNamed(request, context, .branches) }
         group.post("/admin/departments/:id") { request, context in try await self.updateNamed(request, context, .departments) }
+        group.get(SiteURL.activityCategories.route) { request, context in try await self.named(request, context, .activityCategories) }
+        group.post(SiteURL.activityCategories.route) { request, context in try await self.createNamed(request, context, .activityCategories) }
+        group.post("/admin/activity-categories/:id") { request, context in try await self.updateNamed(request, context, .activityCategories) }
+        group.post("/admin/activity-categories/:id/delete") { request, context in try await self.deleteCategory(request, context) }
         UsersAdmin(env: env).register(group)
         CataloguesAdmin(env: env).register(group)
     }
@@ -31,7 +35,7 @@ struct AdminController {
         if context.viewer.can(.manageSettings) {
             links += [(.company, "admin_company"), (.branches, "admin_branches"), (.departments, "admin_departments"),
                       (.roles, "admin_roles"), (.clientTypes, "admin_client_types"), (.clientGroups, "admin_client_groups"),
-                      (.customFields, "admin_custom_fields")]
+                      (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
         let page = IndexPage(links: links.map { .init(href: $0.0.path, label: t[$0.1] ?? $0.1, help: t[$0.1 + "_help"] ?? "") })
@@ -75,10 +79,24 @@ struct AdminController {
         }
     }
 
-    enum Named { case branches, departments }
+    enum Named {
+        case branches, departments, activityCategories
+
+        var url: SiteURL {
+            switch self {
+            case .branches: .branches
+            case .departments: .departments
+            case .activityCategories: .activityCategories
+            }
+        }
+    }
 
     struct NamedPage {
-        struct Row { let action: String; let name: String; let active: Bool; let version: Int64 }
+        struct Row {
+            let action: String; let name: String; let active: Bool; let version: Int64
+            /// Only catalogues whose unused rows may go (activity categories).
+            var deleteAction: String? = nil
+        }
         let title: String
         let action: String
         let rows: [Row]
@@ -96,6 +114,11 @@ struct AdminController {
         })
         case .departments: (t["admin_departments"] ?? "", .departments, try await env.stores.organisation.departments().map {
             .init(action: "\(SiteURL.departments.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version)
+        })
+        case .activityCategories: (t["admin_activity_categories"] ?? "", .activityCategories,
+                                   try await env.stores.organisation.activityCategories().map {
+            .init(action: "\(SiteURL.activityCategories.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version,
+                  deleteAction: "\(SiteURL.activityCategories.path)/\($0.id)/delete")
         })
         }
         return try env.render("admin-named", request, context, title: title, section: .admin,
@@ -118,8 +141,12 @@ struct AdminController {
                 guard let id = Department.ID(string: raw) else { throw StoreError.notFound }
                 try await env.stores.organisation.updateDepartment(id, name: form["name"], active: form.bool("active"),
                                                                    expectedVersion: version, by: context.viewer.id)
+            case .activityCategories:
+                guard let id = ActivityCategory.ID(string: raw) else { throw StoreError.notFound }
+                try await env.stores.organisation.updateActivityCategory(id, name: form["name"], active: form.bool("active"),
+                                                                         expectedVersion: version, by: context.viewer.id)
             }
-            return redirect(kind == .branches ? .branches : .departments, flash: env.translator.text("flash_saved", context.language))
+            return redirect(kind.url, flash: env.translator.text("flash_saved", context.language))
         } catch let failure as ValidationFailure {
             return try await named(request, context, kind, errors: env.messages(failure, context.language), status: .unprocessableContent)
         } catch StoreError.versionConflict {
@@ -135,11 +162,26 @@ struct AdminController {
             switch kind {
             case .branches: _ = try await env.stores.organisation.createBranch(name: form["name"], by: context.viewer.id)
             case .departments: _ = try await env.stores.organisation.createDepartment(name: form["name"], by: context.viewer.id)
+            case .activityCategories:
+                _ = try await env.stores.organisation.createActivityCategory(name: form["name"], by: context.viewer.id)
             }
-            return redirect(kind == .branches ? .branches : .departments, flash: env.translator.text("flash_saved", context.language))
+            return redirect(kind.url, flash: env.translator.text("flash_saved", context.language))
         } catch let failure as ValidationFailure {
             return try await named(request, context, kind, value: form["name"] ?? "",
                                    errors: env.messages(failure, context.language), status: .unprocessableContent)
+        }
+    }
+
+    /// Deletes an activity category nobody uses; one in use stays, with a message saying why.
+    func deleteCategory(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.manageSettings)
+        guard let id = ActivityCategory.ID(string: context.parameters.get("id")) else { throw StoreError.notFound }
+        do {
+            try await env.stores.organisation.deleteActivityCategory(id, by: context.viewer.id)
+            return redirect(.activityCategories, flash: env.translator.text("flash_deleted", context.language))
+        } catch let failure as ValidationFailure {
+            return try await named(request, context, .activityCategories, errors: env.messages(failure, context.language),
+                                   status: .unprocessableContent)
         }
     }
 }

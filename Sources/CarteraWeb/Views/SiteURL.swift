@@ -14,6 +14,8 @@ enum SiteURL {
     case followUps, clientFollowUps(Client.ID), newFollowUp(Client.ID), followUp(FollowUp.ID), editFollowUp(FollowUp.ID)
     case followUpDone(FollowUp.ID), followUpReopen(FollowUp.ID)
     case reassign, calendarFeed, revokeCalendarFeed
+    case activities, activityCategories, clientActivities(Client.ID), activity(Activity.ID), editActivity(Activity.ID)
+    case activityDone(Activity.ID), activityReopen(Activity.ID), activityExport
 
     var path: String {
         switch self {
@@ -59,6 +61,14 @@ enum SiteURL {
         case .customFields: "/admin/custom-fields"
         case .customField(let id): "/admin/custom-fields/\(id)"
         case .reassign: "/clients/reassign"
+        case .activities: "/activities"
+        case .activityExport: "/activities/export"
+        case .activityCategories: "/admin/activity-categories"
+        case .clientActivities(let id): "/clients/\(id)/activities"
+        case .activity(let id): "/activities/\(id)"
+        case .editActivity(let id): "/activities/\(id)/edit"
+        case .activityDone(let id): "/activities/\(id)/done"
+        case .activityReopen(let id): "/activities/\(id)/reopen"
         case .calendarFeed: "/account/calendar"
         case .revokeCalendarFeed: "/account/calendar/revoke"
         case .followUps: "/follow-ups"

@@ -20,3 +20,11 @@
     }
   }
 })();
+// "Copy text" buttons: the activity as one line, to paste in a chat or an e-mail.
+document.addEventListener('click', function (event) {
+  var button = event.target.closest && event.target.closest('button[data-copy]');
+  if (!button || !navigator.clipboard) return;
+  navigator.clipboard.writeText(button.getAttribute('data-copy')).then(function () {
+    button.textContent = button.getAttribute('data-copied');
+  });
+});

@@ -29,6 +29,35 @@ extension DemoGenerator {
     }
 }
 
+extension DemoGenerator {
+    static let activityDetails = ["Relevó los equipos instalados y tomó fotos.", "Llamó por la entrega demorada.",
+                                  "Presentó el catálogo nuevo; pidió cotización.", "Revisó la cuenta corriente con el encargado.",
+                                  "Dejó muestras para probar."]
+
+    /// The activity categories, and a few activities per seller on their clients
+    /// over the last two weeks, the older ones done.
+    func addActivities(for people: [User.ID], random: inout SeededRandom) async throws {
+        var categories: [ActivityCategory.ID] = []
+        for name in ["Visita", "Llamada", "Demostración", "Reunión"] {
+            categories.append(try await stores.organisation.createActivityCategory(name: name, by: nil))
+        }
+        let now = clock.now()
+        for person in people {
+            guard let viewer = try await stores.users.viewer(person) else { continue }
+            let own = try await stores.clients.list(ClientQuery(filters: viewer.isAdmin ? [] : [.salesAgent(person)], limit: 6),
+                                                    scope: .of(viewer)).clients
+            for (index, client) in own.enumerated() {
+                let daysAgo = Int.random(in: 0...14, using: &random)
+                let draft = ActivityDraft(categoryID: categories[index % categories.count], userID: person,
+                                          detail: Self.activityDetails[(index + daysAgo) % Self.activityDetails.count],
+                                          at: now.addingTimeInterval(-Double(daysAgo * 86_400)).rounded(to: 1800))
+                let activity = try await stores.activities.create(clientID: client.id, draft, by: viewer)
+                if daysAgo > 3 { _ = try await stores.activities.setStatus(activity.id, .done, by: viewer) }
+            }
+        }
+    }
+}
+
 extension Date {
     /// Down to a whole number of `seconds` since the epoch (due times on the half hour).
     func rounded(to seconds: TimeInterval) -> Date {
