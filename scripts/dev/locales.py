@@ -162,7 +162,7 @@ T = {
  "activities_none": ("No hay actividades con estos filtros.", "No activities match these filters."),
  "activities_none_client": ("Este cliente no tiene actividades.", "This client has no activities."),
  "activity_add": ("Registrar actividad", "Record an activity"), "activity_edit": ("Editar actividad", "Edit activity"),
- "activity_ok": ("Ok", "Ok"), "activity_done_badge": ("Hecha", "Done"), "activity_follow_up": ("Crear seguimiento", "Create follow-up"),
+ "activity_ok": ("Ok", "Ok"), "activity_done_badge": ("Hecha", "Done"), "activity_pending_badge": ("Pendiente", "Pending"), "activity_follow_up": ("Crear seguimiento", "Create follow-up"),
  "copy_text": ("Copiar texto", "Copy text"), "copied": ("Copiado", "Copied"),
  "flash_activity_saved": ("Actividad guardada.", "Activity saved."),
  "flash_activity_done": ("Actividad marcada como hecha.", "Activity marked as done."),

@@ -48,7 +48,7 @@ extension APIController {
 
         func draft(defaultResponsible: User.ID) throws -> FollowUpDraft {
             var errors: [FieldError] = []
-            let due = dueAt.flatMap(Self.instant)
+            let due = dueAt.flatMap(RFC3339.date)
             if dueAt == nil { errors.append(FieldError("dueAt", "required")) } else if due == nil { errors.append(FieldError("dueAt", "invalid_datetime")) }
             let colour = colour.map { FollowUp.Colour(rawValue: $0) } ?? .blue
             if colour == nil { errors.append(FieldError("colour", "invalid_choice")) }
@@ -56,14 +56,6 @@ extension APIController {
                                       title: title ?? "", description: description, colour: colour ?? .blue,
                                       dueAt: due ?? Date(timeIntervalSince1970: 0), remindMinutesBefore: remindMinutesBefore)
             return try draft.validated(after: errors)
-        }
-
-        /// RFC 3339, with or without fractional seconds.
-        static func instant(_ text: String) -> Date? {
-            let plain = ISO8601DateFormatter()
-            let fractional = ISO8601DateFormatter()
-            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return plain.date(from: text) ?? fractional.date(from: text)
         }
     }
 

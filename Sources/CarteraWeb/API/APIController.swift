@@ -4,8 +4,8 @@ import CarteraStore
 import Foundation
 import Hummingbird
 
-/// `/api/v1`: bearer tokens, the signed-in user, clients, contacts, client groups
-/// and follow-ups, under the same scopes and rules as the pages.
+/// `/api/v1`: bearer tokens, the signed-in user, clients, contacts, client groups,
+/// follow-ups and activities, under the same scopes and rules as the pages.
 struct APIController {
     let env: WebEnvironment
 
@@ -31,6 +31,7 @@ struct APIController {
         api.post("client-groups") { request, context in try await self.createGroup(request, context) }
         registerFollowUps(api)
         registerReassign(api)
+        registerActivities(api)
     }
 
     // MARK: Tokens and me

@@ -155,3 +155,13 @@ enum JSONInput {
         return object
     }
 }
+
+/// Instants in API bodies and queries: RFC 3339, with or without fractional seconds.
+enum RFC3339 {
+    static func date(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return plain.date(from: text) ?? fractional.date(from: text)
+    }
+}

@@ -105,7 +105,7 @@ struct ActivitiesController {
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["nav_activities"] ?? "Actividades",
                                 timeZone: context.timeZone, format: format,
                                 separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
-        let stores = env.stores, viewer = context.viewer, done = t["activities_status_done"] ?? "", pending = t["activities_status_pending"] ?? ""
+        let stores = env.stores, viewer = context.viewer, done = t["activity_done_badge"] ?? "", pending = t["activity_pending_badge"] ?? ""
         let file = try await sheet.write({ try await stores.activities.export(query, by: viewer, $0) }) { listing in
             let a = listing.activity
             return [.dateTime(a.draft.at), .integer(listing.clientNumber), .text(listing.clientName), listing.contactName.map { .text($0) },
