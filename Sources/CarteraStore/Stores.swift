@@ -15,6 +15,7 @@ public struct Stores: Sendable {
     public let followUps: FollowUpStore
     public let calendarFeeds: CalendarFeedStore
     public let activities: ActivityStore
+    public let notes: NoteStore
 
     public init(database: Database, clock: Clock = .live) {
         self.database = database
@@ -29,5 +30,6 @@ public struct Stores: Sendable {
         followUps = FollowUpStore(database: database, clock: clock)
         calendarFeeds = CalendarFeedStore(database: database, clock: clock)
         activities = ActivityStore(database: database, clock: clock)
+        notes = NoteStore(database: database, clock: clock)
     }
 }

@@ -48,15 +48,20 @@ enum AuditLog {
         let scope = OperationScope.of(viewer)
         let followUps = scope.predicate(session, owner: "f.owner_id", assignee: "f.responsible_id")
         let activities = scope.predicate(session, owner: "x.owner_id", assignee: "x.owner_id")
+        // Level 1 sees every note, deleted ones' events included.
+        let notes = scope.predicate(session, owner: "n.author_id", assignee: "n.author_id")
         return try await session.rows("""
             SELECT a.id, a.at, a.user_id, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes
             FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
             WHERE a.client_id = \(bind: clientID.rawValue)
-              AND (a.entity NOT IN ('follow_up', 'activity')
+              AND (a.entity NOT IN ('follow_up', 'activity', 'note')
                    OR (a.entity = 'follow_up' AND EXISTS (SELECT 1 FROM follow_ups f JOIN clients c ON c.id = f.client_id
                                                           WHERE f.id = a.entity_id AND \(followUps)))
                    OR (a.entity = 'activity' AND EXISTS (SELECT 1 FROM activities x JOIN clients c ON c.id = x.client_id
-                                                         WHERE x.id = a.entity_id AND \(activities))))
+                                                         WHERE x.id = a.entity_id AND \(activities)))
+                   OR (a.entity = 'note' AND (\(unsafeRaw: viewer.canDeleteNotes ? "1 = 1" : "1 = 0")
+                                              OR EXISTS (SELECT 1 FROM notes n JOIN clients c ON c.id = n.client_id
+                                                         WHERE n.id = a.entity_id AND \(notes)))))
             ORDER BY a.id DESC LIMIT \(bind: limit)
             """).map { row in
             AuditEvent(id: try row.int("id"), at: try row.instant("at"), userID: try row.optID("user_id"),

@@ -28,6 +28,7 @@ public struct Migrator: Sendable {
         Migration006.migration,
         Migration007.migration,
         Migration008.migration,
+        Migration009.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
