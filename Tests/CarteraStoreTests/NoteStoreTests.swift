@@ -22,13 +22,13 @@ struct NoteStoreTests {
             let tito = try await f.user("tito@demo.test", branch: north, department: service)
             let nobody = try await f.user("sin.depto@demo.test")
             let client = try await f.client("Cliente")
-            let anaNote = try await f.stores.notes.create(clientID: client.id, NoteDraft(body: "Pide factura A", location: "Archivo 2"), by: ana)
-            _ = try await f.stores.notes.create(clientID: client.id, NoteDraft(body: "Equipo en garantía", treatment: "Cambiar placa"), by: tito)
+            let anaNote = try await f.stores.notes.create(clientID: client.id, NoteDraft(text: "Pide factura A", location: "Archivo 2"), by: ana)
+            _ = try await f.stores.notes.create(clientID: client.id, NoteDraft(text: "Equipo en garantía", treatment: "Cambiar placa"), by: tito)
             await #expect(throws: StoreError.forbidden) {
-                try await f.stores.notes.create(clientID: client.id, NoteDraft(body: "x"), by: nobody)
+                try await f.stores.notes.create(clientID: client.id, NoteDraft(text: "x"), by: nobody)
             }
             func bodies(_ viewer: Viewer, _ query: NoteQuery = NoteQuery()) async throws -> Set<String> {
-                Set(try await f.stores.notes.list(query, by: viewer).map(\.note.draft.body))
+                Set(try await f.stores.notes.list(query, by: viewer).map(\.note.draft.text))
             }
             #expect(try await bodies(head) == ["Pide factura A", "Equipo en garantía"])
             #expect(try await bodies(salesLead) == ["Pide factura A"])
@@ -39,7 +39,7 @@ struct NoteStoreTests {
 
             await #expect(throws: StoreError.forbidden) { try await f.stores.notes.delete(anaNote.id, by: salesLead) }
             await #expect(throws: StoreError.forbidden) {
-                try await f.stores.notes.update(anaNote.id, NoteDraft(body: "otra"), expectedVersion: 1, by: salesLead)
+                try await f.stores.notes.update(anaNote.id, NoteDraft(text: "otra"), expectedVersion: 1, by: salesLead)
             }
             await #expect(throws: StoreError.notFound) { try await f.stores.notes.delete(anaNote.id, by: tito) }
 
@@ -68,11 +68,11 @@ struct NoteStoreTests {
             let two = try await f.client("Beta")
             for n in 1...5 {
                 let store = NoteStore(database: db, clock: .fixed(f.clock.now().addingTimeInterval(Double(n) * 60)))
-                _ = try await store.create(clientID: one.id, NoteDraft(body: "Alfa \(n)"), by: admin)
+                _ = try await store.create(clientID: one.id, NoteDraft(text: "Alfa \(n)"), by: admin)
             }
-            _ = try await f.stores.notes.create(clientID: two.id, NoteDraft(body: "Beta 1"), by: admin)
+            _ = try await f.stores.notes.create(clientID: two.id, NoteDraft(text: "Beta 1"), by: admin)
             let last = try await f.stores.notes.list(NoteQuery(lastThreePerClient: true, groupByDepartment: true), by: admin)
-            #expect(last.map(\.note.draft.body) == ["Alfa 5", "Alfa 4", "Alfa 3", "Beta 1"])
+            #expect(last.map(\.note.draft.text) == ["Alfa 5", "Alfa 4", "Alfa 3", "Beta 1"])
             #expect(last.first?.departmentName == "Ventas")
             #expect(try await f.stores.notes.list(NoteQuery(clientID: one.id), by: admin).count == 5)
         }

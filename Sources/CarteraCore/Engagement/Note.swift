@@ -18,18 +18,18 @@ public struct Note: Hashable, Sendable {
 }
 
 public struct NoteDraft: Hashable, Sendable {
-    public var body: String
+    public var text: String
     /// Where the paper file is ("Archivo 3, carpeta B").
     public var location: String?
     public var treatment: String?
 
-    public init(body: String, location: String? = nil, treatment: String? = nil) {
-        self.body = body; self.location = location; self.treatment = treatment
+    public init(text: String, location: String? = nil, treatment: String? = nil) {
+        self.text = text; self.location = location; self.treatment = treatment
     }
 
     public func validated() throws(ValidationFailure) -> NoteDraft {
         var v = Validator()
-        let out = NoteDraft(body: v.text("body", body, required: true, maxLength: 8000) ?? "",
+        let out = NoteDraft(text: v.text("text", text, required: true, maxLength: 8000) ?? "",
                             location: v.text("location", location, maxLength: 200),
                             treatment: v.text("treatment", treatment, maxLength: 2000))
         try v.check()

@@ -58,6 +58,26 @@ extension DemoGenerator {
     }
 }
 
+extension DemoGenerator {
+    static let noteTexts: [NoteDraft] = [
+        NoteDraft(text: "Pide factura A a nombre de la casa central.", location: "Bibliorato 3", treatment: "Facturar desde central"),
+        NoteDraft(text: "Equipo en garantía hasta marzo.", location: "Carpeta de garantías"),
+        NoteDraft(text: "Reclamo por demora de entrega; se ofreció descuento.", treatment: "Descuento 5 % en el próximo pedido"),
+    ]
+
+    /// A few notes by each seller on their clients.
+    func addNotes(for people: [User.ID]) async throws {
+        for person in people {
+            guard let viewer = try await stores.users.viewer(person), viewer.canWriteNotes else { continue }
+            let own = try await stores.clients.list(ClientQuery(filters: viewer.isAdmin ? [] : [.salesAgent(person)], limit: 3),
+                                                    scope: .of(viewer)).clients
+            for (index, client) in own.enumerated() {
+                _ = try await stores.notes.create(clientID: client.id, Self.noteTexts[index % Self.noteTexts.count], by: viewer)
+            }
+        }
+    }
+}
+
 extension Date {
     /// Down to a whole number of `seconds` since the epoch (due times on the half hour).
     func rounded(to seconds: TimeInterval) -> Date {

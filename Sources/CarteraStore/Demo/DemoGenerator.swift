@@ -97,6 +97,7 @@ public struct DemoGenerator: Sendable {
         }
         try await addFollowUps(for: [admin] + agents, random: &random)
         try await addActivities(for: [admin] + agents, random: &random)
+        try await addNotes(for: [admin] + agents)
         return Summary(adminEmail: Self.adminEmail, clients: count, contacts: contacts, users: 1 + branchNames.count * 5)
     }
 

@@ -55,7 +55,7 @@ public struct NoteStore: Sendable {
             guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
             let id: Note.ID = try await session.first("""
                 INSERT INTO notes (client_id, author_id, body, location, treatment, created_at, updated_at)
-                VALUES (\(bind: clientID.rawValue), \(bind: viewer.id.rawValue), \(bind: draft.body), \(bind: draft.location),
+                VALUES (\(bind: clientID.rawValue), \(bind: viewer.id.rawValue), \(bind: draft.text), \(bind: draft.location),
                         \(bind: draft.treatment), \(session.instant(now)), \(session.instant(now)))
                 RETURNING id
                 """)!.id("id")
@@ -75,7 +75,7 @@ public struct NoteStore: Sendable {
             guard before.authorID == viewer.id else { throw StoreError.forbidden }
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
             try await session.run("""
-                UPDATE notes SET body = \(bind: draft.body), location = \(bind: draft.location), treatment = \(bind: draft.treatment),
+                UPDATE notes SET body = \(bind: draft.text), location = \(bind: draft.location), treatment = \(bind: draft.treatment),
                     version = version + 1, updated_at = \(session.instant(now))
                 WHERE id = \(bind: id.rawValue)
                 """)
@@ -158,7 +158,7 @@ public struct NoteStore: Sendable {
 
     static func note(_ row: Row) throws -> Note {
         Note(id: try row.id("id"), clientID: try row.id("client_id"), authorID: try row.id("author_id"),
-             draft: NoteDraft(body: try row.string("body"), location: try row.optString("location"),
+             draft: NoteDraft(text: try row.string("body"), location: try row.optString("location"),
                               treatment: try row.optString("treatment")),
              version: try row.int("version"), createdAt: try row.instant("created_at"))
     }
@@ -170,7 +170,7 @@ public struct NoteStore: Sendable {
     }
 
     static func flatten(_ n: Note) -> [String: String] {
-        var out = ["body": n.draft.body]
+        var out = ["text": n.draft.text]
         out["location"] = n.draft.location
         out["treatment"] = n.draft.treatment
         return out

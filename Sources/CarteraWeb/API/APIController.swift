@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 
 /// `/api/v1`: bearer tokens, the signed-in user, clients, contacts, client groups,
-/// follow-ups and activities, under the same scopes and rules as the pages.
+/// follow-ups, activities and notes, under the same scopes and rules as the pages.
 struct APIController {
     let env: WebEnvironment
 
@@ -32,6 +32,7 @@ struct APIController {
         registerFollowUps(api)
         registerReassign(api)
         registerActivities(api)
+        registerNotes(api)
     }
 
     // MARK: Tokens and me

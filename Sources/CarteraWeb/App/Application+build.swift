@@ -49,6 +49,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     ContactsController(env: env, clients: clients).register(signedIn)
     FollowUpsController(env: env, clients: clients).register(signedIn)
     ActivitiesController(env: env, clients: clients).register(signedIn)
+    NotesController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

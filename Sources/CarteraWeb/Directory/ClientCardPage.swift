@@ -33,6 +33,10 @@ struct ClientCardPage {
     let hasActivities: Bool
     let activitiesURL: String
     let activityForm: ActivityFormFields
+    let notes: [NoteRow]
+    let hasNotes: Bool
+    let notesURL: String
+    let canWriteNotes: Bool
     let activityErrors: [String]
     let hasActivityErrors: Bool
     let newFollowUpURL: String
@@ -51,7 +55,7 @@ struct ClientCardPage {
 
     init(client: Client, contacts: [Contact], followUps: [FollowUpListing], lookups: Lookups, env: WebEnvironment,
          context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
-         activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices) {
+         activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing]) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -114,6 +118,10 @@ struct ClientCardPage {
         self.activityForm = ActivityFormFields(values: activityForm.values, choices: activityChoices)
         self.activityErrors = activityErrors.list
         hasActivityErrors = !activityErrors.list.isEmpty
+        self.notes = notes.map { NoteRow($0, env: env, context: context) }
+        hasNotes = !notes.isEmpty
+        notesURL = SiteURL.clientNotes(client.id).path
+        canWriteNotes = context.viewer.canWriteNotes
         newFollowUpURL = SiteURL.newFollowUp(client.id).path
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)
@@ -127,6 +135,34 @@ struct ClientCardPage {
         contactRole = contactForm?["role"] ?? ""
         contactEmail = contactForm?["email"] ?? ""
         contactPhone = contactForm?["phone"] ?? ""
+    }
+}
+
+/// A note on the card, editable by its author, deletable at level 1.
+struct NoteRow {
+    let id: String
+    let when: String
+    let author: String
+    let department: String?
+    let text: String
+    let location: String?
+    let treatment: String?
+    let version: Int64
+    let editAction: String?
+    let deleteAction: String?
+
+    init(_ listing: NoteListing, env: WebEnvironment, context: SignedInContext) {
+        let n = listing.note
+        id = n.id.description
+        when = env.dateTime(n.createdAt, context)
+        author = listing.authorName
+        department = listing.departmentName
+        text = n.draft.text
+        location = n.draft.location
+        treatment = n.draft.treatment
+        version = n.version
+        editAction = n.authorID == context.viewer.id ? SiteURL.note(n.id).path : nil
+        deleteAction = context.viewer.canDeleteNotes ? SiteURL.deleteNote(n.id).path : nil
     }
 }
 

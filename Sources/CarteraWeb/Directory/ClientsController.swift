@@ -156,6 +156,7 @@ struct ClientsController {
         async let activities = env.stores.activities.list(ActivityQuery(person: .anyone, clientID: client.id, limit: 30),
                                                           by: context.viewer)
         async let categories = env.stores.organisation.activityCategories()
+        async let notes = env.stores.notes.list(NoteQuery(clientID: client.id, limit: 50), by: context.viewer)
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
@@ -163,7 +164,8 @@ struct ClientsController {
                               context: context, contactForm: contactForm, contactErrors: contactErrors,
                               activities: try await activities, activityForm: form, activityErrors: activityErrors,
                               activityChoices: ActivityFormChoices(form: form, categories: try await categories,
-                                                                   users: lookups.users, contacts: contactList))
+                                                                   users: lookups.users, contacts: contactList),
+                              notes: try await notes)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -16,6 +16,7 @@ enum SiteURL {
     case reassign, calendarFeed, revokeCalendarFeed
     case activities, activityCategories, clientActivities(Client.ID), activity(Activity.ID), editActivity(Activity.ID)
     case activityDone(Activity.ID), activityReopen(Activity.ID), activityExport
+    case notes, noteExport, clientNotes(Client.ID), note(Note.ID), deleteNote(Note.ID)
 
     var path: String {
         switch self {
@@ -61,6 +62,11 @@ enum SiteURL {
         case .customFields: "/admin/custom-fields"
         case .customField(let id): "/admin/custom-fields/\(id)"
         case .reassign: "/clients/reassign"
+        case .notes: "/notes"
+        case .noteExport: "/notes/export"
+        case .clientNotes(let id): "/clients/\(id)/notes"
+        case .note(let id): "/notes/\(id)"
+        case .deleteNote(let id): "/notes/\(id)/delete"
         case .activities: "/activities"
         case .activityExport: "/activities/export"
         case .activityCategories: "/admin/activity-categories"

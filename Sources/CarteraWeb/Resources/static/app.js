@@ -28,3 +28,7 @@ document.addEventListener('click', function (event) {
     button.textContent = button.getAttribute('data-copied');
   });
 });
+// "Print" buttons open the browser's print dialog (print.css lays the page out for paper).
+document.addEventListener('click', function (event) {
+  if (event.target.closest && event.target.closest('button[data-print]')) window.print();
+});
