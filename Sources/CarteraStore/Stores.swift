@@ -16,6 +16,7 @@ public struct Stores: Sendable {
     public let calendarFeeds: CalendarFeedStore
     public let activities: ActivityStore
     public let notes: NoteStore
+    public let projects: ProjectStore
 
     public init(database: Database, clock: Clock = .live) {
         self.database = database
@@ -31,5 +32,6 @@ public struct Stores: Sendable {
         calendarFeeds = CalendarFeedStore(database: database, clock: clock)
         activities = ActivityStore(database: database, clock: clock)
         notes = NoteStore(database: database, clock: clock)
+        projects = ProjectStore(database: database, clock: clock)
     }
 }

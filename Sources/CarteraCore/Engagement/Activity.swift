@@ -37,13 +37,15 @@ public struct Activity: Hashable, Sendable {
 public struct ActivityDraft: Hashable, Sendable {
     public var contactID: Contact.ID?
     public var categoryID: ActivityCategory.ID?
+    public var projectID: Project.ID?
     /// The user the activity belongs to: its owner for the access levels.
     public var userID: User.ID
     public var detail: String
     public var at: Date
 
-    public init(contactID: Contact.ID? = nil, categoryID: ActivityCategory.ID? = nil, userID: User.ID, detail: String, at: Date) {
-        self.contactID = contactID; self.categoryID = categoryID; self.userID = userID; self.detail = detail; self.at = at
+    public init(contactID: Contact.ID? = nil, categoryID: ActivityCategory.ID? = nil, projectID: Project.ID? = nil,
+                userID: User.ID, detail: String, at: Date) {
+        self.contactID = contactID; self.categoryID = categoryID; self.projectID = projectID; self.userID = userID; self.detail = detail; self.at = at
     }
 
     /// Trimmed and checked, also reporting `parseErrors` (fields a form or JSON could not read).

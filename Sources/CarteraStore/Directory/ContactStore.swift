@@ -135,9 +135,9 @@ public struct ContactStore: Sendable {
         }
     }
 
-    /// Deletes a contact; the follow-ups and activities that named it keep their client.
+    /// Deletes a contact; the follow-ups, activities and projects that named it keep their client.
     static func remove(_ session: Session, _ id: Contact.ID) async throws {
-        for table in ["follow_ups", "activities"] {
+        for table in ["follow_ups", "activities", "projects"] {
             try await session.run("UPDATE \(ident: table) SET contact_id = NULL WHERE contact_id = \(bind: id.rawValue)")
         }
         try await session.run("DELETE FROM contacts WHERE id = \(bind: id.rawValue)")

@@ -19,6 +19,7 @@ public struct ActivityQuery: Sendable, Hashable {
     public var status: FollowUp.Status?
     public var clientID: Client.ID?
     public var contactID: Contact.ID?
+    public var projectID: Project.ID?
     /// `[from, to)` on the activity's date and time.
     public var from: Date?
     public var to: Date?
@@ -26,8 +27,9 @@ public struct ActivityQuery: Sendable, Hashable {
     public var offset: Int
 
     public init(person: PersonFilter = .me, status: FollowUp.Status? = nil, clientID: Client.ID? = nil,
-                contactID: Contact.ID? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 200, offset: Int = 0) {
-        self.person = person; self.status = status; self.clientID = clientID; self.contactID = contactID
+                contactID: Contact.ID? = nil, projectID: Project.ID? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 200,
+                offset: Int = 0) {
+        self.person = person; self.status = status; self.clientID = clientID; self.contactID = contactID; self.projectID = projectID
         self.from = from; self.to = to; self.limit = max(1, min(limit, 500)); self.offset = max(0, offset)
     }
 }
@@ -128,7 +130,7 @@ public struct ActivityStore: Sendable {
 
     // MARK: SQL
 
-    static let editableColumns = "contact_id, category_id, owner_id, detail, at"
+    static let editableColumns = "contact_id, category_id, project_id, owner_id, detail, at"
 
     static let select: SQLQueryString = """
         SELECT a.*, c.client_number, c.legal_name, k.name AS contact_name, g.name AS category_name, u.name AS user_name
@@ -143,7 +145,8 @@ public struct ActivityStore: Sendable {
 
     static func values(_ session: Session, _ d: ActivityDraft) -> SQLQueryString {
         """
-        \(bind: d.contactID?.rawValue), \(bind: d.categoryID?.rawValue), \(bind: d.userID.rawValue), \(bind: d.detail),
+        \(bind: d.contactID?.rawValue), \(bind: d.categoryID?.rawValue), \(bind: d.projectID?.rawValue),
+        \(bind: d.userID.rawValue), \(bind: d.detail),
         \(session.instant(d.at))
         """
     }
@@ -154,6 +157,7 @@ public struct ActivityStore: Sendable {
         if let status = query.status { parts.append("a.status = \(bind: status.rawValue)") }
         if let client = query.clientID { parts.append("a.client_id = \(bind: client.rawValue)") }
         if let contact = query.contactID { parts.append("a.contact_id = \(bind: contact.rawValue)") }
+        if let project = query.projectID { parts.append("a.project_id = \(bind: project.rawValue)") }
         if let from = query.from { parts.append("a.at >= \(session.instant(from))") }
         if let to = query.to { parts.append("a.at < \(session.instant(to))") }
         return parts.joined(separator: " AND ")
@@ -181,12 +185,15 @@ public struct ActivityStore: Sendable {
         if let category = d.categoryID, try await session.first("""
             SELECT id FROM activity_categories WHERE id = \(bind: category.rawValue)
             """) == nil { errors.append(FieldError("categoryId", "unknown_reference")) }
+        if let project = d.projectID, try await session.first("""
+            SELECT id FROM projects WHERE id = \(bind: project.rawValue) AND client_id = \(bind: clientID.rawValue)
+            """) == nil { errors.append(FieldError("projectId", "unknown_reference")) }
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 
     static func activity(_ row: Row) throws -> Activity {
         let draft = ActivityDraft(contactID: try row.optID("contact_id"), categoryID: try row.optID("category_id"),
-                                  userID: try row.id("owner_id"), detail: try row.string("detail"), at: try row.instant("at"))
+                                  projectID: try row.optID("project_id"), userID: try row.id("owner_id"), detail: try row.string("detail"), at: try row.instant("at"))
         return Activity(id: try row.id("id"), clientID: try row.id("client_id"), draft: draft, createdBy: try row.id("created_by"),
                         status: FollowUp.Status(rawValue: try row.string("status")) ?? .pending,
                         doneAt: try row.optInstant("done_at"), doneByID: try row.optID("done_by"), version: try row.int("version"))
@@ -203,6 +210,7 @@ public struct ActivityStore: Sendable {
                    "at": ISO8601DateFormatter().string(from: a.draft.at), "status": a.status.rawValue]
         out["contactId"] = a.draft.contactID?.description
         out["categoryId"] = a.draft.categoryID?.description
+        out["projectId"] = a.draft.projectID?.description
         return out
     }
 }

@@ -29,6 +29,7 @@ public struct Migrator: Sendable {
         Migration007.migration,
         Migration008.migration,
         Migration009.migration,
+        Migration010.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
