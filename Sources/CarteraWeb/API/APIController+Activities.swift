@@ -21,13 +21,14 @@ extension APIController {
         init(_ a: Activity) { self.a = a }
 
         enum CodingKeys: String, CodingKey {
-            case id, clientId, contactId, categoryId, userId, detail, at, status, doneAt, doneById, createdById, version
+            case id, clientId, contactId, categoryId, projectId, userId, detail, at, status, doneAt, doneById, createdById, version
         }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(a.id.rawValue, forKey: .id); try c.encode(a.clientID.rawValue, forKey: .clientId)
             try c.encode(a.draft.contactID?.rawValue, forKey: .contactId); try c.encode(a.draft.categoryID?.rawValue, forKey: .categoryId)
+            try c.encode(a.draft.projectID?.rawValue, forKey: .projectId)
             try c.encode(a.draft.userID.rawValue, forKey: .userId); try c.encode(a.draft.detail, forKey: .detail)
             try c.encode(a.draft.at, forKey: .at); try c.encode(a.status.rawValue, forKey: .status)
             try c.encode(a.doneAt, forKey: .doneAt); try c.encode(a.doneByID?.rawValue, forKey: .doneById)
@@ -39,6 +40,7 @@ extension APIController {
         var clientId: Int64?
         var contactId: Int64?
         var categoryId: Int64?
+        var projectId: Int64?
         var userId: Int64?
         var detail: String?
         var at: String?
@@ -48,7 +50,7 @@ extension APIController {
             let instant = at.flatMap(RFC3339.date)
             if at == nil { errors.append(FieldError("at", "required")) } else if instant == nil { errors.append(FieldError("at", "invalid_datetime")) }
             return try ActivityDraft(contactID: contactId.map(Contact.ID.init), categoryID: categoryId.map(ActivityCategory.ID.init),
-                                     userID: userId.map(User.ID.init) ?? defaultUser, detail: detail ?? "",
+                                     projectID: projectId.map(Project.ID.init), userID: userId.map(User.ID.init) ?? defaultUser, detail: detail ?? "",
                                      at: instant ?? Date(timeIntervalSince1970: 0)).validated(after: errors)
         }
     }
@@ -65,7 +67,8 @@ extension APIController {
         }
         let found = try await env.stores.activities.list(
             ActivityQuery(person: user.map { .user($0) } ?? .anyone, status: try query.choice("status", FollowUp.Status.self),
-                          clientID: try query.id("clientId"), contactID: try query.id("contactId"), from: try instant("from"),
+                          clientID: try query.id("clientId"), contactID: try query.id("contactId"),
+                          projectID: try query.id("projectId"), from: try instant("from"),
                           to: try instant("to"), limit: limit + 1, offset: cursor.offset),
             by: context.viewer)
         let next = found.count > limit ? Cursor.offset(cursor.offset + limit) : nil
@@ -91,13 +94,14 @@ extension APIController {
 
     func patchActivity(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let patch = try JSONInput.object(try await body(request))
-        try rejectReadOnly(patch, writable: ["contactId", "categoryId", "userId", "detail", "at"])
+        try rejectReadOnly(patch, writable: ["contactId", "categoryId", "projectId", "userId", "detail", "at"])
         let version = try expectedVersion(request, context)
         let activity = try await loadActivity(context)
         let d = activity.draft
         var current: [String: Any] = ["userId": d.userID.rawValue, "detail": d.detail, "at": ISO8601DateFormatter().string(from: d.at)]
         if let contact = d.contactID { current["contactId"] = contact.rawValue }
         if let category = d.categoryID { current["categoryId"] = category.rawValue }
+        if let project = d.projectID { current["projectId"] = project.rawValue }
         let merged = MergePatch.apply(patch, to: current) as? [String: Any] ?? [:]
         let input = try JSONInput.decode(ActivityInput.self, from: try JSONSerialization.data(withJSONObject: merged))
         let saved = try await env.stores.activities.update(activity.id, try input.draft(defaultUser: d.userID),

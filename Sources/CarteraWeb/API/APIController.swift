@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 
 /// `/api/v1`: bearer tokens, the signed-in user, clients, contacts, client groups,
-/// follow-ups, activities and notes, under the same scopes and rules as the pages.
+/// follow-ups, activities, notes and projects, under the same scopes and rules as the pages.
 struct APIController {
     let env: WebEnvironment
 
@@ -33,6 +33,7 @@ struct APIController {
         registerReassign(api)
         registerActivities(api)
         registerNotes(api)
+        registerProjects(api)
     }
 
     // MARK: Tokens and me

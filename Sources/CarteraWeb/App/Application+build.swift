@@ -50,6 +50,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     FollowUpsController(env: env, clients: clients).register(signedIn)
     ActivitiesController(env: env, clients: clients).register(signedIn)
     NotesController(env: env, clients: clients).register(signedIn)
+    ProjectsController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

@@ -37,6 +37,10 @@ struct ClientCardPage {
     let hasNotes: Bool
     let notesURL: String
     let canWriteNotes: Bool
+    let projects: [ProjectRow]
+    let hasProjects: Bool
+    let projectsURL: String
+    let projectForm: ProjectFields
     let activityErrors: [String]
     let hasActivityErrors: Bool
     let newFollowUpURL: String
@@ -55,7 +59,8 @@ struct ClientCardPage {
 
     init(client: Client, contacts: [Contact], followUps: [FollowUpListing], lookups: Lookups, env: WebEnvironment,
          context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
-         activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing]) {
+         activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
+         projects: [ProjectListing]) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -122,6 +127,11 @@ struct ClientCardPage {
         hasNotes = !notes.isEmpty
         notesURL = SiteURL.clientNotes(client.id).path
         canWriteNotes = context.viewer.canWriteNotes
+        self.projects = projects.map { ProjectRow($0, env: env, context: context) }
+        hasProjects = !projects.isEmpty
+        projectsURL = SiteURL.clientProjects(client.id).path
+        projectForm = ProjectFields(values: [:], managers: Option.list(lookups.users.filter(\.active).map { ($0.id, $0.name) }, selected: nil),
+                                    contacts: Option.list(contacts.map { ($0.id, $0.name) }, selected: nil))
         newFollowUpURL = SiteURL.newFollowUp(client.id).path
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)
@@ -164,6 +174,36 @@ struct NoteRow {
         editAction = n.authorID == context.viewer.id ? SiteURL.note(n.id).path : nil
         deleteAction = context.viewer.canDeleteNotes ? SiteURL.deleteNote(n.id).path : nil
     }
+}
+
+/// A project on the card.
+struct ProjectRow {
+    let key: Int64
+    let name: String
+    let url: String
+    let dates: String
+    let manager: String?
+    let counts: String
+    let closed: Bool
+
+    init(_ listing: ProjectListing, env: WebEnvironment, context: SignedInContext) {
+        let p = listing.project
+        key = p.projectKey
+        name = p.draft.name
+        url = SiteURL.project(p.id).path
+        dates = [p.draft.startsOn?.description, p.draft.targetOn?.description].map { $0 ?? "…" }.joined(separator: " → ")
+        manager = listing.managerName
+        counts = env.translator.text("project_counts", context.language, ["pending": String(listing.pendingActivities),
+                                                                          "done": String(listing.doneActivities)])
+        closed = p.draft.closed
+    }
+}
+
+/// The fields of a project form (the card's add form).
+struct ProjectFields {
+    let values: [String: String]
+    let managers: [Option]
+    let contacts: [Option]
 }
 
 /// The view model of a client's history.

@@ -157,15 +157,18 @@ struct ClientsController {
                                                           by: context.viewer)
         async let categories = env.stores.organisation.activityCategories()
         async let notes = env.stores.notes.list(NoteQuery(clientID: client.id, limit: 50), by: context.viewer)
+        async let projects = env.stores.projects.list(clientID: client.id, by: context.viewer)
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
+        let projectList = try await projects
         return ClientCardPage(client: client, contacts: contactList, followUps: try await followUps, lookups: lookups, env: env,
                               context: context, contactForm: contactForm, contactErrors: contactErrors,
                               activities: try await activities, activityForm: form, activityErrors: activityErrors,
                               activityChoices: ActivityFormChoices(form: form, categories: try await categories,
-                                                                   users: lookups.users, contacts: contactList),
-                              notes: try await notes)
+                                                                   users: lookups.users, contacts: contactList,
+                                                                   projects: projectList.map(\.project)),
+                              notes: try await notes, projects: projectList)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

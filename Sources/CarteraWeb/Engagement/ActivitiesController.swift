@@ -180,12 +180,13 @@ struct ActivitiesController {
         async let users = env.stores.users.all()
         async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
         async let categories = env.stores.organisation.activityCategories()
+        async let projects = env.stores.projects.list(clientID: client.id, by: context.viewer)
         let page = ActivityFormPage(
             action: SiteURL.activity(activity.id).path, cancel: SiteURL.client(client.id).path + "#activities",
             clientName: "\(client.clientNumber) · \(client.displayName)", version: version, values: form.values,
             fieldErrors: errors.byField, errors: errors.list, hasErrors: !errors.list.isEmpty,
             choices: ActivityFormChoices(form: form, categories: try await categories, users: try await users,
-                                         contacts: try await contacts))
+                                         contacts: try await contacts, projects: try await projects.map(\.project)))
         return try env.render("activity-form", request, context, title: env.translator.text("activity_edit", context.language),
                               section: .activities, page, status: status)
     }

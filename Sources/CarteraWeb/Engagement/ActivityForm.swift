@@ -5,7 +5,7 @@ import Foundation
 struct ActivityForm {
     var values: [String: String]
 
-    static let fields = ["categoryId", "date", "time", "userId", "contactId", "detail"]
+    static let fields = ["categoryId", "date", "time", "userId", "contactId", "projectId", "detail"]
 
     init(_ form: FormData) {
         values = Self.fields.reduce(into: [:]) { $0[$1] = form[$1] ?? "" }
@@ -14,14 +14,15 @@ struct ActivityForm {
     /// A new activity: now, by the user.
     init(newFor viewer: Viewer, now: Date, timeZone: TimeZone) {
         let (date, time) = LocalDateTime.parts(now, timeZone: timeZone)
-        values = ["categoryId": "", "date": date, "time": time, "userId": viewer.id.description, "contactId": "", "detail": ""]
+        values = ["categoryId": "", "date": date, "time": time, "userId": viewer.id.description, "contactId": "", "projectId": "",
+                  "detail": ""]
     }
 
     init(_ activity: Activity, timeZone: TimeZone) {
         let d = activity.draft
         let (date, time) = LocalDateTime.parts(d.at, timeZone: timeZone)
         values = ["categoryId": d.categoryID?.description ?? "", "date": date, "time": time, "userId": d.userID.description,
-                  "contactId": d.contactID?.description ?? "", "detail": d.detail]
+                  "contactId": d.contactID?.description ?? "", "projectId": d.projectID?.description ?? "", "detail": d.detail]
     }
 
     subscript(_ key: String) -> String { values[key] ?? "" }
@@ -34,7 +35,7 @@ struct ActivityForm {
         let user = User.ID(string: self["userId"])
         if user == nil { v.add("userId", "required") }
         let draft = ActivityDraft(contactID: Contact.ID(string: self["contactId"]), categoryID: ActivityCategory.ID(string: self["categoryId"]),
-                                  userID: user ?? .init(0), detail: self["detail"], at: at ?? Date(timeIntervalSince1970: 0))
+                                  projectID: Project.ID(string: self["projectId"]), userID: user ?? .init(0), detail: self["detail"], at: at ?? Date(timeIntervalSince1970: 0))
         return try draft.validated(after: v.errors)
     }
 }
@@ -44,11 +45,15 @@ struct ActivityFormChoices {
     let categories: [Option]
     let users: [Option]
     let contacts: [Option]
+    let projects: [Option]
 
-    init(form: ActivityForm, categories: [ActivityCategory], users: [User], contacts: [Contact]) {
+    /// `projects` are the client's; closed ones are offered only when already chosen.
+    init(form: ActivityForm, categories: [ActivityCategory], users: [User], contacts: [Contact], projects: [Project]) {
         self.categories = Option.list(categories.filter { $0.active || $0.id.description == form["categoryId"] }.map { ($0.id, $0.name) },
                                       selected: form["categoryId"])
         self.users = users.filter(\.active).map { Option(value: $0.id.description, label: $0.name, selected: form["userId"] == $0.id.description) }
         self.contacts = Option.list(contacts.map { ($0.id, $0.name) }, selected: form["contactId"])
+        self.projects = Option.list(projects.filter { !$0.draft.closed || $0.id.description == form["projectId"] }
+                                        .map { ($0.id, "\($0.projectKey) · \($0.draft.name)") }, selected: form["projectId"])
     }
 }

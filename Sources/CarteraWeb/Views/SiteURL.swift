@@ -17,6 +17,7 @@ enum SiteURL {
     case activities, activityCategories, clientActivities(Client.ID), activity(Activity.ID), editActivity(Activity.ID)
     case activityDone(Activity.ID), activityReopen(Activity.ID), activityExport
     case notes, noteExport, clientNotes(Client.ID), note(Note.ID), deleteNote(Note.ID)
+    case clientProjects(Client.ID), project(Project.ID)
 
     var path: String {
         switch self {
@@ -62,6 +63,8 @@ enum SiteURL {
         case .customFields: "/admin/custom-fields"
         case .customField(let id): "/admin/custom-fields/\(id)"
         case .reassign: "/clients/reassign"
+        case .clientProjects(let id): "/clients/\(id)/projects"
+        case .project(let id): "/projects/\(id)"
         case .notes: "/notes"
         case .noteExport: "/notes/export"
         case .clientNotes(let id): "/clients/\(id)/notes"
