@@ -17,6 +17,8 @@ struct ProjectsController {
 
     struct Page {
         let title: String
+        /// "Inicio 2026-12-01 · Fecha objetivo 2027-02-28 · A cargo: Ana"
+        let summary: String
         let clientName: String
         let clientURL: String
         let action: String
@@ -69,12 +71,17 @@ struct ProjectsController {
             ?? ["name": d.name, "startsOn": d.startsOn?.description ?? "", "targetOn": d.targetOn?.description ?? "",
                 "managerId": d.managerID?.description ?? "", "contactId": d.contactID?.description ?? ""]
         let rows = try await activities.map { ActivityRow($0, env: env, context: context) }
+        let t = env.t(context.language)
+        let managers = try await users
+        let summary = [d.startsOn.map { "\(t["field_startsOn"] ?? "") \($0)" }, d.targetOn.map { "\(t["field_targetOn"] ?? "") \($0)" },
+                       d.managerID.flatMap { id in managers.first { $0.id == id } }.map { "\(t["field_managerId_project"] ?? ""): \($0.name)" }]
+            .compactMap { $0 }.joined(separator: " · ")
         let page = Page(
-            title: "\(env.translator.text("project", context.language)) \(project.projectKey): \(d.name)",
+            title: "\(env.translator.text("project", context.language)) \(project.projectKey): \(d.name)", summary: summary,
             clientName: "\(client.clientNumber) · \(client.displayName)", clientURL: SiteURL.client(client.id).path,
             action: SiteURL.project(project.id).path, version: version ?? project.version, values: values,
             closed: form.map { $0.bool("closed") } ?? d.closed,
-            managers: Option.list(try await users.filter(\.active).map { ($0.id, $0.name) }, selected: values["managerId"]),
+            managers: Option.list(managers.filter(\.active).map { ($0.id, $0.name) }, selected: values["managerId"]),
             contacts: Option.list(try await contacts.map { ($0.id, $0.name) }, selected: values["contactId"]), errors: errors,
             pending: rows.filter { !$0.done }, done: rows.filter(\.done), back: request.uri.description)
         return try env.render("project", request, context, title: page.title, section: .clients, page, status: status)
