@@ -1,6 +1,7 @@
 import CarteraCore
 import Foundation
 import SQLKit
+import Synchronization
 
 /// A follow-up as lists show it: with its client, contact and responsible's names.
 public struct FollowUpListing: Sendable, Hashable {
@@ -135,11 +136,25 @@ public struct FollowUpStore: Sendable {
                 LEFT JOIN contacts k ON k.id = f.contact_id
                 WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone))
                 ORDER BY \(order) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
-                """).map { row in
-                FollowUpListing(followUp: try Self.followUp(row), clientNumber: try row.int("client_number"),
-                                clientName: try row.string("legal_name"), contactName: try row.optString("contact_name"),
-                                responsibleName: try row.string("responsible_name"))
+                """).map(Self.listing)
+        }
+    }
+
+    /// Every follow-up the query matches, streamed (downloads); the query's limit does not apply.
+    public func export(_ query: FollowUpQuery, by viewer: Viewer, timeZone: TimeZone,
+                       _ each: @escaping @Sendable (FollowUpListing) -> Void) async throws {
+        let now = clock.now()
+        try await database.read { session in
+            let failure = Mutex<(any Error)?>(nil)
+            try await session.stream("""
+                SELECT f.*, c.client_number, c.legal_name, k.name AS contact_name, r.name AS responsible_name
+                FROM follow_ups f JOIN clients c ON c.id = f.client_id JOIN users r ON r.id = f.responsible_id
+                LEFT JOIN contacts k ON k.id = f.contact_id
+                WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone)) ORDER BY f.due_at, f.id
+                """) { row in
+                do { each(try Self.listing(row)) } catch { failure.withLock { $0 = $0 ?? error } }
             }
+            if let error = failure.withLock({ $0 }) { throw error }
         }
     }
 
@@ -225,6 +240,12 @@ public struct FollowUpStore: Sendable {
         return FollowUp(id: try row.id("id"), clientID: try row.id("client_id"), ownerID: try row.id("owner_id"), draft: draft,
                         status: FollowUp.Status(rawValue: try row.string("status")) ?? .pending, doneAt: try row.optInstant("done_at"),
                         doneByID: try row.optID("done_by"), version: try row.int("version"), createdAt: try row.instant("created_at"))
+    }
+
+    static func listing(_ row: Row) throws -> FollowUpListing {
+        FollowUpListing(followUp: try followUp(row), clientNumber: try row.int("client_number"),
+                        clientName: try row.string("legal_name"), contactName: try row.optString("contact_name"),
+                        responsibleName: try row.string("responsible_name"))
     }
 
     static func flatten(_ f: FollowUp) -> [String: String] {

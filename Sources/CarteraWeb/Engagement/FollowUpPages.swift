@@ -48,6 +48,8 @@ struct FollowUpPanelPage {
     let rows: [FollowUpRow]
     let empty: Bool
     let back: String
+    let exportXLSX: String?
+    let exportCSV: String?
 }
 
 /// The form to add or change a follow-up.

@@ -1,4 +1,5 @@
 import CarteraCore
+import CarteraIO
 import CarteraStore
 import Foundation
 import Hummingbird
@@ -11,6 +12,7 @@ struct FollowUpsController {
 
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.followUps.route) { request, context in try await self.panel(request, context) }
+        group.get(SiteURL.followUpExport.route) { request, context in try await self.export(request, context) }
         group.get("/clients/:id/follow-ups/new") { request, context in try await self.newForm(request, context) }
         group.post("/clients/:id/follow-ups") { request, context in try await self.create(request, context) }
         group.get("/follow-ups/:followUp/edit") { request, context in try await self.editForm(request, context) }
@@ -19,16 +21,22 @@ struct FollowUpsController {
         group.post("/follow-ups/:followUp/reopen") { request, context in try await self.setStatus(request, context, .pending) }
     }
 
-    func panel(_ request: Request, _ context: SignedInContext) async throws -> Response {
-        let query = FormData.query(request)
+    /// The panel's tab and responsible filter read from the address; only those who see others' work choose.
+    func selection(_ query: FormData, _ context: SignedInContext) -> (FollowUpTab, String, PersonFilter) {
         let tab = FollowUpTab(rawValue: query["tab"] ?? "") ?? .today
-        let canFilter = Self.seesOthers(context.viewer)
-        let responsibleKey = canFilter ? (query["responsible"] ?? "me") : "me"
+        let responsibleKey = Self.seesOthers(context.viewer) ? (query["responsible"] ?? "me") : "me"
         let responsible: PersonFilter = switch responsibleKey {
         case "all": .anyone
         case "me": .me
         default: User.ID(string: responsibleKey).map { .user($0) } ?? .me
         }
+        return (tab, responsibleKey, responsible)
+    }
+
+    func panel(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let query = FormData.query(request)
+        let (tab, responsibleKey, responsible) = selection(query, context)
+        let canFilter = Self.seesOthers(context.viewer)
         let zone = context.timeZone
         let store = env.stores.followUps
         async let counts = store.counts(responsible: responsible, by: context.viewer, timeZone: zone)
@@ -47,10 +55,43 @@ struct FollowUpsController {
                 Option(value: $0.id.description, label: $0.name, selected: responsibleKey == $0.id.description)
             }
         let rows = try await listings.map { FollowUpRow($0, env: env, context: context) }
+        let exportBase = "\(SiteURL.followUpExport.path)?tab=\(tab.rawValue)&responsible=\(responsibleKey)"
+        let canExport = context.viewer.can(.exportData)
         let page = FollowUpPanelPage(tabs: tabs, tab: tab.rawValue, canFilter: canFilter, responsibles: responsibles, rows: rows,
-                                     empty: rows.isEmpty, back: request.uri.description)
+                                     empty: rows.isEmpty, back: request.uri.description,
+                                     exportXLSX: canExport ? exportBase + "&format=xlsx" : nil,
+                                     exportCSV: canExport ? exportBase + "&format=csv" : nil)
         return try env.render("follow-ups", request, context, title: t.text("nav_followups", context.language),
                               section: .followUps, page)
+    }
+
+    /// The tab as shown, every row, as `.xlsx` or CSV.
+    func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.exportData)
+        let form = FormData.query(request)
+        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else {
+            throw ValidationFailure([FieldError("format", "invalid_choice")])
+        }
+        let (tab, _, responsible) = selection(form, context)
+        let t = env.t(context.language)
+        let headers = ["field_dueAt", "column_number", "column_legalName", "field_contactId", "field_title", "field_description",
+                       "field_colour", "field_responsibleId", "status", "field_remindMinutesBefore"]
+        let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["nav_followups"] ?? "Seguimientos",
+                                timeZone: context.timeZone, format: format,
+                                separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+        let stores = env.stores, viewer = context.viewer, zone = context.timeZone
+        let file = try await sheet.write({
+            try await stores.followUps.export(FollowUpQuery(tab: tab, responsible: responsible), by: viewer, timeZone: zone, $0)
+        }) { listing in
+            let f = listing.followUp
+            return [.dateTime(f.draft.dueAt), .integer(listing.clientNumber), .text(listing.clientName),
+                    listing.contactName.map { .text($0) }, .text(f.draft.title), f.draft.description.map { .text($0) },
+                    .text(t["colour_\(f.draft.colour.rawValue)"] ?? f.draft.colour.rawValue), .text(listing.responsibleName),
+                    .text(t[f.status == .done ? "followup_status_done" : "followup_status_pending"] ?? f.status.rawValue),
+                    f.draft.remindMinutesBefore.map { .integer(Int64($0)) }]
+        }
+        let name = env.translator.text("export_followups_filename", context.language)
+        return download(file, filename: "\(name)-\(ClientsController.today(context)).\(format.rawValue)", format: format)
     }
 
     /// Whether the user can see anyone else's follow-ups: a level above "own", or a team.

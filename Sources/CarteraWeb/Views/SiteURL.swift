@@ -12,7 +12,7 @@ enum SiteURL {
     case clientTypes, clientType(ClientType.ID), clientGroups, clientGroup(ClientGroup.ID)
     case customFields, customField(CustomFieldDefinition.ID)
     case followUps, clientFollowUps(Client.ID), newFollowUp(Client.ID), followUp(FollowUp.ID), editFollowUp(FollowUp.ID)
-    case followUpDone(FollowUp.ID), followUpReopen(FollowUp.ID)
+    case followUpDone(FollowUp.ID), followUpReopen(FollowUp.ID), followUpExport
     case reassign, calendarFeed, revokeCalendarFeed
     case activities, activityCategories, clientActivities(Client.ID), activity(Activity.ID), editActivity(Activity.ID)
     case activityDone(Activity.ID), activityReopen(Activity.ID), activityExport
@@ -81,6 +81,7 @@ enum SiteURL {
         case .calendarFeed: "/account/calendar"
         case .revokeCalendarFeed: "/account/calendar/revoke"
         case .followUps: "/follow-ups"
+        case .followUpExport: "/follow-ups/export"
         case .clientFollowUps(let id): "/clients/\(id)/follow-ups"
         case .newFollowUp(let id): "/clients/\(id)/follow-ups/new"
         case .followUp(let id): "/follow-ups/\(id)"
