@@ -43,6 +43,14 @@ struct FollowUpTests {
         #expect(skipped >= at("2026-09-06T04:00:00Z") && skipped <= at("2026-09-06T04:30:00Z"))
     }
 
+    @Test("a day range filter covers whole local days, across a daylight-saving change too")
+    func dayRange() {
+        let range = LocalDateTime.dayRange(from: "2026-09-05", to: "2026-09-06", timeZone: santiago)
+        #expect(range.from == at("2026-09-05T04:00:00Z") && range.to == at("2026-09-07T03:00:00Z") && range.errors.isEmpty)
+        let bad = LocalDateTime.dayRange(from: "5/9/2026", to: nil, timeZone: santiago)
+        #expect(bad.from == nil && bad.to == nil && bad.errors == [FieldError("dateFrom", "invalid_date")])
+    }
+
     @Test("title is required, reminders stay within 30 days")
     func validation() {
         let draft = FollowUpDraft(responsibleID: .init(1), title: "  ", dueAt: at("2026-11-24T12:00:00Z"), remindMinutesBefore: -5)

@@ -120,6 +120,25 @@ public enum LocalDateTime {
         return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))
     }
 
+    /// The instants `[start of from, start of the day after to)` in `timeZone`, for
+    /// list filters; a malformed date is reported as `dateFrom` or `dateTo`.
+    public static func dayRange(from: String?, to: String?, timeZone: TimeZone) -> (from: Date?, to: Date?, errors: [FieldError]) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var errors: [FieldError] = []
+        func start(_ text: String?, _ field: String) -> Date? {
+            guard let text, !text.isEmpty else { return nil }
+            guard let date = instant(date: text, time: "00:00", timeZone: timeZone) else {
+                errors.append(FieldError(field, "invalid_date"))
+                return nil
+            }
+            return date
+        }
+        let lower = start(from, "dateFrom")
+        let upper = start(to, "dateTo").flatMap { calendar.date(byAdding: .day, value: 1, to: $0) }
+        return (lower, upper, errors)
+    }
+
     /// The date ("2026-11-24") and time ("09:30") of an instant in `timeZone`.
     public static func parts(_ instant: Date, timeZone: TimeZone) -> (date: String, time: String) {
         var calendar = Calendar(identifier: .gregorian)

@@ -82,8 +82,8 @@ struct LoginController {
     }
 
     /// Only local paths: never an open redirect to another site.
-    static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return SiteURL.clients.path }
+    static func safeNext(_ next: String?, fallback: String = SiteURL.clients.path) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return fallback }
         return next
     }
 }

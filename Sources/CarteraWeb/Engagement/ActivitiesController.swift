@@ -42,16 +42,8 @@ struct ActivitiesController {
         if !values["client"]!.isEmpty && clientID == nil {
             errors.append(t.message(for: FieldError("clientNumber", "not_found"), context.language))
         }
-        func day(_ key: String, offset: Int) -> Date? {
-            guard let text = values[key], !text.isEmpty else { return nil }
-            guard let start = LocalDateTime.instant(date: text, time: "00:00", timeZone: context.timeZone) else {
-                errors.append(t.message(for: FieldError(key == "from" ? "dateFrom" : "dateTo", "invalid_date"), context.language))
-                return nil
-            }
-            return Calendar.current.date(byAdding: .day, value: offset, to: start)
-        }
-        let from = day("from", offset: 0)
-        let to = day("to", offset: 1)
+        let (from, to, dateErrors) = LocalDateTime.dayRange(from: values["from"], to: values["to"], timeZone: context.timeZone)
+        errors += dateErrors.map { t.message(for: $0, context.language) }
         let status: FollowUp.Status? = values["status"] == "all" ? nil : FollowUp.Status(rawValue: values["status"]!) ?? .pending
         guard errors.isEmpty else { return (nil, values, errors) }
         return (ActivityQuery(person: person, status: status, clientID: clientID, from: from, to: to, limit: Self.pageSize + 1,
@@ -161,8 +153,7 @@ struct ActivitiesController {
         guard let id = Activity.ID(string: context.parameters.get("activity")) else { throw StoreError.notFound }
         let form = try await FormData.from(request)
         let saved = try await env.stores.activities.setStatus(id, status, by: context.viewer)
-        let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil }
-            ?? SiteURL.client(saved.clientID).path + "#activities"
+        let back = LoginController.safeNext(form["back"], fallback: SiteURL.client(saved.clientID).path + "#activities")
         return redirect(to: back, flash: env.translator.text(status == .done ? "flash_activity_done" : "flash_activity_reopened",
                                                              context.language))
     }

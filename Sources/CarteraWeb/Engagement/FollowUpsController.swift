@@ -153,8 +153,7 @@ struct FollowUpsController {
         guard let id = FollowUp.ID(string: context.parameters.get("followUp")) else { throw StoreError.notFound }
         let form = try await FormData.from(request)
         let saved = try await env.stores.followUps.setStatus(id, status, by: context.viewer)
-        let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil }
-            ?? SiteURL.client(saved.clientID).path + "#follow-ups"
+        let back = LoginController.safeNext(form["back"], fallback: SiteURL.client(saved.clientID).path + "#follow-ups")
         let message = status == .done ? "flash_followup_done" : "flash_followup_reopened"
         return redirect(to: back, flash: env.translator.text(message, context.language, ["title": saved.draft.title]))
     }

@@ -97,15 +97,8 @@ struct NotesController {
             }
             if clientID == nil { errors.append(t.message(for: FieldError("clientNumber", "not_found"), context.language)) }
         }
-        func day(_ key: String, offset: Int) -> Date? {
-            guard let text = values[key], !text.isEmpty else { return nil }
-            guard let start = LocalDateTime.instant(date: text, time: "00:00", timeZone: context.timeZone) else {
-                errors.append(t.message(for: FieldError(key == "from" ? "dateFrom" : "dateTo", "invalid_date"), context.language))
-                return nil
-            }
-            return start.addingTimeInterval(Double(offset) * 86_400)
-        }
-        let from = day("from", offset: 0), to = day("to", offset: 1)
+        let (from, to, dateErrors) = LocalDateTime.dayRange(from: values["from"], to: values["to"], timeZone: context.timeZone)
+        errors += dateErrors.map { t.message(for: $0, context.language) }
         guard errors.isEmpty else { return (nil, values, errors) }
         return (NoteQuery(clientID: clientID, branchID: Branch.ID(string: values["branch"]),
                           departmentID: Department.ID(string: values["department"]), authorID: User.ID(string: values["author"]),
