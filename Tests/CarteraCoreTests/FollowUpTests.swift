@@ -28,6 +28,9 @@ struct FollowUpTests {
         let next = FollowUpTab.next.interval(now: friday, timeZone: santiago)
         #expect(next.from == at("2026-09-07T03:00:00Z") && next.to == at("2026-09-14T03:00:00Z"))
         #expect(FollowUpTab.week.interval(now: friday, timeZone: santiago) == (at("2026-09-04T04:00:00Z"), at("2026-09-07T03:00:00Z")))
+        // On the Sunday that began at 01:00, "today" still ends at Monday's midnight.
+        let sunday = at("2026-09-06T15:00:00Z")
+        #expect(FollowUpTab.today.interval(now: sunday, timeZone: santiago) == (at("2026-09-06T04:00:00Z"), at("2026-09-07T03:00:00Z")))
     }
 
     @Test("a date and time typed in a form is read in the user's zone and written back the same")

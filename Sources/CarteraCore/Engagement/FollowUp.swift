@@ -93,15 +93,16 @@ public enum FollowUpTab: String, Sendable, CaseIterable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         calendar.firstWeekday = 2
+        // Days later, as the start of that local day: a day that began at 01:00 (DST) does not shift the next.
+        func later(_ days: Int, _ from: Date) -> Date { calendar.startOfDay(for: calendar.date(byAdding: .day, value: days, to: from)!) }
         let today = calendar.startOfDay(for: now)
-        let tomorrow = calendar.date(byAdding: .day, value: 1, to: today)!
         let monday = calendar.dateInterval(of: .weekOfYear, for: now)!.start
-        let nextMonday = calendar.date(byAdding: .day, value: 7, to: monday)!
+        let nextMonday = later(7, monday)
         switch self {
-        case .today: return (today, tomorrow)
+        case .today: return (today, later(1, today))
         case .overdue: return (nil, today)
         case .week: return (today, nextMonday)
-        case .next: return (nextMonday, calendar.date(byAdding: .day, value: 7, to: nextMonday)!)
+        case .next: return (nextMonday, later(7, nextMonday))
         }
     }
 }
@@ -123,19 +124,20 @@ public enum LocalDateTime {
     /// The instants `[start of from, start of the day after to)` in `timeZone`, for
     /// list filters; a malformed date is reported as `dateFrom` or `dateTo`.
     public static func dayRange(from: String?, to: String?, timeZone: TimeZone) -> (from: Date?, to: Date?, errors: [FieldError]) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
         var errors: [FieldError] = []
-        func start(_ text: String?, _ field: String) -> Date? {
+        func day(_ text: String?, _ field: String) -> CalendarDate? {
             guard let text, !text.isEmpty else { return nil }
-            guard let date = instant(date: text, time: "00:00", timeZone: timeZone) else {
-                errors.append(FieldError(field, "invalid_date"))
-                return nil
-            }
-            return date
+            guard let day = CalendarDate(text) else { errors.append(FieldError(field, "invalid_date")); return nil }
+            return day
         }
-        let lower = start(from, "dateFrom")
-        let upper = start(to, "dateTo").flatMap { calendar.date(byAdding: .day, value: 1, to: $0) }
+        // The day after, counted on the calendar (not as 24 hours, which a DST change would skew).
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = .gmt
+        let next = day(to, "dateTo").flatMap { d in
+            utc.date(from: DateComponents(year: d.year, month: d.month, day: d.day)).flatMap { utc.date(byAdding: .day, value: 1, to: $0) }
+        }.map { LocalDateTime.parts($0, timeZone: .gmt).date }
+        let lower = day(from, "dateFrom").flatMap { instant(date: $0.description, time: "00:00", timeZone: timeZone) }
+        let upper = next.flatMap { instant(date: $0, time: "00:00", timeZone: timeZone) }
         return (lower, upper, errors)
     }
 
