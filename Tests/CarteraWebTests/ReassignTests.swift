@@ -15,7 +15,8 @@ struct ReassignTests {
             let f = world.fixture
             let leaving = try await f.user("se.va@demo.test", name: "Agente Saliente")
             let arriving = try await f.user("llega@demo.test", name: "Agente Nuevo")
-            for n in 0..<3 { try await f.client("Cliente \(n)", agent: leaving.id) }
+            let first = try await f.client("Cliente 0", agent: leaving.id)
+            for n in 1..<3 { try await f.client("Cliente \(n)", agent: leaving.id) }
             let (_, token) = try await f.stores.tokens.create(userID: f.admin.id, name: "test")
             try await world.withApp { client in
                 var seller = Browser(client: client)
@@ -33,6 +34,9 @@ struct ReassignTests {
                 #expect(after.contains("Se pasaron 3 clientes de Agente Saliente a Agente Nuevo."))
                 #expect(after.contains("data-label=\"Asignado hoy\">Agente Nuevo"))
                 #expect(!after.contains("data-label=\"Asignado hoy\">Agente Saliente"))
+                // The client's history names the people, not their ids.
+                let history = String(buffer: try await admin.send(.get, "/clients/\(first.id)/history").body)
+                #expect(history.contains("Agente Saliente") && history.contains("Agente Nuevo"))
 
                 let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
                 let loads = String(buffer: try await client.execute(uri: "/api/v1/agents?role=salesAgent", method: .get, headers: headers).body)

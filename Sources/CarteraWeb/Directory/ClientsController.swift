@@ -186,7 +186,8 @@ struct ClientsController {
                         let label = t["field_\(change.field)"]
                             ?? lookups.customFields.first { "customFields.\($0.key)" == change.field }?.label(context.language)
                             ?? change.field
-                        return .init(field: label, before: change.before ?? "—", after: change.after ?? "—")
+                        return .init(field: label, before: lookups.displayValue(change.field, change.before) ?? "—",
+                                     after: lookups.displayValue(change.field, change.after) ?? "—")
                     })
             }, empty: events.isEmpty)
         return try env.render("client-history", request, context, title: client.displayName, section: .clients, page)

@@ -24,6 +24,19 @@ struct Lookups {
     func branchName(_ id: Branch.ID?) -> String? { id.flatMap { id in branches.first { $0.id == id }?.name } }
     func userName(_ id: User.ID?) -> String? { id.flatMap { id in users.first { $0.id == id }?.name } }
     var activeFields: [CustomFieldDefinition] { customFields.filter(\.active) }
+
+    /// An audited value as a person reads it: names for the ids of users and catalogues.
+    func displayValue(_ field: String, _ value: String?) -> String? {
+        guard let value, let id = Int64(value) else { return value }
+        let name: String? = switch field {
+        case "salesAgentId", "collectorId", "responsibleId", "userId", "managerId": userName(.init(id))
+        case "clientTypeId": typeName(.init(id))
+        case "clientGroupId": groupName(.init(id))
+        case "branchId": branchName(.init(id))
+        default: nil
+        }
+        return name ?? value
+    }
 }
 
 /// An `<option>` of a select.
