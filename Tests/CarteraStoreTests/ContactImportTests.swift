@@ -79,4 +79,17 @@ struct ContactImportTests {
             #expect(restored.email == nil)
         }
     }
+
+    @Test("a dry run longer than one chunk counts every row and writes nothing")
+    func chunkedDryRun() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let client = try await f.client("Cliente SA")
+            var rows = [["Clave", "N.º", "Nombre", "Correo"]]
+            for n in 0..<600 { rows.append(["", "\(client.clientNumber)", "Persona \(n)", n == 599 ? "mal" : ""]) }
+            let dry = try await run(f, rows, dryRun: true)
+            #expect(dry.created == 599 && dry.errors.map { "\($0.row) \($0.error.code)" } == ["601 invalid_email"])
+            #expect(try await f.stores.contacts.contacts(of: client.id, scope: .all).isEmpty)
+        }
+    }
 }

@@ -4,48 +4,59 @@ import SQLKit
 
 /// Imports contacts: a row with a contact key changes that contact; a row
 /// without one adds a contact to the client named by its number. All or
-/// nothing, like the client import, and only on clients the user sees.
+/// nothing, like the client import (dry runs in rolled-back chunks), and only
+/// on clients the user sees.
 extension ContactStore {
     public func importContacts(headers: [String], mapping: [Int: ContactImportField], options: ClientImportOptions,
                                by viewer: Viewer, next: () throws -> [String]?) async throws -> ImportReport {
         guard viewer.can(.importData), viewer.can(.editClients) else { throw StoreError.forbidden }
-        struct Rollback: Error { let report: ImportReport }
+        struct Rollback: Error {}
         let scope = ClientScope.of(viewer)
         let now = clock.now()
         func header(_ field: String) -> String {
             mapping.filter { $0.value.validationField == field }.keys.min().map { $0 < headers.count ? headers[$0] : "" } ?? ""
         }
-        do {
-            return try await database.write { session in
-                var report = ImportReport()
-                let importID = try await ImportLog.open(session, entity: "contact", fileName: options.fileName, by: viewer, at: now)
-                var rowNumber = 1
-                while let cells = try next() {
-                    rowNumber += 1
-                    var values: [ContactImportField: String] = [:]
-                    for (index, field) in mapping {
-                        let value = index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
-                        if !value.isEmpty || options.emptyClears { values[field] = value }
-                    }
-                    guard values.values.contains(where: { !$0.isEmpty }) else { continue }
-                    do {
-                        try await importRow(session, values, scope: scope, viewer: viewer, now: now, importID: importID,
-                                            report: &report)
-                    } catch let failure as ValidationFailure {
-                        for error in failure.errors {
-                            report.refuse(ImportRowError(row: rowNumber, column: header(error.field), error: error))
+        // Like the client import: a commit is one transaction; a dry run checks
+        // `ClientStore.dryRunChunk` rows per rolled-back transaction.
+        var report = ImportReport()
+        var rowNumber = 1
+        var finished = false
+        while !finished {
+            do {
+                return try await database.write { session in
+                    let importID = try await ImportLog.open(session, entity: "contact", fileName: options.fileName, by: viewer, at: now)
+                    var rows = 0
+                    while !options.dryRun || rows < ClientStore.dryRunChunk {
+                        guard let cells = try next() else { finished = true; break }
+                        rowNumber += 1
+                        rows += 1
+                        var values: [ContactImportField: String] = [:]
+                        for (index, field) in mapping {
+                            let value = index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+                            if !value.isEmpty || options.emptyClears { values[field] = value }
+                        }
+                        guard values.values.contains(where: { !$0.isEmpty }) else { continue }
+                        do {
+                            try await importRow(session, values, scope: scope, viewer: viewer, now: now, importID: importID,
+                                                report: &report)
+                        } catch let failure as ValidationFailure {
+                            for error in failure.errors {
+                                report.refuse(ImportRowError(row: rowNumber, column: header(error.field), error: error))
+                            }
                         }
                     }
+                    if options.dryRun || report.errorCount > 0 { throw Rollback() }
+                    try await ImportLog.close(session, importID, report)
+                    var committed = report
+                    committed.committed = true
+                    committed.importID = importID
+                    return committed
                 }
-                if options.dryRun || report.errorCount > 0 { throw Rollback(report: report) }
-                try await ImportLog.close(session, importID, report)
-                report.committed = true
-                report.importID = importID
-                return report
+            } catch is Rollback {
+                if !options.dryRun { break }
             }
-        } catch let rollback as Rollback {
-            return rollback.report
         }
+        return report
     }
 
     private func importRow(_ session: Session, _ values: [ContactImportField: String], scope: ClientScope, viewer: Viewer,
