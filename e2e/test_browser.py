@@ -1,4 +1,5 @@
 """A person in the browser: log in, create a client, find it by typing, open it, edit it."""
+import datetime, zoneinfo
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -70,3 +71,27 @@ def test_bad_input_keeps_what_was_typed(browser, server):
     assert "no es un correo válido" in errors
     assert browser.find_element(By.ID, "tradeName").get_attribute("value") == "Sin razón social"
     assert browser.find_element(By.ID, "emails").get_attribute("value") == "no-es-un-correo"
+
+
+def test_follow_up_from_the_card_to_the_panel_and_done(browser, server):
+    login(browser, server)
+    browser.get(server.url + "/clients/3")
+    browser.find_element(By.LINK_TEXT, "Nuevo seguimiento").click()
+    browser.find_element(By.ID, "title").send_keys("Confirmar visita técnica")
+    browser.find_element(By.ID, "description").send_keys("Traer el manual del equipo.")
+    # Due today at 23:59 in the demo admin's zone, so "Hoy" holds it whatever the hour of the run.
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("America/Argentina/Buenos_Aires")).date().isoformat()
+    browser.execute_script("document.getElementById('dueDate').value = arguments[0];"
+                           "document.getElementById('dueTime').value = '23:59';", today)
+    browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Seguimiento guardado"))
+    assert "Confirmar visita técnica" in browser.find_element(By.ID, "follow-ups").text
+
+    browser.find_element(By.LINK_TEXT, "Seguimientos").click()
+    tabs = browser.find_element(By.CSS_SELECTOR, "nav.tabs").text
+    assert "Hoy" in tabs and "Vencidos" in tabs and "Esta semana" in tabs and "Próxima semana" in tabs
+    item = WebDriverWait(browser, 10).until(EC.presence_of_element_located(
+        (By.XPATH, "//li[contains(@class,'followup')][.//strong[text()='Confirmar visita técnica']]")))
+    item.find_element(By.CSS_SELECTOR, "button.primary").click()
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "marcado como hecho"))
+    assert "Confirmar visita técnica</strong>" not in browser.page_source
