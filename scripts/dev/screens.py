@@ -5,6 +5,7 @@ import sys, pathlib
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, email, password, out, *paths = sys.argv[1:]
 out = pathlib.Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -23,6 +24,9 @@ try:
         select = driver.find_element(By.ID, "language")
         select.find_element(By.CSS_SELECTOR, f"option[value={lang}]").click()
         driver.find_element(By.CSS_SELECTOR, "form[action='/account'] button[type=submit]").click()
+        # Wait for the saved page, or the first screenshot races the language change.
+        WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+                                        and "/account" in d.current_url and d.execute_script("return document.readyState") == "complete")
         for path in paths:
             for width in [1280, 360]:
                 driver.set_window_size(width, 900)
