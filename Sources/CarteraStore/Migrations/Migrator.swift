@@ -30,6 +30,7 @@ public struct Migrator: Sendable {
         Migration008.migration,
         Migration009.migration,
         Migration010.migration,
+        Migration011.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
