@@ -64,7 +64,7 @@ let package = Package(
             "CarteraCore", "CarteraStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "CarteraCoreTests", dependencies: ["CarteraCore"]),
+        .testTarget(name: "CarteraCoreTests", dependencies: ["CarteraCore"], resources: [.copy("recurrence-dateutil.json")]),
         .testTarget(name: "CarteraIOTests", dependencies: [
             "CarteraIO", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
