@@ -37,6 +37,15 @@ struct ActivityPagesTests {
                 #expect(text.contains(";Visita;Vendedor Norte;Relevó equipos;Hecha"))
                 let wrongClient = try await browser.send(.get, "/activities?client=\(world.south.clientNumber)")
                 #expect(wrongClient.status == .unprocessableContent)
+                // By contact key: the contact of a visible client narrows the list; one outside the scope is refused.
+                let rosa = world.southContact
+                let ana = try await world.fixture.stores.contacts.create(clientID: world.north.id, name: "Ana Norteña", role: nil,
+                                                                         email: nil, phone: nil, by: world.fixture.admin)
+                _ = try await world.fixture.stores.activities.create(clientID: world.north.id, ActivityDraft(
+                    contactID: ana.id, userID: world.seller.id, detail: "Habló con Ana", at: world.fixture.clock.now()), by: world.seller)
+                let byContact = String(buffer: try await browser.send(.get, "/activities?status=all&contact=\(ana.contactKey)").body)
+                #expect(byContact.contains("Habló con Ana") && !byContact.contains("Relevó equipos"))
+                #expect(try await browser.send(.get, "/activities?contact=\(rosa.contactKey)").status == .unprocessableContent)
             }
         }
     }

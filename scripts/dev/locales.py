@@ -184,7 +184,7 @@ T = {
  "delete_confirm": ("¿Eliminar? No se puede deshacer.", "Delete? This cannot be undone."),
  "activities_mine": ("Las mías", "Mine"),
  "activities_status_pending": ("Pendientes", "Pending"), "activities_status_done": ("Hechas", "Done"), "activities_status_all": ("Todas", "All"),
- "activities_from": ("Desde", "From"), "activities_to": ("Hasta", "To"),
+ "activities_contact_key": ("Clave de contacto", "Contact key"), "activities_from": ("Desde", "From"), "activities_to": ("Hasta", "To"),
  "activities_none": ("No hay actividades con estos filtros.", "No activities match these filters."),
  "activities_none_client": ("Este cliente no tiene actividades.", "This client has no activities."),
  "activity_add": ("Registrar actividad", "Record an activity"), "activity_edit": ("Editar actividad", "Edit activity"),

@@ -85,6 +85,16 @@ public struct ContactStore: Sendable {
         try await database.read { try await Self.contact(session: $0, id, scope: scope) }
     }
 
+    /// A contact by the key people see ("#12"), if its client is in the scope.
+    public func contact(key: Int64, scope: ClientScope) async throws -> Contact? {
+        try await database.read { session in
+            try await session.first("""
+                SELECT k.* FROM contacts k JOIN clients c ON c.id = k.client_id
+                WHERE k.contact_key = \(bind: key) AND \(scope.predicate(session))
+                """).map(Self.contact)
+        }
+    }
+
     static func contact(session: Session, _ id: Contact.ID, scope: ClientScope) async throws -> Contact? {
         try await session.first("""
             SELECT k.* FROM contacts k JOIN clients c ON c.id = k.client_id

@@ -27,7 +27,7 @@ struct ActivitiesController {
     func query(_ form: FormData, _ context: SignedInContext) async throws -> (ActivityQuery?, [String: String], [String]) {
         let t = env.translator
         var values = ["person": form["person"] ?? "me", "status": form["status"] ?? "pending", "client": form.text("client") ?? "",
-                      "from": form["from"] ?? "", "to": form["to"] ?? ""]
+                      "contact": form.text("contact") ?? "", "from": form["from"] ?? "", "to": form["to"] ?? ""]
         if !FollowUpsController.seesOthers(context.viewer) { values["person"] = "me" }
         var errors: [String] = []
         let person: PersonFilter = switch values["person"]! {
@@ -42,11 +42,19 @@ struct ActivitiesController {
         if !values["client"]!.isEmpty && clientID == nil {
             errors.append(t.message(for: FieldError("clientNumber", "not_found"), context.language))
         }
+        var contactID: Contact.ID?
+        if let key = Int64(values["contact"]!) {
+            contactID = try await env.stores.contacts.contact(key: key, scope: context.clientScope)?.id
+        }
+        if !values["contact"]!.isEmpty && contactID == nil {
+            errors.append(t.message(for: FieldError("contactKey", "not_found"), context.language))
+        }
         let (from, to, dateErrors) = LocalDateTime.dayRange(from: values["from"], to: values["to"], timeZone: context.timeZone)
         errors += dateErrors.map { t.message(for: $0, context.language) }
         let status: FollowUp.Status? = values["status"] == "all" ? nil : FollowUp.Status(rawValue: values["status"]!) ?? .pending
         guard errors.isEmpty else { return (nil, values, errors) }
-        return (ActivityQuery(person: person, status: status, clientID: clientID, from: from, to: to, limit: Self.pageSize + 1,
+        return (ActivityQuery(person: person, status: status, clientID: clientID, contactID: contactID, from: from, to: to,
+                              limit: Self.pageSize + 1,
                               offset: max(0, Int(form["offset"] ?? "") ?? 0)), values, errors)
     }
 
