@@ -27,6 +27,9 @@ struct ReassignTests {
                 _ = try await admin.login("admin@demo.test", WebWorld.password)
                 let page = String(buffer: try await admin.send(.get, "/clients/reassign").body)
                 #expect(page.contains("Agente Saliente") && page.contains("¿Pasar los 3 clientes de Agente Saliente a la persona elegida?"))
+                // Submitting without choosing changes nothing.
+                _ = try await admin.send(.post, "/clients/reassign", form: ["role": "salesAgent", "from": "\(leaving.id)", "to": ""])
+                #expect(try await f.stores.clients.client(first.id, scope: .all)?.draft.salesAgentID == leaving.id)
                 let done = try await admin.send(.post, "/clients/reassign", form: ["role": "salesAgent", "from": "\(leaving.id)",
                                                                                    "to": "\(arriving.id)"])
                 #expect(done.status == .seeOther)

@@ -25,7 +25,7 @@ try:
         select.find_element(By.CSS_SELECTOR, f"option[value={lang}]").click()
         driver.find_element(By.CSS_SELECTOR, "form[action='/account'] button[type=submit]").click()
         # Wait for the saved page, or the first screenshot races the language change.
-        WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
                                         and "/account" in d.current_url and d.execute_script("return document.readyState") == "complete")
         for path in paths:
             for width in [1280, 360]:

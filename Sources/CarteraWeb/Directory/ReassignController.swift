@@ -40,8 +40,10 @@ struct ReassignController {
                          url: "\(SiteURL.reassign.path)?role=\($0.rawValue)", current: $0 == role)
             },
             role: role.rawValue, rows: rows, empty: rows.isEmpty,
-            replacements: [Option(value: "", label: t.text("reassign_nobody", context.language), selected: false)]
-                + users.map { Option(value: $0.id.description, label: $0.name, selected: false) })
+            // Nothing is chosen at first: a click without choosing must not unassign anyone.
+            replacements: [Option(value: "", label: t.text("reassign_choose", context.language), selected: true)]
+                + users.map { Option(value: $0.id.description, label: $0.name, selected: false) }
+                + [Option(value: "none", label: t.text("reassign_nobody", context.language), selected: false)])
         return try env.render("reassign", request, context, title: t.text("reassign_title", context.language),
                               section: .clients, page)
     }
@@ -53,7 +55,9 @@ struct ReassignController {
         let back = "\(SiteURL.reassign.path)?role=\(role.rawValue)"
         let t = env.translator
         guard let from = User.ID(string: form["from"]) else { return redirect(to: back) }
-        let to = User.ID(string: form["to"])
+        guard let choice = form.text("to") else { return redirect(to: back, flash: t.text("reassign_choose_first", context.language)) }
+        let to = choice == "none" ? nil : User.ID(string: choice)
+        if to == nil && choice != "none" { return redirect(to: back, flash: t.text("reassign_choose_first", context.language)) }
         do {
             let changed = try await env.stores.clients.reassign(role, from: from, to: to, by: context.viewer)
             let names = try await env.stores.users.all()
