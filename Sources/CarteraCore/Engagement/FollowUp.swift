@@ -107,6 +107,21 @@ public enum FollowUpTab: String, Sendable, CaseIterable {
     }
 }
 
+extension Validator {
+    /// A required date and time typed in a form, read in `timeZone`; each
+    /// field's problem recorded under its own name.
+    public mutating func instant(date: (field: String, text: String), time: (field: String, text: String),
+                                 timeZone: TimeZone) -> Date? {
+        guard !date.text.isEmpty else { add(date.field, "required"); return nil }
+        guard CalendarDate(date.text) != nil else { add(date.field, "invalid_date"); return nil }
+        guard let instant = LocalDateTime.instant(date: date.text, time: time.text, timeZone: timeZone) else {
+            add(time.field, "invalid_time")
+            return nil
+        }
+        return instant
+    }
+}
+
 /// A wall-clock date and time typed in a form, read in the user's time zone.
 public enum LocalDateTime {
     /// "2026-11-24" and "09:30" in `timeZone`; nil when either is malformed. A time

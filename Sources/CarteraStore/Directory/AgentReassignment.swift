@@ -44,9 +44,9 @@ extension ClientStore {
         if to == from { throw ValidationFailure([FieldError("toUserId", "same_user")]) }
         let now = clock.now()
         return try await database.write { session in
-            if let to, try await session.first("""
-                SELECT id FROM users WHERE id = \(bind: to.rawValue) AND active = \(bind: true)
-                """) == nil { throw ValidationFailure([FieldError("toUserId", "unknown_reference")]) }
+            if let to, try await !References.isActiveUser(session, to) {
+                throw ValidationFailure([FieldError("toUserId", "unknown_reference")])
+            }
             let moving: SQLQueryString = """
                 SELECT c.id FROM clients c WHERE c.\(unsafeRaw: role.column) = \(bind: from.rawValue)
                     AND \(ClientScope.of(viewer).predicate(session))

@@ -176,12 +176,10 @@ public struct ActivityStore: Sendable {
     /// The user must be active; the contact must be the client's; the category must exist.
     static func checkReferences(_ session: Session, _ d: ActivityDraft, clientID: Client.ID) async throws {
         var errors: [FieldError] = []
-        if try await session.first("""
-            SELECT id FROM users WHERE id = \(bind: d.userID.rawValue) AND active = \(bind: true)
-            """) == nil { errors.append(FieldError("userId", "unknown_reference")) }
-        if let contact = d.contactID, try await session.first("""
-            SELECT id FROM contacts WHERE id = \(bind: contact.rawValue) AND client_id = \(bind: clientID.rawValue)
-            """) == nil { errors.append(FieldError("contactId", "unknown_reference")) }
+        if try await !References.isActiveUser(session, d.userID) { errors.append(FieldError("userId", "unknown_reference")) }
+        if let contact = d.contactID, try await !References.isContact(session, contact, of: clientID) {
+            errors.append(FieldError("contactId", "unknown_reference"))
+        }
         if let category = d.categoryID, try await session.first("""
             SELECT id FROM activity_categories WHERE id = \(bind: category.rawValue)
             """) == nil { errors.append(FieldError("categoryId", "unknown_reference")) }

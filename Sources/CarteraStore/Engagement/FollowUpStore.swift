@@ -223,12 +223,12 @@ public struct FollowUpStore: Sendable {
     /// The responsible must be an active user; the contact must be one of the client's.
     static func checkReferences(_ session: Session, _ d: FollowUpDraft, clientID: Client.ID) async throws {
         var errors: [FieldError] = []
-        if try await session.first("""
-            SELECT id FROM users WHERE id = \(bind: d.responsibleID.rawValue) AND active = \(bind: true)
-            """) == nil { errors.append(FieldError("responsibleId", "unknown_reference")) }
-        if let contact = d.contactID, try await session.first("""
-            SELECT id FROM contacts WHERE id = \(bind: contact.rawValue) AND client_id = \(bind: clientID.rawValue)
-            """) == nil { errors.append(FieldError("contactId", "unknown_reference")) }
+        if try await !References.isActiveUser(session, d.responsibleID) {
+            errors.append(FieldError("responsibleId", "unknown_reference"))
+        }
+        if let contact = d.contactID, try await !References.isContact(session, contact, of: clientID) {
+            errors.append(FieldError("contactId", "unknown_reference"))
+        }
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 

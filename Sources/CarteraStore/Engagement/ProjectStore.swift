@@ -105,12 +105,12 @@ public struct ProjectStore: Sendable {
 
     static func checkReferences(_ session: Session, _ d: ProjectDraft, clientID: Client.ID) async throws {
         var errors: [FieldError] = []
-        if let manager = d.managerID, try await session.first("""
-            SELECT id FROM users WHERE id = \(bind: manager.rawValue) AND active = \(bind: true)
-            """) == nil { errors.append(FieldError("managerId", "unknown_reference")) }
-        if let contact = d.contactID, try await session.first("""
-            SELECT id FROM contacts WHERE id = \(bind: contact.rawValue) AND client_id = \(bind: clientID.rawValue)
-            """) == nil { errors.append(FieldError("contactId", "unknown_reference")) }
+        if let manager = d.managerID, try await !References.isActiveUser(session, manager) {
+            errors.append(FieldError("managerId", "unknown_reference"))
+        }
+        if let contact = d.contactID, try await !References.isContact(session, contact, of: clientID) {
+            errors.append(FieldError("contactId", "unknown_reference"))
+        }
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 

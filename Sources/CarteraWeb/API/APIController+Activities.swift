@@ -60,16 +60,11 @@ extension APIController {
         let limit = try query.limit()
         let cursor = try Cursor(query.form["cursor"])
         let user: User.ID? = try query.id("userId")
-        func instant(_ name: String) throws -> Date? {
-            guard let raw = query.form[name], !raw.isEmpty else { return nil }
-            guard let date = RFC3339.date(raw) else { throw ValidationFailure([FieldError(name, "invalid_datetime")]) }
-            return date
-        }
         let found = try await env.stores.activities.list(
             ActivityQuery(person: user.map { .user($0) } ?? .anyone, status: try query.choice("status", FollowUp.Status.self),
                           clientID: try query.id("clientId"), contactID: try query.id("contactId"),
-                          projectID: try query.id("projectId"), from: try instant("from"),
-                          to: try instant("to"), limit: limit + 1, offset: cursor.offset),
+                          projectID: try query.id("projectId"), from: try query.instant("from"),
+                          to: try query.instant("to"), limit: limit + 1, offset: cursor.offset),
             by: context.viewer)
         let next = found.count > limit ? Cursor.offset(cursor.offset + limit) : nil
         return try json(ListPage(items: found.prefix(limit).map { ActivityJSON($0.activity) }, nextCursor: next))

@@ -36,14 +36,9 @@ extension APIController {
 
     func listNotes(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let query = QueryParameters(FormData.query(request))
-        func instant(_ name: String) throws -> Date? {
-            guard let raw = query.form[name], !raw.isEmpty else { return nil }
-            guard let date = RFC3339.date(raw) else { throw ValidationFailure([FieldError(name, "invalid_datetime")]) }
-            return date
-        }
         let notes = try await env.stores.notes.list(NoteQuery(
             clientID: try query.id("clientId"), branchID: try query.id("branchId"), departmentID: try query.id("departmentId"),
-            authorID: try query.id("authorId"), from: try instant("from"), to: try instant("to"),
+            authorID: try query.id("authorId"), from: try query.instant("from"), to: try query.instant("to"),
             lastThreePerClient: query.form["lastThreePerClient"] == "true", limit: try query.limit(default: 200, maximum: 1000)),
             by: context.viewer)
         return try json(ListPage(items: notes.map { NoteJSON($0.note) }, nextCursor: nil))

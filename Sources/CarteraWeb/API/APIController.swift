@@ -326,6 +326,13 @@ struct QueryParameters {
         return limit
     }
 
+    /// An RFC 3339 instant (`from`, `to`).
+    func instant(_ name: String) throws -> Date? {
+        guard let raw = form[name], !raw.isEmpty else { return nil }
+        guard let date = RFC3339.date(raw) else { throw ValidationFailure([FieldError(name, "invalid_datetime")]) }
+        return date
+    }
+
     func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
         guard let raw = form[name], !raw.isEmpty else { return nil }
         guard let value = T(rawValue: raw) else { throw ValidationFailure([FieldError(name, "invalid_choice")]) }

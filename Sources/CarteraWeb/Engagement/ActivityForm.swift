@@ -29,9 +29,7 @@ struct ActivityForm {
 
     func draft(timeZone: TimeZone) throws(ValidationFailure) -> ActivityDraft {
         var v = Validator()
-        let at = LocalDateTime.instant(date: self["date"], time: self["time"], timeZone: timeZone)
-        if self["date"].isEmpty { v.add("date", "required") } else if CalendarDate(self["date"]) == nil { v.add("date", "invalid_date") }
-        if at == nil, CalendarDate(self["date"]) != nil { v.add("time", "invalid_time") }
+        let at = v.instant(date: ("date", self["date"]), time: ("time", self["time"]), timeZone: timeZone)
         let user = User.ID(string: self["userId"])
         if user == nil { v.add("userId", "required") }
         let draft = ActivityDraft(contactID: Contact.ID(string: self["contactId"]), categoryID: ActivityCategory.ID(string: self["categoryId"]),

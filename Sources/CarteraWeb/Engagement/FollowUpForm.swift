@@ -37,9 +37,7 @@ struct FollowUpForm {
     /// The draft, or every field that is wrong (the form's own checks and the draft's).
     func draft(timeZone: TimeZone) throws(ValidationFailure) -> FollowUpDraft {
         var v = Validator()
-        let due = LocalDateTime.instant(date: self["dueDate"], time: self["dueTime"], timeZone: timeZone)
-        if self["dueDate"].isEmpty { v.add("dueDate", "required") } else if CalendarDate(self["dueDate"]) == nil { v.add("dueDate", "invalid_date") }
-        if due == nil, CalendarDate(self["dueDate"]) != nil { v.add("dueTime", "invalid_time") }
+        let due = v.instant(date: ("dueDate", self["dueDate"]), time: ("dueTime", self["dueTime"]), timeZone: timeZone)
         let responsible = User.ID(string: self["responsibleId"])
         if responsible == nil { v.add("responsibleId", "required") }
         let colour = FollowUp.Colour(rawValue: self["colour"])
