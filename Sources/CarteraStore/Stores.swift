@@ -1,4 +1,5 @@
 import CarteraCore
+import Foundation
 
 /// The stores of one database, built once at start and handed to the web
 /// application and the command line.
@@ -17,8 +18,11 @@ public struct Stores: Sendable {
     public let activities: ActivityStore
     public let notes: NoteStore
     public let projects: ProjectStore
+    public let workOrders: WorkOrderStore
+    public let recurringOrders: RecurringOrderStore
 
-    public init(database: Database, clock: Clock = .live) {
+    /// `orderHorizon`: how far ahead recurring rules make their orders.
+    public init(database: Database, clock: Clock = .live, orderHorizon: TimeInterval = 30 * 86_400) {
         self.database = database
         organisation = OrganisationStore(database: database, clock: clock)
         users = UserStore(database: database, clock: clock)
@@ -33,5 +37,7 @@ public struct Stores: Sendable {
         activities = ActivityStore(database: database, clock: clock)
         notes = NoteStore(database: database, clock: clock)
         projects = ProjectStore(database: database, clock: clock)
+        workOrders = WorkOrderStore(database: database, clock: clock)
+        recurringOrders = RecurringOrderStore(database: database, clock: clock, horizon: orderHorizon)
     }
 }

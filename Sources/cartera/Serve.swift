@@ -21,6 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Seed a demo company when the database is empty and print an admin login.") var demo = false
     @Option(help: "Clients in the demo company.") var demoClients = 2000
     @Flag(help: "Mark cookies Secure (when served over HTTPS).") var secureCookies = false
+    @Option(help: "Days ahead recurring rules make their work orders (env CARTERA_ORDER_HORIZON_DAYS).") var orderHorizonDays: Int?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -29,14 +30,17 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let database = try await db.open(logger: logger)
-        let stores = Stores(database: database)
+        let horizonDays = orderHorizonDays ?? environment["CARTERA_ORDER_HORIZON_DAYS"].flatMap(Int.init) ?? 30
+        guard (1...366).contains(horizonDays) else { throw CommandFailure("--order-horizon-days must be between 1 and 366") }
+        let stores = Stores(database: database, orderHorizon: Double(horizonDays) * 86_400)
         let settings = ServerSettings(host: host ?? environment["CARTERA_HOST"] ?? "127.0.0.1",
                                       port: port ?? environment["CARTERA_PORT"].flatMap(Int.init) ?? 8080)
         var login: (String, String)?
         if demo { login = try await DemoSetup.ensure(stores: stores, clients: demoClients) }
         let env = try await WebEnvironment.load(stores: stores, resources: resourcesURL, secureCookies: secureCookies)
         let app = buildApplication(env: env, settings: settings, metrics: registry,
-                                   services: [SessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger)], logger: logger)
+                                   services: [SessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger),
+                                              RecurringOrderJob(rules: stores.recurringOrders, logger: logger)], logger: logger)
         say("Cartera is serving on http://\(settings.host):\(settings.port)/")
         if let (email, password) = login {
             say("Demo admin login: \(email)  password: \(password)")

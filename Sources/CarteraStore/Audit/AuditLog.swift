@@ -50,15 +50,18 @@ enum AuditLog {
         let activities = scope.predicate(session, owner: "x.owner_id", assignee: "x.owner_id")
         // Level 1 sees every note, deleted ones' events included.
         let notes = scope.predicate(session, owner: "n.author_id", assignee: "n.author_id")
+        let orders = scope.predicate(session, owner: "o.owner_id", assignee: "o.assignee_id")
         return try await session.rows("""
             SELECT a.id, a.at, a.user_id, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes
             FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
             WHERE a.client_id = \(bind: clientID.rawValue)
-              AND (a.entity NOT IN ('follow_up', 'activity', 'note')
+              AND (a.entity NOT IN ('follow_up', 'activity', 'note', 'work_order')
                    OR (a.entity = 'follow_up' AND EXISTS (SELECT 1 FROM follow_ups f JOIN clients c ON c.id = f.client_id
                                                           WHERE f.id = a.entity_id AND \(followUps)))
                    OR (a.entity = 'activity' AND EXISTS (SELECT 1 FROM activities x JOIN clients c ON c.id = x.client_id
                                                          WHERE x.id = a.entity_id AND \(activities)))
+                   OR (a.entity = 'work_order' AND EXISTS (SELECT 1 FROM work_orders o JOIN clients c ON c.id = o.client_id
+                                                           WHERE o.id = a.entity_id AND \(orders)))
                    OR (a.entity = 'note' AND (\(unsafeRaw: viewer.canDeleteNotes ? "1 = 1" : "1 = 0")
                                               OR EXISTS (SELECT 1 FROM notes n JOIN clients c ON c.id = n.client_id
                                                          WHERE n.id = a.entity_id AND \(notes)))))

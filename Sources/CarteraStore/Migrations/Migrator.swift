@@ -31,6 +31,7 @@ public struct Migrator: Sendable {
         Migration009.migration,
         Migration010.migration,
         Migration011.migration,
+        Migration012.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
