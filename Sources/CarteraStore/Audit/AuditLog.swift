@@ -66,11 +66,23 @@ enum AuditLog {
                                               OR EXISTS (SELECT 1 FROM notes n JOIN clients c ON c.id = n.client_id
                                                          WHERE n.id = a.entity_id AND \(notes)))))
             ORDER BY a.id DESC LIMIT \(bind: limit)
-            """).map { row in
-            AuditEvent(id: try row.int("id"), at: try row.instant("at"), userID: try row.optID("user_id"),
-                       userName: try row.optString("user_name"), entity: try row.string("entity"),
-                       entityID: try row.int("entity_id"), action: try row.string("action"),
-                       changes: try row.json("changes", as: [AuditChange].self))
-        }
+            """).map(event)
+    }
+
+    /// The events of one record, newest first; the caller has checked it may be seen.
+    static func entityHistory(_ session: Session, entity: String, id: Int64) async throws -> [AuditEvent] {
+        try await session.rows("""
+            SELECT a.id, a.at, a.user_id, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes
+            FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
+            WHERE a.entity = \(bind: entity) AND a.entity_id = \(bind: id)
+            ORDER BY a.id DESC
+            """).map(event)
+    }
+
+    static func event(_ row: Row) throws -> AuditEvent {
+        AuditEvent(id: try row.int("id"), at: try row.instant("at"), userID: try row.optID("user_id"),
+                   userName: try row.optString("user_name"), entity: try row.string("entity"),
+                   entityID: try row.int("entity_id"), action: try row.string("action"),
+                   changes: try row.json("changes", as: [AuditChange].self))
     }
 }

@@ -73,6 +73,7 @@ public struct DemoGenerator: Sendable {
                                    department: "Administración", hash: adminPasswordHash)
         var agents: [User.ID] = []
         var collectors: [User.ID] = []
+        var technicians: [User.ID] = []
         for (index, branchName) in branchNames.enumerated() {
             let slug = Normalization.searchKey(branchName).replacingOccurrences(of: " ", with: "")
             let supervisor = try await user("supervisor.\(slug)@demo.cartera", "Supervisión \(branchName)", "supervisor", .branch,
@@ -82,8 +83,8 @@ public struct DemoGenerator: Sendable {
                 agents.append(try await user("agente\(n).\(slug)@demo.cartera", name, "agent", .own, branch: index,
                                              department: "Ventas", manager: supervisor, groups: [groups[(index + n) % groups.count]]))
             }
-            _ = try await user("tecnico.\(slug)@demo.cartera", "Técnico \(branchName)", "technician", .department, branch: index,
-                               department: "Servicio técnico", manager: supervisor)
+            technicians.append(try await user("tecnico.\(slug)@demo.cartera", "Técnico \(branchName)", "technician", .department, branch: index,
+                               department: "Servicio técnico", manager: supervisor))
             collectors.append(try await user("cobranza.\(slug)@demo.cartera", "Cobranza \(branchName)", "collector", .own,
                                              branch: index, department: "Cobranzas", manager: supervisor))
         }
@@ -98,6 +99,7 @@ public struct DemoGenerator: Sendable {
         try await addFollowUps(for: [admin] + agents, random: &random)
         try await addActivities(for: [admin] + agents, random: &random)
         try await addNotes(for: [admin] + agents)
+        try await addWorkOrders(for: technicians, by: admin, random: &random)
         return Summary(adminEmail: Self.adminEmail, clients: count, contacts: contacts, users: 1 + branchNames.count * 5)
     }
 

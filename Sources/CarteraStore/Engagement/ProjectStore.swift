@@ -64,6 +64,16 @@ public struct ProjectStore: Sendable {
         try await database.read { try await Self.project($0, id, scope: .of(viewer)) }
     }
 
+    /// A visible project by its key.
+    public func project(key: Int64, by viewer: Viewer) async throws -> Project? {
+        try await database.read { session in
+            try await session.first("""
+                SELECT p.* FROM projects p JOIN clients c ON c.id = p.client_id
+                WHERE p.project_key = \(bind: key) AND \(ClientScope.of(viewer).predicate(session))
+                """).map(Self.project)
+        }
+    }
+
     /// A client's projects (or every visible one), newest first, with their activity counts
     /// as the viewer may see them.
     public func list(clientID: Client.ID?, by viewer: Viewer, limit: Int = 200) async throws -> [ProjectListing] {

@@ -29,6 +29,8 @@ public struct WorkOrderQuery: Sendable, Hashable {
     public var contactID: Contact.ID?
     public var projectID: Project.ID?
     public var categoryID: ActivityCategory.ID?
+    /// Orders made by this recurring rule.
+    public var ruleID: RecurringOrderRule.ID?
     /// `[from, to)` on the creation instant, the finishing instant and the appointment.
     public var createdFrom: Date?
     public var createdTo: Date?

@@ -124,6 +124,14 @@ public struct WorkOrderStore: Sendable {
         }
     }
 
+    /// Every change of a visible order, newest first.
+    public func history(of id: WorkOrder.ID, by viewer: Viewer) async throws -> [AuditEvent] {
+        try await database.read { session in
+            guard try await Self.order(session, id, visibleTo: viewer) != nil else { throw StoreError.notFound }
+            return try await AuditLog.entityHistory(session, entity: "work_order", id: id.rawValue)
+        }
+    }
+
     public func list(_ query: WorkOrderQuery, by viewer: Viewer) async throws -> [WorkOrderListing] {
         try await database.read { session in
             try await session.rows("""
@@ -214,6 +222,7 @@ public struct WorkOrderStore: Sendable {
         if let contact = query.contactID { parts.append("o.contact_id = \(bind: contact.rawValue)") }
         if let project = query.projectID { parts.append("o.project_id = \(bind: project.rawValue)") }
         if let category = query.categoryID { parts.append("o.category_id = \(bind: category.rawValue)") }
+        if let rule = query.ruleID { parts.append("o.rule_id = \(bind: rule.rawValue)") }
         if let from = query.createdFrom { parts.append("o.created_at >= \(session.instant(from))") }
         if let to = query.createdTo { parts.append("o.created_at < \(session.instant(to))") }
         if let from = query.finishedFrom { parts.append("o.finished_at >= \(session.instant(from))") }

@@ -34,6 +34,8 @@ struct APIController {
         registerActivities(api)
         registerNotes(api)
         registerProjects(api)
+        registerWorkOrders(api)
+        registerRecurringOrders(api)
     }
 
     // MARK: Tokens and me

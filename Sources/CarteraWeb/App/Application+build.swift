@@ -51,6 +51,8 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     ActivitiesController(env: env, clients: clients).register(signedIn)
     NotesController(env: env, clients: clients).register(signedIn)
     ProjectsController(env: env, clients: clients).register(signedIn)
+    WorkOrdersController(env: env, clients: clients).register(signedIn)
+    RecurringOrdersController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

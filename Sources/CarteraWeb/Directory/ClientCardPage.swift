@@ -43,6 +43,13 @@ struct ClientCardPage {
     let projectForm: ProjectFields
     let activityErrors: [String]
     let hasActivityErrors: Bool
+    let workOrders: [WorkOrderRow]
+    let hasWorkOrders: Bool
+    let workOrdersURL: String
+    let newWorkOrderURL: String
+    let rules: [RuleRow]
+    let hasRules: Bool
+    let newRuleURL: String
     let newFollowUpURL: String
     let canEdit: Bool
     let canArchive: Bool
@@ -60,7 +67,7 @@ struct ClientCardPage {
     init(client: Client, contacts: [Contact], followUps: [FollowUpListing], lookups: Lookups, env: WebEnvironment,
          context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
          activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
-         projects: [ProjectListing]) {
+         projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -106,6 +113,7 @@ struct ClientCardPage {
             default: items.append(Item(label: label, value: value.displayText, links: []))
             }
         }
+        items.append(item("lastVisit", lastVisit.map { env.dateTime($0, context) }))
         items.append(item("createdAt", env.dateTime(client.createdAt, context)))
         items.append(item("updatedAt", env.dateTime(client.updatedAt, context)))
         self.items = items.compactMap { $0 }
@@ -133,6 +141,13 @@ struct ClientCardPage {
         projectForm = ProjectFields(values: [:], managers: Option.list(lookups.users.filter(\.active).map { ($0.id, $0.name) }, selected: nil),
                                     contacts: Option.list(contacts.map { ($0.id, $0.name) }, selected: nil))
         newFollowUpURL = SiteURL.newFollowUp(client.id).path
+        self.workOrders = workOrders.map { WorkOrderRow($0, env: env, context: context) }
+        hasWorkOrders = !workOrders.isEmpty
+        workOrdersURL = SiteURL.workOrders.path + "?status=all&person=all&client=\(client.clientNumber)"
+        newWorkOrderURL = SiteURL.newWorkOrder(client.id).path
+        self.rules = rules.map { RuleRow($0, lookups: lookups, context: context) }
+        hasRules = !rules.isEmpty
+        newRuleURL = SiteURL.newRecurringOrder(client.id).path
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)
         editURL = SiteURL.editClient(client.id).path
@@ -173,6 +188,23 @@ struct NoteRow {
         version = n.version
         editAction = n.authorID == context.viewer.id ? SiteURL.note(n.id).path : nil
         deleteAction = context.viewer.canDeleteNotes ? SiteURL.deleteNote(n.id).path : nil
+    }
+}
+
+/// A recurring rule on the card: its sentence and the order it makes.
+struct RuleRow {
+    let sentence: String
+    let description: String
+    let assignee: String?
+    let url: String
+    let ended: Bool
+
+    init(_ rule: RecurringOrderRule, lookups: Lookups, context: SignedInContext) {
+        sentence = rule.draft.sentence(context.language)
+        description = String(rule.draft.template.description.prefix(120))
+        assignee = lookups.userName(rule.draft.template.assigneeID)
+        url = SiteURL.recurringOrder(rule.id).path
+        ended = rule.ended
     }
 }
 

@@ -158,6 +158,9 @@ struct ClientsController {
         async let categories = env.stores.organisation.activityCategories()
         async let notes = env.stores.notes.list(NoteQuery(clientID: client.id, limit: 50), by: context.viewer)
         async let projects = env.stores.projects.list(clientID: client.id, by: context.viewer)
+        async let workOrders = env.stores.workOrders.list(WorkOrderQuery(clientID: client.id, limit: 20), by: context.viewer)
+        async let rules = env.stores.recurringOrders.rules(of: client.id, by: context.viewer)
+        async let lastVisit = env.stores.clients.lastVisit(client.id, scope: context.clientScope)
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
@@ -168,7 +171,8 @@ struct ClientsController {
                               activityChoices: ActivityFormChoices(form: form, categories: try await categories,
                                                                    users: lookups.users, contacts: contactList,
                                                                    projects: projectList.map(\.project)),
-                              notes: try await notes, projects: projectList)
+                              notes: try await notes, projects: projectList, workOrders: try await workOrders,
+                              rules: try await rules, lastVisit: try await lastVisit)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

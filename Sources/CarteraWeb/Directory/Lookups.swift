@@ -29,7 +29,7 @@ struct Lookups {
     func displayValue(_ field: String, _ value: String?) -> String? {
         guard let value, let id = Int64(value) else { return value }
         let name: String? = switch field {
-        case "salesAgentId", "collectorId", "responsibleId", "userId", "managerId": userName(.init(id))
+        case "salesAgentId", "collectorId", "responsibleId", "userId", "managerId", "assigneeId": userName(.init(id))
         case "clientTypeId": typeName(.init(id))
         case "clientGroupId": groupName(.init(id))
         case "branchId": branchName(.init(id))

@@ -18,6 +18,10 @@ enum SiteURL {
     case activityDone(Activity.ID), activityReopen(Activity.ID), activityExport
     case notes, noteExport, clientNotes(Client.ID), note(Note.ID), deleteNote(Note.ID)
     case clientProjects(Client.ID), project(Project.ID)
+    case workOrders, workOrderExport, clientWorkOrders(Client.ID), newWorkOrder(Client.ID), workOrder(WorkOrder.ID)
+    case editWorkOrder(WorkOrder.ID), workOrderServices(WorkOrder.ID), verifyWorkOrder(WorkOrder.ID)
+    case clientRecurringOrders(Client.ID), newRecurringOrder(Client.ID), recurringOrder(RecurringOrderRule.ID)
+    case endRecurringOrder(RecurringOrderRule.ID)
 
     var path: String {
         switch self {
@@ -65,6 +69,18 @@ enum SiteURL {
         case .reassign: "/clients/reassign"
         case .clientProjects(let id): "/clients/\(id)/projects"
         case .project(let id): "/projects/\(id)"
+        case .workOrders: "/work-orders"
+        case .workOrderExport: "/work-orders/export"
+        case .clientWorkOrders(let id): "/clients/\(id)/work-orders"
+        case .newWorkOrder(let id): "/clients/\(id)/work-orders/new"
+        case .workOrder(let id): "/work-orders/\(id)"
+        case .editWorkOrder(let id): "/work-orders/\(id)/edit"
+        case .workOrderServices(let id): "/work-orders/\(id)/services"
+        case .verifyWorkOrder(let id): "/work-orders/\(id)/verify"
+        case .clientRecurringOrders(let id): "/clients/\(id)/recurring-orders"
+        case .newRecurringOrder(let id): "/clients/\(id)/recurring-orders/new"
+        case .recurringOrder(let id): "/recurring-orders/\(id)"
+        case .endRecurringOrder(let id): "/recurring-orders/\(id)/end"
         case .notes: "/notes"
         case .noteExport: "/notes/export"
         case .clientNotes(let id): "/clients/\(id)/notes"

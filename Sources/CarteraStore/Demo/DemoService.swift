@@ -1,0 +1,44 @@
+import CarteraCore
+import Foundation
+
+extension DemoGenerator {
+    static let orderDescriptions = ["El equipo de aire acondicionado no enfría", "Mantenimiento preventivo de la caldera",
+                                    "Instalar un split de 3000 frigorías en la oficina", "Cambiar el filtro del purificador",
+                                    "Revisar pérdida de agua en la bomba", "Relevar equipos para presupuestar"]
+
+    /// Per technician, orders on clients of their branch in every status (two
+    /// due today and tomorrow), and one recurring rule every two weeks on Friday
+    /// at 11:00, so "my orders", the card and the rules page have something to show.
+    func addWorkOrders(for technicians: [User.ID], by adminID: User.ID, random: inout SeededRandom) async throws {
+        guard let admin = try await stores.users.viewer(adminID) else { return }
+        let categories = try await stores.organisation.activityCategories()
+        let zone = TimeZone(identifier: try await stores.organisation.company()?.timeZone ?? "") ?? .gmt
+        let now = clock.now()
+        for (index, technician) in technicians.enumerated() {
+            guard let tech = try await stores.users.viewer(technician) else { continue }
+            let clients = try await stores.clients.list(ClientQuery(filters: tech.user.branchID.map { [.branch($0)] } ?? [], limit: 6,
+                                                                    page: .offset(index)), scope: .all).clients
+            for (n, client) in clients.enumerated() {
+                let hours = [2, 26, -20, -44, -70, 50][n % 6] + Int.random(in: 0...2, using: &random)
+                let draft = WorkOrderDraft(categoryID: categories.first?.id, priority: WorkOrder.Priority.allCases[(n + index) % 4],
+                                           assigneeID: technician, appointmentAt: now.addingTimeInterval(Double(hours) * 3600).rounded(to: 1800),
+                                           appointmentZone: zone.identifier, description: Self.orderDescriptions[(n + index) % Self.orderDescriptions.count])
+                var order = try await stores.workOrders.create(clientID: client.id, draft, by: admin)
+                guard let at = draft.appointmentAt, at < now else { continue }
+                order = try await stores.workOrders.registerService(order.id, detail: "Revisé el equipo y tomé medidas.", at: at,
+                                                                    finishes: n != 2, expectedVersion: order.version, by: tech)
+                if n == 4 {
+                    _ = try await stores.workOrders.verify(order.id, VerificationDraft(comments: "Conforme con el servicio", rating: 5, closed: true),
+                                                           expectedVersion: order.version, by: admin)
+                }
+            }
+            if let client = clients.first {
+                let (date, _) = LocalDateTime.parts(now, timeZone: zone)
+                _ = try await stores.recurringOrders.create(clientID: client.id, RecurringOrderDraft(
+                    rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", startDate: date, startTime: "11:00", timeZone: zone.identifier,
+                    template: WorkOrderDraft(categoryID: categories.first?.id, assigneeID: technician,
+                                             description: "Mantenimiento quincenal de los equipos")), by: admin)
+            }
+        }
+    }
+}
