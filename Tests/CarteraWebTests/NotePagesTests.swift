@@ -31,6 +31,10 @@ struct NotePagesTests {
                 #expect(!card.contains("/delete\" data-confirm=\"¿Eliminar? No se puede deshacer.\""))
                 let report = String(buffer: try await browser.send(.get, "/notes?group=on&last3=on").body)
                 #expect(report.contains("<h2>Ventas</h2>") && report.contains("Pide factura A") && !report.contains("servicio técnico"))
+                #expect(report.contains("name=\"last3\" checked") && report.contains("name=\"group\" checked"))
+                // Unticked boxes show unticked (the report is not limited to the last three then).
+                let plain = String(buffer: try await browser.send(.get, "/notes").body)
+                #expect(plain.contains("name=\"last3\">") && plain.contains("name=\"group\">"))
                 let csv = String(buffer: try await browser.send(.get, "/notes/export?format=csv&bom=0").body)
                 #expect(csv.contains(";Líder Ventas;Ventas;Pide factura A;Bibliorato 3;"))
 

@@ -44,7 +44,9 @@ public struct RecurringOrderDraft: Hashable, Sendable {
         if out.rule.isEmpty { v.add("rule", "required") } else if RecurrenceRule(out.rule) == nil { v.add("rule", "invalid_rule") }
         let zone = TimeZone(identifier: timeZone)
         if zone == nil { v.add("timeZone", "invalid_choice") }
-        _ = v.instant(date: ("startDate", startDate), time: ("startTime", startTime), timeZone: zone ?? .gmt)
+        // Expansion walks from the start: a start before 2000 would make every pass walk decades for nothing.
+        if let day = CalendarDate(startDate), !(2000...2100).contains(day.year) { v.add("startDate", "out_of_range", ["2000", "2100"]) }
+        else { _ = v.instant(date: ("startDate", startDate), time: ("startTime", startTime), timeZone: zone ?? .gmt) }
         out.exceptionDates = exceptionDates.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if out.exceptionDates.contains(where: { CalendarDate($0) == nil }) { v.add("exceptionDates", "invalid_date") }
         out.template.appointmentAt = nil

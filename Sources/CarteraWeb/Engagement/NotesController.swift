@@ -75,6 +75,9 @@ struct NotesController {
         let groups: [Group]
         let empty: Bool
         let values: [String: String]
+        /// The two checkboxes as booleans: a template treats any string, even "", as true.
+        let lastThree: Bool
+        let byDepartment: Bool
         let branches: [Option]
         let departments: [Option]
         let authors: [Option]
@@ -133,7 +136,7 @@ struct NotesController {
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         let canExport = context.viewer.can(.exportData)
         let page = ReportPage(
-            groups: groups, empty: rows.isEmpty, values: values,
+            groups: groups, empty: rows.isEmpty, values: values, lastThree: values["last3"] == "on", byDepartment: values["group"] == "on",
             branches: Option.list(lookups.branches.map { ($0.id, $0.name) }, selected: values["branch"], emptyLabel: t.text("any", context.language)),
             departments: Option.list(departments.map { ($0.id, $0.name) }, selected: values["department"], emptyLabel: t.text("any", context.language)),
             authors: Option.list(lookups.users.map { ($0.id, $0.name) }, selected: values["author"], emptyLabel: t.text("any", context.language)),

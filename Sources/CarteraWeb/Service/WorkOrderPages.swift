@@ -80,10 +80,12 @@ struct WorkOrderPage {
     let canRegister: Bool
     let serviceAction: String
     let serviceValues: [String: String]
+    let serviceFinishes: Bool
     let serviceErrors: [String]
     let canVerify: Bool
     let verifyAction: String
     let verifyValues: [String: String]
+    let verifyClosed: Bool
     let verifyErrors: [String]
     let ratings: [Option]
     let editURL: String?

@@ -303,9 +303,10 @@ struct WorkOrdersController {
             items: items.compactMap { $0 }, description: d.description, services: serviceRows, hasServices: !serviceRows.isEmpty,
             version: order.version, canRegister: !closed, serviceAction: SiteURL.workOrderServices(order.id).path,
             serviceValues: ["date": serviceForm?["date"] ?? date, "time": serviceForm?["time"] ?? time,
-                            "detail": serviceForm?["detail"] ?? "", "finishes": serviceForm?.bool("finishes") == true ? "on" : ""],
+                            "detail": serviceForm?["detail"] ?? ""],
+            serviceFinishes: serviceForm?.bool("finishes") == true,
             serviceErrors: serviceErrors, canVerify: canVerify, verifyAction: SiteURL.verifyWorkOrder(order.id).path,
-            verifyValues: ["comments": verifyForm?["comments"] ?? "", "closed": verifyForm.map { $0.bool("closed") ? "on" : "" } ?? "on"],
+            verifyValues: ["comments": verifyForm?["comments"] ?? ""], verifyClosed: verifyForm.map { $0.bool("closed") } ?? true,
             verifyErrors: verifyErrors,
             ratings: [Option(value: "", label: "—", selected: (verifyForm?["rating"] ?? "").isEmpty)] + (1...5).reversed().map {
                 Option(value: String($0), label: String(repeating: "★", count: $0), selected: verifyForm?["rating"] == String($0))
