@@ -373,6 +373,7 @@ T = {
  "orders_concept_placeholder": ("Palabras de la descripción o de los servicios", "Words from the description or the services"),
  "field_assigneeId": ("Asignada a", "Assigned to"), "field_projectKey": ("Clave de proyecto", "Project key"),
  "orders_created_from": ("Creadas desde", "Created from"), "orders_finished_from": ("Terminadas desde", "Finished from"),
+ "more_filters": ("Más filtros", "More filters"),
  "orders_created_to": ("Creadas hasta", "Created until"), "orders_finished_to": ("Terminadas hasta", "Finished until"),
  "field_appointmentAt": ("Cita", "Appointment"), "field_status": ("Estado", "Status"),
  "orders_none": ("No hay órdenes con estos filtros.", "No orders match these filters."),

@@ -19,6 +19,8 @@ try:
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # The sign-in answer sets the session cookie; going on before it arrives lands back on /login.
+    WebDriverWait(driver, 30).until(lambda d: "/login" not in d.current_url)
     for lang in ["es", "en"]:
         driver.get(base + "/account")
         select = driver.find_element(By.ID, "language")

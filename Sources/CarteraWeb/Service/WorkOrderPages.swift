@@ -45,6 +45,8 @@ struct WorkOrderListPage {
     let people: [Option]
     let statuses: [Option]
     let categories: [Option]
+    /// Whether a filter past concept, status and assignee is set (the "more filters" part opens).
+    let moreFilters: Bool
     let values: [String: String]
     let errors: [String]
     let todayURL: String

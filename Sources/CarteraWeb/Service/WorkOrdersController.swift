@@ -116,6 +116,8 @@ struct WorkOrdersController {
             rows: found.prefix(Self.pageSize).map { WorkOrderRow($0, env: env, context: context) }, empty: found.isEmpty,
             canFilter: canFilter, people: people, statuses: statuses,
             categories: Option.list(try await categories.map { ($0.id, $0.name) }, selected: values["category"], emptyLabel: t["any"] ?? ""),
+            moreFilters: ["category", "client", "contact", "project", "createdFrom", "createdTo", "finishedFrom", "finishedTo"]
+                .contains { !(values[$0] ?? "").isEmpty },
             values: values, errors: errors,
             todayURL: SiteURL.workOrders.path + "?view=today", weekURL: SiteURL.workOrders.path + "?view=week", isToday: values["view"] == "today", isWeek: values["view"] == "week",
             nextURL: found.count > Self.pageSize ? "\(SiteURL.workOrders.path)?\(filters)&offset=\(offset + Self.pageSize)" : nil,
