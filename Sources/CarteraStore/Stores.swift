@@ -19,6 +19,8 @@ public struct Stores: Sendable {
     public let notes: NoteStore
     public let projects: ProjectStore
     public let workOrders: WorkOrderStore
+    public let assetKinds: AssetKindStore
+    public let assets: AssetStore
     public let recurringOrders: RecurringOrderStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders.
@@ -38,6 +40,8 @@ public struct Stores: Sendable {
         notes = NoteStore(database: database, clock: clock)
         projects = ProjectStore(database: database, clock: clock)
         workOrders = WorkOrderStore(database: database, clock: clock)
+        assetKinds = AssetKindStore(database: database, clock: clock)
+        assets = AssetStore(database: database, clock: clock)
         recurringOrders = RecurringOrderStore(database: database, clock: clock, horizon: orderHorizon)
     }
 }

@@ -79,6 +79,10 @@ struct WorkOrderStoreTests {
             }
             let actions = try await f.stores.clients.history(client.id, by: tech).filter { $0.entity == "work_order" }.map(\.action)
             #expect(actions == ["verify", "finish", "reopen", "finish", "service", "create"])
+            // The category is in use by the order now.
+            await #expect(throws: ValidationFailure([FieldError("name", "in_use")])) {
+                try await f.stores.organisation.deleteActivityCategory(repair, by: nil)
+            }
             #expect(try await f.stores.clients.history(client.id, by: f.admin).filter { $0.entity == "work_order" }.count == 6)
         }
     }
@@ -110,6 +114,13 @@ struct WorkOrderStoreTests {
             #expect(try await numbers(WorkOrderQuery(concept: "galpon calef")).isEmpty)
             #expect(try await numbers(WorkOrderQuery(finishedFrom: f.clock.now().addingTimeInterval(-60))) == [2])
             #expect(try await numbers(WorkOrderQuery(createdTo: f.clock.now().addingTimeInterval(-60))).isEmpty)
+            // A level-2 user sees the orders created by someone of their branch (rule 2 joins the owner's branch now).
+            let branch = try await f.stores.organisation.createBranch(name: "Córdoba", by: nil)
+            let clerk = try await f.user("mesa@demo.test", branch: branch)
+            let chief = try await f.user("jefe@demo.test", level: .branch, branch: branch)
+            _ = try await f.stores.workOrders.create(clientID: b.id, WorkOrderDraft(description: "Pedido por la mesa de ayuda"), by: clerk)
+            #expect(try await numbers(WorkOrderQuery(), chief) == [3])
+            #expect(try await numbers(WorkOrderQuery(concept: "mesa"), chief) == [3])
             // The technician (level 4) sees only the order assigned to them.
             #expect(try await numbers(WorkOrderQuery(), tech) == [1])
             #expect(try await numbers(WorkOrderQuery(concept: "galpon"), tech).isEmpty)

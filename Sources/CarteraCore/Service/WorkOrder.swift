@@ -84,13 +84,15 @@ public struct WorkOrderDraft: Hashable, Sendable {
     public var appointmentZone: String?
     public var description: String
     public var equipmentReceived: String?
+    /// The client's assets the order involves.
+    public var assetIDs: [Asset.ID]
 
     public init(contactID: Contact.ID? = nil, projectID: Project.ID? = nil, categoryID: ActivityCategory.ID? = nil,
                 priority: WorkOrder.Priority = .normal, assigneeID: User.ID? = nil, appointmentAt: Date? = nil,
-                appointmentZone: String? = nil, description: String, equipmentReceived: String? = nil) {
+                appointmentZone: String? = nil, description: String, equipmentReceived: String? = nil, assetIDs: [Asset.ID] = []) {
         self.contactID = contactID; self.projectID = projectID; self.categoryID = categoryID; self.priority = priority
         self.assigneeID = assigneeID; self.appointmentAt = appointmentAt; self.appointmentZone = appointmentZone
-        self.description = description; self.equipmentReceived = equipmentReceived
+        self.description = description; self.equipmentReceived = equipmentReceived; self.assetIDs = assetIDs
     }
 
     /// Trimmed and checked, also reporting `parseErrors` (fields a form or JSON could not read).
@@ -101,6 +103,8 @@ public struct WorkOrderDraft: Hashable, Sendable {
         out.equipmentReceived = v.text("equipmentReceived", equipmentReceived, maxLength: 2000)
         if let zone = appointmentZone, TimeZone(identifier: zone) == nil { v.add("appointmentZone", "invalid_choice") }
         if appointmentAt == nil { out.appointmentZone = nil }
+        out.assetIDs = Array(Set(assetIDs)).sorted { $0.rawValue < $1.rawValue }
+        if out.assetIDs.count > 50 { v.add("assetIds", "too_many", ["50"]) }
         let errors = parseErrors + v.errors.filter { e in !parseErrors.contains { $0.field == e.field } }
         if !errors.isEmpty { throw ValidationFailure(errors) }
         return out

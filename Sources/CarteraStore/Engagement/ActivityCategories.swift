@@ -27,7 +27,12 @@ extension OrganisationStore {
             guard let row = try await session.first("SELECT name FROM activity_categories WHERE id = \(bind: id.rawValue)") else {
                 throw StoreError.notFound
             }
-            if try await session.first("SELECT id FROM activities WHERE category_id = \(bind: id.rawValue) LIMIT 1") != nil {
+            // Activities, work orders and recurring rules name categories.
+            if try await session.first("""
+                SELECT 1 AS used WHERE EXISTS (SELECT 1 FROM activities WHERE category_id = \(bind: id.rawValue))
+                    OR EXISTS (SELECT 1 FROM work_orders WHERE category_id = \(bind: id.rawValue))
+                    OR EXISTS (SELECT 1 FROM recurring_order_rules WHERE category_id = \(bind: id.rawValue))
+                """) != nil {
                 throw ValidationFailure([FieldError("name", "in_use")])
             }
             try await session.run("DELETE FROM activity_categories WHERE id = \(bind: id.rawValue)")

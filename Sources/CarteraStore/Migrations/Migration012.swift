@@ -4,7 +4,8 @@
 /// same occurrence twice, however many instances run the job.
 enum Migration012 {
     static let migration = Migration(version: 12, name: "work_orders") { kind in
-        (shared + (kind == .sqlite ? sqliteSearch : postgresSearch)).map { DDL.expand($0, kind) }
+        // The "concept" search: the order's normalised words (description, equipment, services).
+        (shared + WordSearch.index(table: "work_orders", fts: "work_order_words", kind)).map { DDL.expand($0, kind) }
     }
 
     static let shared: [String] = [
@@ -49,33 +50,5 @@ enum Migration012 {
         "CREATE INDEX service_entries_order ON service_entries (work_order_id, at)",
         // A visit (DESIGN.md "What counts"): the latest kept on the client for maps and the card.
         "ALTER TABLE clients ADD COLUMN last_visit_at {ts}",
-    ]
-
-    /// The "concept" search: FTS5 over the order's normalised words (description and services), kept by triggers.
-    static let sqliteSearch: [String] = [
-        """
-        CREATE VIRTUAL TABLE work_order_words USING fts5(search_words, content='work_orders', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2', prefix='2 3')
-        """,
-        """
-        CREATE TRIGGER work_orders_search_insert AFTER INSERT ON work_orders BEGIN
-            INSERT INTO work_order_words (rowid, search_words) VALUES (new.id, new.search_words);
-        END
-        """,
-        """
-        CREATE TRIGGER work_orders_search_update AFTER UPDATE OF search_words ON work_orders BEGIN
-            INSERT INTO work_order_words (work_order_words, rowid, search_words) VALUES ('delete', old.id, old.search_words);
-            INSERT INTO work_order_words (rowid, search_words) VALUES (new.id, new.search_words);
-        END
-        """,
-        """
-        CREATE TRIGGER work_orders_search_delete AFTER DELETE ON work_orders BEGIN
-            INSERT INTO work_order_words (work_order_words, rowid, search_words) VALUES ('delete', old.id, old.search_words);
-        END
-        """,
-    ]
-
-    static let postgresSearch: [String] = [
-        "CREATE INDEX work_orders_words ON work_orders USING GIN (to_tsvector('simple', search_words))",
     ]
 }

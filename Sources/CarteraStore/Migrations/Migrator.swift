@@ -32,6 +32,7 @@ public struct Migrator: Sendable {
         Migration010.migration,
         Migration011.migration,
         Migration012.migration,
+        Migration013.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

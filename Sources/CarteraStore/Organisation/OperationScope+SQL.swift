@@ -10,10 +10,10 @@ extension OperationScope {
         case .company:
             reachSQL = "1 = 1"
         case .branch(let branch?):
-            reachSQL = "EXISTS (SELECT 1 FROM users o WHERE o.id = \(unsafeRaw: owner) AND o.branch_id = \(bind: branch.rawValue))"
+            reachSQL = "EXISTS (SELECT 1 FROM users owner_user WHERE owner_user.id = \(unsafeRaw: owner) AND owner_user.branch_id = \(bind: branch.rawValue))"
         case .department(let department?):
             reachSQL = """
-                EXISTS (SELECT 1 FROM users o WHERE o.id = \(unsafeRaw: owner) AND o.department_id = \(bind: department.rawValue))
+                EXISTS (SELECT 1 FROM users owner_user WHERE owner_user.id = \(unsafeRaw: owner) AND owner_user.department_id = \(bind: department.rawValue))
                 """
         case .branch(nil), .department(nil), .own:
             reachSQL = "1 = 0"

@@ -22,7 +22,7 @@ public struct RecurringOrderStore: Sendable {
         let now = clock.now()
         return try await database.write { session in
             guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
-            try await WorkOrderStore.checkReferences(session, draft.template, clientID: clientID)
+            try await WorkOrderStore.checkReferences(session, draft.template, clientID: clientID, orderID: nil)
             let id: RecurringOrderRule.ID = try await session.first("""
                 INSERT INTO recurring_order_rules (client_id, owner_id, \(unsafeRaw: Self.editableColumns), created_at, updated_at)
                 VALUES (\(bind: clientID.rawValue), \(bind: viewer.id.rawValue), \(Self.values(session, draft)),
@@ -46,7 +46,7 @@ public struct RecurringOrderStore: Sendable {
             guard let before = try await Self.rule(session, id, scope: .of(viewer)) else { throw StoreError.notFound }
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
             guard !before.ended else { throw ValidationFailure([FieldError("rule", "rule_ended")]) }
-            try await WorkOrderStore.checkReferences(session, draft.template, clientID: before.clientID)
+            try await WorkOrderStore.checkReferences(session, draft.template, clientID: before.clientID, orderID: nil)
             try await session.run("""
                 UPDATE recurring_order_rules SET (\(unsafeRaw: Self.editableColumns)) = (\(Self.values(session, draft))),
                     version = version + 1, updated_at = \(session.instant(now))
@@ -132,16 +132,17 @@ public struct RecurringOrderStore: Sendable {
     // MARK: SQL
 
     static let editableColumns = """
-        rule, start_date, start_time, time_zone, exception_dates, contact_id, category_id, priority, assignee_id, description
+        rule, start_date, start_time, time_zone, exception_dates, contact_id, category_id, priority, assignee_id, description, asset_ids
         """
 
     static func values(_ session: Session, _ d: RecurringOrderDraft) -> SQLQueryString {
         let exceptions = String(decoding: try! JSONEncoder().encode(d.exceptionDates), as: UTF8.self)
         let t = d.template
+        let assets = String(decoding: try! JSONEncoder().encode(t.assetIDs.map(\.rawValue)), as: UTF8.self)
         return """
             \(bind: d.rule), \(bind: d.startDate), \(bind: d.startTime), \(bind: d.timeZone), \(session.json(exceptions)),
             \(bind: t.contactID?.rawValue), \(bind: t.categoryID?.rawValue), \(bind: t.priority.rawValue),
-            \(bind: t.assigneeID?.rawValue), \(bind: t.description)
+            \(bind: t.assigneeID?.rawValue), \(bind: t.description), \(session.json(assets))
             """
     }
 
@@ -149,13 +150,18 @@ public struct RecurringOrderStore: Sendable {
     @discardableResult
     static func materialise(_ session: Session, _ rule: RecurringOrderRule, from: Date, through: Date, at now: Date) async throws -> Int {
         guard !rule.ended, let recurrence = rule.draft.recurrence else { return 0 }
+        // An archived client gets no new visits; restoring it lets the next pass catch up.
+        guard try await session.first("""
+            SELECT id FROM clients WHERE id = \(bind: rule.clientID.rawValue) AND archived = \(bind: false)
+            """) != nil else { return 0 }
         let owner: User.ID = try await session.first("SELECT owner_id FROM recurring_order_rules WHERE id = \(bind: rule.id.rawValue)")!.id("owner_id")
         let existing = Set(try await session.rows("""
             SELECT occurrence_at FROM work_orders WHERE rule_id = \(bind: rule.id.rawValue) AND occurrence_at > \(session.instant(from))
             """).map { try $0.instant("occurrence_at") })
+        let usable = try await usableTemplate(session, rule)
         var made = 0
         for occurrence in recurrence.occurrences(through: through, limit: 100_000) where occurrence > from && !existing.contains(occurrence) {
-            _ = try await WorkOrderStore.insert(session, clientID: rule.clientID, order(of: rule, at: occurrence), ownerID: owner,
+            _ = try await WorkOrderStore.insert(session, clientID: rule.clientID, order(of: usable, at: occurrence), ownerID: owner,
                                                 rule: (rule.id, occurrence), at: now)
             made += 1
         }
@@ -163,6 +169,22 @@ public struct RecurringOrderStore: Sendable {
             UPDATE recurring_order_rules SET materialised_through = \(session.instant(through)) WHERE id = \(bind: rule.id.rawValue)
             """)
         return made
+    }
+
+    /// The rule as it can still make orders: an assignee who left and archived assets are dropped
+    /// (the order goes out unassigned) rather than stopping the rule.
+    static func usableTemplate(_ session: Session, _ rule: RecurringOrderRule) async throws -> RecurringOrderRule {
+        var draft = rule.draft
+        if let assignee = draft.template.assigneeID, try await !References.isActiveUser(session, assignee) {
+            draft.template.assigneeID = nil
+        }
+        if !draft.template.assetIDs.isEmpty {
+            draft.template.assetIDs = try await session.rows("""
+                SELECT id FROM assets WHERE id IN \(session.inList(draft.template.assetIDs)) AND client_id = \(bind: rule.clientID.rawValue)
+                    AND archived = \(bind: false) ORDER BY id
+                """).map { try $0.id("id") }
+        }
+        return RecurringOrderRule(id: rule.id, clientID: rule.clientID, draft: draft, ended: rule.ended, version: rule.version)
     }
 
     /// The rule's template as the order of one occurrence.
@@ -183,7 +205,8 @@ public struct RecurringOrderStore: Sendable {
             WHERE o.rule_id = \(bind: rule.id.rawValue) AND o.status = 'open' AND o.occurrence_at > \(session.instant(now))
               AND NOT EXISTS (SELECT 1 FROM service_entries s WHERE s.work_order_id = o.id)
             """).map(WorkOrderStore.order)
-        for before in future {
+        let assets = try await WorkOrderStore.assetIDs(session, of: future.map(\.id))
+        for before in future.map({ $0.with(assets: assets[$0.id] ?? []) }) {
             guard let occurrence = before.draft.appointmentAt else { continue }
             if keeping.contains(occurrence) {
                 let draft = order(of: rule, at: occurrence)
@@ -193,6 +216,7 @@ public struct RecurringOrderStore: Sendable {
                         version = version + 1, updated_at = \(session.instant(now))
                     WHERE id = \(bind: before.id.rawValue)
                     """)
+                try await WorkOrderStore.linkAssets(session, before.id, draft.assetIDs)
                 try await WorkOrderStore.refreshSearchWords(session, before.id)
                 _ = try await WorkOrderStore.audited(session, before, action: "update", by: userID, at: now)
             } else {
@@ -216,7 +240,8 @@ public struct RecurringOrderStore: Sendable {
     static func rule(_ row: Row) throws -> RecurringOrderRule {
         let template = WorkOrderDraft(contactID: try row.optID("contact_id"), categoryID: try row.optID("category_id"),
                                       priority: WorkOrder.Priority(rawValue: try row.string("priority")) ?? .normal,
-                                      assigneeID: try row.optID("assignee_id"), description: try row.string("description"))
+                                      assigneeID: try row.optID("assignee_id"), description: try row.string("description"),
+                                      assetIDs: try row.json("asset_ids", as: [Int64].self).map(Asset.ID.init))
         let draft = RecurringOrderDraft(rule: try row.string("rule"), startDate: try row.string("start_date"),
                                         startTime: try row.string("start_time"), timeZone: try row.string("time_zone"),
                                         exceptionDates: try row.json("exception_dates", as: [String].self), template: template)
@@ -232,6 +257,7 @@ public struct RecurringOrderStore: Sendable {
         out["contactId"] = t.contactID?.description
         out["categoryId"] = t.categoryID?.description
         out["assigneeId"] = t.assigneeID?.description
+        if !t.assetIDs.isEmpty { out["assetIds"] = t.assetIDs.map(\.description).joined(separator: ", ") }
         return out
     }
 }

@@ -10,6 +10,21 @@ public struct WorkOrderListing: Sendable, Hashable {
     public let categoryName: String?
     public let assigneeName: String?
     public let projectKey: Int64?
+
+    func with(assets: [Asset.ID]) -> WorkOrderListing {
+        WorkOrderListing(order: order.with(assets: assets), clientNumber: clientNumber, clientName: clientName, contactName: contactName,
+                         categoryName: categoryName, assigneeName: assigneeName, projectKey: projectKey)
+    }
+}
+
+extension WorkOrder {
+    /// The same order naming `assets` (read from their own table).
+    func with(assets: [Asset.ID]) -> WorkOrder {
+        var draft = self.draft
+        draft.assetIDs = assets
+        return WorkOrder(id: id, orderNumber: orderNumber, clientID: clientID, draft: draft, ownerID: ownerID, status: status,
+                         finishedAt: finishedAt, verification: verification, ruleID: ruleID, version: version, createdAt: createdAt)
+    }
 }
 
 /// A registered service with its user's name.

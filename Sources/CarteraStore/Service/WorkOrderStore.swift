@@ -29,12 +29,13 @@ public struct WorkOrderStore: Sendable {
             guard let before = try await Self.order(session, id, visibleTo: viewer) else { throw StoreError.notFound }
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
             guard before.status != .verified, before.status != .cancelled else { throw ValidationFailure([FieldError("status", "order_closed")]) }
-            try await Self.checkReferences(session, draft, clientID: before.clientID)
+            try await Self.checkReferences(session, draft, clientID: before.clientID, orderID: id)
             try await session.run("""
                 UPDATE work_orders SET (\(unsafeRaw: Self.editableColumns)) = (\(Self.values(session, draft))),
                     version = version + 1, updated_at = \(session.instant(now))
                 WHERE id = \(bind: id.rawValue)
                 """)
+            try await Self.linkAssets(session, id, draft.assetIDs)
             try await Self.refreshSearchWords(session, id)
             return try await Self.audited(session, before, action: "update", by: viewer.id, at: now)
         }
@@ -134,14 +135,16 @@ public struct WorkOrderStore: Sendable {
 
     public func list(_ query: WorkOrderQuery, by viewer: Viewer) async throws -> [WorkOrderListing] {
         try await database.read { session in
-            try await session.rows("""
+            let listings = try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer))
                 ORDER BY \(Self.order(query)) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
                 """).map(Self.listing)
+            let assets = try await Self.assetIDs(session, of: listings.map(\.order.id))
+            return listings.map { $0.with(assets: assets[$0.order.id] ?? []) }
         }
     }
 
-    /// Every order the query matches, streamed (downloads).
+    /// Every order the query matches, streamed (downloads); the rows carry no asset ids (one query per row would be N+1).
     public func export(_ query: WorkOrderQuery, by viewer: Viewer, _ each: @escaping @Sendable (WorkOrderListing) -> Void) async throws {
         try await database.read { session in
             let failure = Mutex<(any Error)?>(nil)
@@ -159,7 +162,7 @@ public struct WorkOrderStore: Sendable {
     /// Inserts an order with the next number, audited; `rule` ties it to an occurrence.
     static func insert(_ session: Session, clientID: Client.ID, _ draft: WorkOrderDraft, ownerID: User.ID,
                        rule: (id: RecurringOrderRule.ID, occurrence: Date)?, at now: Date) async throws -> WorkOrder {
-        try await checkReferences(session, draft, clientID: clientID)
+        try await checkReferences(session, draft, clientID: clientID, orderID: nil)
         let number = try await Counters.next(session, "work_order")
         let ruleSQL: SQLQueryString = rule.map { "\(bind: $0.id.rawValue), \(session.instant($0.occurrence))" } ?? "NULL, NULL"
         let id: WorkOrder.ID = try await session.first("""
@@ -169,6 +172,7 @@ public struct WorkOrderStore: Sendable {
                     \(bind: searchWords(draft, services: [])), \(session.instant(now)), \(session.instant(now)))
             RETURNING id
             """)!.id("id")
+        try await linkAssets(session, id, draft.assetIDs)
         let created = try await order(session, id, visibleTo: nil)!
         try await AuditLog.record(session, at: now, userID: rule == nil ? ownerID : nil, entity: "work_order", entityID: id.rawValue,
                                   clientID: clientID, action: "create", changes: AuditLog.diff([:], flatten(created)))
@@ -230,23 +234,9 @@ public struct WorkOrderStore: Sendable {
         if let from = query.appointmentFrom { parts.append("o.appointment_at >= \(session.instant(from))") }
         if let to = query.appointmentTo { parts.append("o.appointment_at < \(session.instant(to))") }
         if let concept = query.concept.map({ Normalization.queryWords($0) }), !concept.isEmpty {
-            parts.append(conceptMatch(session, concept))
+            parts.append(WordSearch.match(session, concept, alias: "o", fts: "work_order_words"))
         }
         return parts.joined(separator: " AND ")
-    }
-
-    /// Every word a prefix of a word of the order (description, equipment, services).
-    static func conceptMatch(_ session: Session, _ words: [String]) -> SQLQueryString {
-        switch session.kind {
-        case .sqlite:
-            return """
-                o.id IN (SELECT rowid FROM work_order_words WHERE work_order_words MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " ")))
-                """
-        case .postgres:
-            return """
-                to_tsvector('simple', o.search_words) @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & ")))
-                """
-        }
     }
 
     static func searchWords(_ d: WorkOrderDraft, services: [String]) -> String {
@@ -265,9 +255,30 @@ public struct WorkOrderStore: Sendable {
     /// One order, if `viewer` may see it (nil: no check, for re-reads after a checked write).
     static func order(_ session: Session, _ id: WorkOrder.ID, visibleTo viewer: Viewer?) async throws -> WorkOrder? {
         let predicate: SQLQueryString = viewer.map { visible(session, $0) } ?? "1 = 1"
-        return try await session.first("""
+        guard let found = try await session.first("""
             SELECT o.* FROM work_orders o JOIN clients c ON c.id = o.client_id WHERE o.id = \(bind: id.rawValue) AND \(predicate)
-            """).map(order)
+            """).map(order) else { return nil }
+        return found.with(assets: try await assetIDs(session, of: [id])[id] ?? [])
+    }
+
+    /// The assets of these orders, in one query.
+    static func assetIDs(_ session: Session, of orders: [WorkOrder.ID]) async throws -> [WorkOrder.ID: [Asset.ID]] {
+        guard !orders.isEmpty else { return [:] }
+        var out: [WorkOrder.ID: [Asset.ID]] = [:]
+        for row in try await session.rows("""
+            SELECT work_order_id, asset_id FROM work_order_assets WHERE work_order_id IN \(session.inList(orders)) ORDER BY asset_id
+            """) {
+            out[try row.id("work_order_id"), default: []].append(try row.id("asset_id"))
+        }
+        return out
+    }
+
+    /// Replaces the order's assets.
+    static func linkAssets(_ session: Session, _ id: WorkOrder.ID, _ assets: [Asset.ID]) async throws {
+        try await session.run("DELETE FROM work_order_assets WHERE work_order_id = \(bind: id.rawValue)")
+        for asset in assets {
+            try await session.run("INSERT INTO work_order_assets (work_order_id, asset_id) VALUES (\(bind: id.rawValue), \(bind: asset.rawValue))")
+        }
     }
 
     /// Re-reads the order after a write and records the change.
@@ -280,8 +291,9 @@ public struct WorkOrderStore: Sendable {
         return after
     }
 
-    /// The assignee must be an active user; contact and project must be the client's; the category must exist.
-    static func checkReferences(_ session: Session, _ d: WorkOrderDraft, clientID: Client.ID) async throws {
+    /// The assignee must be an active user; contact, project and assets must be the client's (assets not archived,
+    /// unless `orderID` already names them); the category must exist.
+    static func checkReferences(_ session: Session, _ d: WorkOrderDraft, clientID: Client.ID, orderID: WorkOrder.ID?) async throws {
         var errors: [FieldError] = []
         if let assignee = d.assigneeID, try await !References.isActiveUser(session, assignee) {
             errors.append(FieldError("assigneeId", "unknown_reference"))
@@ -295,6 +307,16 @@ public struct WorkOrderStore: Sendable {
         if let project = d.projectID, try await session.first("""
             SELECT id FROM projects WHERE id = \(bind: project.rawValue) AND client_id = \(bind: clientID.rawValue)
             """) == nil { errors.append(FieldError("projectId", "unknown_reference")) }
+        if !d.assetIDs.isEmpty {
+            let kept: SQLQueryString = orderID.map {
+                "OR id IN (SELECT asset_id FROM work_order_assets WHERE work_order_id = \(bind: $0.rawValue))"
+            } ?? ""
+            let found = try await session.first("""
+                SELECT COUNT(*) AS n FROM assets WHERE id IN \(session.inList(d.assetIDs)) AND client_id = \(bind: clientID.rawValue)
+                    AND (archived = \(bind: false) \(kept))
+                """)!.int("n")
+            if found != d.assetIDs.count { errors.append(FieldError("assetIds", "unknown_reference")) }
+        }
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 
@@ -332,6 +354,7 @@ public struct WorkOrderStore: Sendable {
         out["equipmentReceived"] = d.equipmentReceived
         out["rating"] = o.verification?.rating.map(String.init)
         out["customerComments"] = o.verification?.comments
+        if !d.assetIDs.isEmpty { out["assetIds"] = d.assetIDs.map(\.description).joined(separator: ", ") }
         return out
     }
 }
