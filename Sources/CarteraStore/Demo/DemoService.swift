@@ -11,6 +11,7 @@ extension DemoGenerator {
     /// at 11:00, so "my orders", the card and the rules page have something to show.
     func addWorkOrders(for technicians: [User.ID], by adminID: User.ID, random: inout SeededRandom) async throws {
         guard let admin = try await stores.users.viewer(adminID) else { return }
+        let kinds = try await addAssetKinds()
         let categories = try await stores.organisation.activityCategories()
         let zone = TimeZone(identifier: try await stores.organisation.company()?.timeZone ?? "") ?? .gmt
         let now = clock.now()
@@ -19,10 +20,12 @@ extension DemoGenerator {
             let clients = try await stores.clients.list(ClientQuery(filters: tech.user.branchID.map { [.branch($0)] } ?? [], limit: 6,
                                                                     page: .offset(index)), scope: .all).clients
             for (n, client) in clients.enumerated() {
+                let asset = try await stores.assets.create(clientID: client.id, Self.demoAsset(kinds, n + index), by: admin)
                 let hours = [2, 26, -20, -44, -70, 50][n % 6] + Int.random(in: 0...2, using: &random)
                 let draft = WorkOrderDraft(categoryID: categories.first?.id, priority: WorkOrder.Priority.allCases[(n + index) % 4],
                                            assigneeID: technician, appointmentAt: now.addingTimeInterval(Double(hours) * 3600).rounded(to: 1800),
-                                           appointmentZone: zone.identifier, description: Self.orderDescriptions[(n + index) % Self.orderDescriptions.count])
+                                           appointmentZone: zone.identifier, description: Self.orderDescriptions[(n + index) % Self.orderDescriptions.count],
+                                           assetIDs: [asset.id])
                 var order = try await stores.workOrders.create(clientID: client.id, draft, by: admin)
                 guard let at = draft.appointmentAt, at < now else { continue }
                 order = try await stores.workOrders.registerService(order.id, detail: "Revisé el equipo y tomé medidas.", at: at,
@@ -37,8 +40,38 @@ extension DemoGenerator {
                 _ = try await stores.recurringOrders.create(clientID: client.id, RecurringOrderDraft(
                     rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", startDate: date, startTime: "11:00", timeZone: zone.identifier,
                     template: WorkOrderDraft(categoryID: categories.first?.id, assigneeID: technician,
-                                             description: "Mantenimiento quincenal de los equipos")), by: admin)
+                                             description: "Mantenimiento quincenal de los equipos",
+                                             assetIDs: try await stores.assets.list(AssetQuery(clientID: client.id), by: admin).map(\.asset.id))),
+                    by: admin)
             }
         }
+    }
+
+    /// Two kinds of equipment with typed fields.
+    func addAssetKinds() async throws -> [AssetKind] {
+        var air = try await stores.assetKinds.create(name: "Aire acondicionado", by: nil)
+        for (es, en, type, choices) in [("Marca", "Brand", CustomFieldType.choice, ["Surrey", "Carrier", "BGH", "LG"]),
+                                        ("Modelo", "Model", .text, []), ("Frigorías", "Cooling capacity", .integer, []),
+                                        ("Instalado el", "Installed on", .date, [])] {
+            air = try await stores.assetKinds.addField(air.id, labelES: es, labelEN: en, type: type, required: es == "Marca",
+                                                       choices: choices, expectedVersion: air.version, by: nil)
+        }
+        var boiler = try await stores.assetKinds.create(name: "Caldera", by: nil)
+        for (es, en, type) in [("Marca", "Brand", CustomFieldType.text), ("Potencia (kW)", "Power (kW)", .decimal),
+                               ("Última revisión", "Last service", .date)] {
+            boiler = try await stores.assetKinds.addField(boiler.id, labelES: es, labelEN: en, type: type, required: false, choices: [],
+                                                          expectedVersion: boiler.version, by: nil)
+        }
+        return [air, boiler]
+    }
+
+    static func demoAsset(_ kinds: [AssetKind], _ n: Int) -> AssetDraft {
+        if n % 3 == 2 {
+            return AssetDraft(kindID: kinds[1].id, name: "Caldera del edificio", serial: "CAL-\(1000 + n)",
+                              values: ["marca": .text("Peisa"), "potencia_kw": .text("24,5"), "ultima_revision": .text("2026-03-10")])
+        }
+        return AssetDraft(kindID: kinds[0].id, name: n % 2 == 0 ? "Split de la oficina" : "Equipo del salón", serial: "AC-\(4400 + n)",
+                          values: ["marca": .text(["Surrey", "Carrier", "BGH", "LG"][n % 4]), "modelo": .text("Inverter 3000"),
+                                   "frigorias": .text("3000"), "instalado_el": .text("2024-11-0\(1 + n % 9)")])
     }
 }

@@ -52,7 +52,8 @@ public struct AssetStore: Sendable {
         }
     }
 
-    public func update(_ id: Asset.ID, _ draft: AssetDraft, expectedVersion: Int64, by viewer: Viewer) async throws -> Asset {
+    /// Writes the draft (and, when given, the archived flag) in one transaction.
+    public func update(_ id: Asset.ID, _ draft: AssetDraft, archived: Bool? = nil, expectedVersion: Int64, by viewer: Viewer) async throws -> Asset {
         let now = clock.now()
         return try await database.write { session in
             guard let before = try await Self.asset(session, id, scope: .of(viewer)) else { throw StoreError.notFound }
@@ -60,7 +61,7 @@ public struct AssetStore: Sendable {
             let (draft, kind) = try await Self.checked(session, draft, creating: draft.kindID != before.draft.kindID)
             try await session.run("""
                 UPDATE assets SET (kind_id, name, name_key, serial, field_values, search_words) = (\(Self.values(session, draft, kind))),
-                    version = version + 1, updated_at = \(session.instant(now))
+                    archived = \(bind: archived ?? before.archived), version = version + 1, updated_at = \(session.instant(now))
                 WHERE id = \(bind: id.rawValue)
                 """)
             return try await Self.audited(session, before, action: "update", by: viewer.id, at: now)

@@ -46,6 +46,8 @@ public struct WorkOrderQuery: Sendable, Hashable {
     public var categoryID: ActivityCategory.ID?
     /// Orders made by this recurring rule.
     public var ruleID: RecurringOrderRule.ID?
+    /// Orders that involve this asset.
+    public var assetID: Asset.ID?
     /// `[from, to)` on the creation instant, the finishing instant and the appointment.
     public var createdFrom: Date?
     public var createdTo: Date?

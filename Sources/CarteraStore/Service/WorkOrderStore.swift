@@ -227,6 +227,9 @@ public struct WorkOrderStore: Sendable {
         if let project = query.projectID { parts.append("o.project_id = \(bind: project.rawValue)") }
         if let category = query.categoryID { parts.append("o.category_id = \(bind: category.rawValue)") }
         if let rule = query.ruleID { parts.append("o.rule_id = \(bind: rule.rawValue)") }
+        if let asset = query.assetID {
+            parts.append("o.id IN (SELECT work_order_id FROM work_order_assets WHERE asset_id = \(bind: asset.rawValue))")
+        }
         if let from = query.createdFrom { parts.append("o.created_at >= \(session.instant(from))") }
         if let to = query.createdTo { parts.append("o.created_at < \(session.instant(to))") }
         if let from = query.finishedFrom { parts.append("o.finished_at >= \(session.instant(from))") }

@@ -36,6 +36,7 @@ struct APIController {
         registerProjects(api)
         registerWorkOrders(api)
         registerRecurringOrders(api)
+        registerAssets(api)
     }
 
     // MARK: Tokens and me

@@ -53,6 +53,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     ProjectsController(env: env, clients: clients).register(signedIn)
     WorkOrdersController(env: env, clients: clients).register(signedIn)
     RecurringOrdersController(env: env, clients: clients).register(signedIn)
+    AssetsController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

@@ -50,6 +50,11 @@ struct ClientCardPage {
     let rules: [RuleRow]
     let hasRules: Bool
     let newRuleURL: String
+    let assets: [AssetRow]
+    let hasAssets: Bool
+    let assetKinds: [Option]
+    let canAddAsset: Bool
+    let newAssetURL: String
     let newFollowUpURL: String
     let canEdit: Bool
     let canArchive: Bool
@@ -67,7 +72,8 @@ struct ClientCardPage {
     init(client: Client, contacts: [Contact], followUps: [FollowUpListing], lookups: Lookups, env: WebEnvironment,
          context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
          activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
-         projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?) {
+         projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?,
+         assets: [AssetListing], assetKinds: [AssetKind]) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -148,6 +154,12 @@ struct ClientCardPage {
         self.rules = rules.map { RuleRow($0, lookups: lookups, context: context) }
         hasRules = !rules.isEmpty
         newRuleURL = SiteURL.newRecurringOrder(client.id).path
+        let kinds = Dictionary(uniqueKeysWithValues: assetKinds.map { ($0.id, $0) })
+        self.assets = assets.map { AssetRow($0, kind: kinds[$0.asset.draft.kindID], language: context.language) }
+        hasAssets = !assets.isEmpty
+        self.assetKinds = assetKinds.filter(\.active).map { Option(value: $0.id.description, label: $0.name, selected: false) }
+        canAddAsset = !self.assetKinds.isEmpty
+        newAssetURL = SiteURL.newClientAsset(client.id).path
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)
         editURL = SiteURL.editClient(client.id).path

@@ -23,6 +23,29 @@ struct ClientFormPage {
         let checked: Bool
         let isChoice: Bool
         let options: [Option]
+
+        /// The input of a typed field (client custom fields, asset kind fields); `value` as typed or stored.
+        init(_ definition: CustomFieldDefinition, name: String, value: String, error: String?, language: Language) {
+            self.name = name
+            label = definition.label(language)
+            self.value = value
+            self.error = error
+            required = definition.required
+            inputType = switch definition.type {
+            case .integer, .decimal: "text"
+            case .date: "date"
+            case .email: "email"
+            case .phone: "tel"
+            case .url, .photoURL: "url"
+            default: "text"
+            }
+            isLongText = definition.type == .longText
+            isCheckbox = definition.type == .checkbox
+            checked = ["on", "true", "1"].contains(value)
+            isChoice = definition.type == .choice
+            options = [Option(value: "", label: "—", selected: value.isEmpty)]
+                + definition.choices.map { Option(value: $0, label: $0, selected: $0 == value) }
+        }
     }
 
     let action: String
@@ -69,23 +92,8 @@ struct ClientFormPage {
         agents = Option.list(people, selected: v["salesAgentId"])
         collectors = Option.list(people, selected: v["collectorId"])
         customFields = lookups.activeFields.map { definition in
-            let name = "cf_" + definition.key
-            let value = v[name] ?? ""
-            let inputType: String = switch definition.type {
-            case .integer, .decimal: "text"
-            case .date: "date"
-            case .email: "email"
-            case .phone: "tel"
-            case .url, .photoURL: "url"
-            default: "text"
-            }
-            return CustomInput(
-                name: name, label: definition.label(language), value: value,
-                error: errors.byField["customFields.\(definition.key)"], required: definition.required,
-                inputType: inputType, isLongText: definition.type == .longText, isCheckbox: definition.type == .checkbox,
-                checked: ["on", "true", "1"].contains(value), isChoice: definition.type == .choice,
-                options: [Option(value: "", label: "—", selected: value.isEmpty)]
-                    + definition.choices.map { Option(value: $0, label: $0, selected: $0 == value) })
+            CustomInput(definition, name: "cf_" + definition.key, value: v["cf_" + definition.key] ?? "",
+                        error: errors.byField["customFields.\(definition.key)"], language: language)
         }
     }
 

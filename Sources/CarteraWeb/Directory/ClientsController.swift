@@ -161,6 +161,8 @@ struct ClientsController {
         async let workOrders = env.stores.workOrders.list(WorkOrderQuery(clientID: client.id, limit: 20), by: context.viewer)
         async let rules = env.stores.recurringOrders.rules(of: client.id, by: context.viewer)
         async let lastVisit = env.stores.clients.lastVisit(client.id, scope: context.clientScope)
+        async let assets = env.stores.assets.list(AssetQuery(clientID: client.id, limit: 100), by: context.viewer)
+        async let assetKinds = env.stores.assetKinds.kinds()
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
@@ -172,7 +174,8 @@ struct ClientsController {
                                                                    users: lookups.users, contacts: contactList,
                                                                    projects: projectList.map(\.project)),
                               notes: try await notes, projects: projectList, workOrders: try await workOrders,
-                              rules: try await rules, lastVisit: try await lastVisit)
+                              rules: try await rules, lastVisit: try await lastVisit, assets: try await assets,
+                              assetKinds: try await assetKinds)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -24,6 +24,7 @@ struct AdminController {
         group.post("/admin/activity-categories/:id/delete") { request, context in try await self.deleteCategory(request, context) }
         UsersAdmin(env: env).register(group)
         CataloguesAdmin(env: env).register(group)
+        AssetKindsAdmin(env: env).register(group)
     }
 
     struct IndexPage { struct Link { let href: String; let label: String; let help: String }; let links: [Link] }
@@ -35,7 +36,8 @@ struct AdminController {
         if context.viewer.can(.manageSettings) {
             links += [(.company, "admin_company"), (.branches, "admin_branches"), (.departments, "admin_departments"),
                       (.roles, "admin_roles"), (.clientTypes, "admin_client_types"), (.clientGroups, "admin_client_groups"),
-                      (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories")]
+                      (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories"),
+                      (.assetKinds, "admin_asset_kinds")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
         let page = IndexPage(links: links.map { .init(href: $0.0.path, label: t[$0.1] ?? $0.1, help: t[$0.1 + "_help"] ?? "") })

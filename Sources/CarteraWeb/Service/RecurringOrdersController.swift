@@ -47,7 +47,7 @@ struct RecurringOrdersController {
         if priority == nil { parseErrors.append(FieldError("priority", "invalid_choice")) }
         let template = WorkOrderDraft(contactID: Contact.ID(string: form["contactId"]), categoryID: ActivityCategory.ID(string: form["categoryId"]),
                                       priority: priority ?? .normal, assigneeID: User.ID(string: form["assigneeId"]),
-                                      description: form["description"] ?? "")
+                                      description: form["description"] ?? "", assetIDs: form.all("assetIds").compactMap { Asset.ID(string: $0) })
         let exceptions = (form["exceptionDates"] ?? "").split(whereSeparator: { $0 == "\n" || $0 == "," }).map(String.init)
         return try RecurringOrderDraft(rule: rule, startDate: form["startDate"] ?? "", startTime: form["startTime"] ?? "",
                                        timeZone: timeZone.identifier, exceptionDates: exceptions, template: template)
@@ -63,7 +63,7 @@ struct RecurringOrdersController {
         let zone = try await companyZone()
         let (date, _) = LocalDateTime.parts(env.clock.now(), timeZone: zone)
         let values = ["startDate": date, "startTime": "09:00", "priority": WorkOrder.Priority.normal.rawValue]
-        return try await render(request, context, client: client, rule: nil, values: values,
+        return try await render(request, context, client: client, rule: nil, values: values, assetIDs: [],
                                 recurrence: RecurrenceForm(rule: "FREQ=WEEKLY", timeZone: zone), zone: zone, errors: [])
     }
 
@@ -77,7 +77,8 @@ struct RecurringOrdersController {
                                                                    by: context.viewer)
             return redirect(to: SiteURL.recurringOrder(rule.id).path, flash: env.translator.text("flash_rule_saved", context.language))
         } catch let failure as ValidationFailure {
-            return try await render(request, context, client: client, rule: nil, values: Self.values(form), recurrence: recurrence,
+            return try await render(request, context, client: client, rule: nil, values: Self.values(form), assetIDs: form.all("assetIds"),
+                                    recurrence: recurrence,
                                     zone: zone, errors: env.messages(failure, context.language).list, status: .unprocessableContent)
         }
     }
@@ -90,7 +91,7 @@ struct RecurringOrdersController {
                       "categoryId": t.categoryID?.description ?? "", "priority": t.priority.rawValue,
                       "assigneeId": t.assigneeID?.description ?? "", "contactId": t.contactID?.description ?? "",
                       "description": t.description]
-        return try await render(request, context, client: client, rule: rule, values: values,
+        return try await render(request, context, client: client, rule: rule, values: values, assetIDs: t.assetIDs.map(\.description),
                                 recurrence: RecurrenceForm(rule: d.rule, timeZone: zone), zone: zone, errors: [])
     }
 
@@ -105,12 +106,13 @@ struct RecurringOrdersController {
                                                             expectedVersion: version, by: context.viewer)
             return redirect(to: SiteURL.recurringOrder(rule.id).path, flash: env.translator.text("flash_rule_saved", context.language))
         } catch let failure as ValidationFailure {
-            return try await render(request, context, client: client, rule: rule, values: Self.values(form), recurrence: recurrence,
-                                    zone: zone, errors: env.messages(failure, context.language).list, version: version,
+            return try await render(request, context, client: client, rule: rule, values: Self.values(form), assetIDs: form.all("assetIds"),
+                                    recurrence: recurrence, zone: zone, errors: env.messages(failure, context.language).list, version: version,
                                     status: .unprocessableContent)
         } catch StoreError.versionConflict(let current) {
-            return try await render(request, context, client: client, rule: rule, values: Self.values(form), recurrence: recurrence,
-                                    zone: zone, errors: [env.translator.text("conflict_reload", context.language)], version: current,
+            return try await render(request, context, client: client, rule: rule, values: Self.values(form), assetIDs: form.all("assetIds"),
+                                    recurrence: recurrence, zone: zone, errors: [env.translator.text("conflict_reload", context.language)],
+                                    version: current,
                                     status: .conflict)
         }
     }
@@ -131,7 +133,7 @@ struct RecurringOrdersController {
     }
 
     func render(_ request: Request, _ context: SignedInContext, client: Client, rule: RecurringOrderRule?, values: [String: String],
-                recurrence: RecurrenceForm, zone: TimeZone, errors: [String], version: Int64? = nil,
+                assetIDs: [String], recurrence: RecurrenceForm, zone: TimeZone, errors: [String], version: Int64? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = env.t(context.language)
         let orders: [WorkOrderListing] = try await rule.asyncMap { rule in
@@ -139,7 +141,7 @@ struct RecurringOrdersController {
             query.ruleID = rule.id
             return try await env.stores.workOrders.list(query, by: context.viewer)
         } ?? []
-        let choices = try await WorkOrdersController(env: env, clients: clients).choices(values, client: client, context)
+        let choices = try await WorkOrdersController(env: env, clients: clients).choices(values, assetIDs: assetIDs, client: client, context)
         let title = rule == nil ? t["rule_new"] ?? "" : t["rule_title"] ?? ""
         let page = Page(
             title: title, sentence: rule?.draft.sentence(context.language), ended: rule?.ended ?? false,

@@ -161,7 +161,10 @@ struct WorkOrdersController {
 
     func newForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let client = try await clients.load(request, context)
-        return try await renderForm(request, context, form: .blank, client: client, order: nil, version: nil, errors: .none)
+        var form = WorkOrderForm.blank
+        // From an asset's page: that asset is involved.
+        if let asset = FormData.query(request)["asset"] { form.assetIDs = [asset] }
+        return try await renderForm(request, context, form: form, client: client, order: nil, version: nil, errors: .none)
     }
 
     func create(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -205,7 +208,7 @@ struct WorkOrdersController {
 
     func renderForm(_ request: Request, _ context: SignedInContext, form: WorkOrderForm, client: Client, order: WorkOrder?,
                     version: Int64?, errors: FormErrors, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let choices = try await choices(form.values, client: client, context)
+        let choices = try await choices(form.values, assetIDs: form.assetIDs, client: client, context)
         let t = env.t(context.language)
         let page = WorkOrderFormPage(
             action: order.map { SiteURL.workOrder($0.id).path } ?? SiteURL.clientWorkOrders(client.id).path,
@@ -217,13 +220,15 @@ struct WorkOrdersController {
     }
 
     /// The selects of an order (or a recurring rule's template) on `client`.
-    func choices(_ values: [String: String], client: Client, _ context: SignedInContext) async throws -> WorkOrderFormChoices {
+    func choices(_ values: [String: String], assetIDs: [String], client: Client, _ context: SignedInContext) async throws -> WorkOrderFormChoices {
         async let users = env.stores.users.all()
         async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
         async let categories = env.stores.organisation.activityCategories()
         async let projects = env.stores.projects.list(clientID: client.id, by: context.viewer)
-        return WorkOrderFormChoices(values: values, categories: try await categories, users: try await users,
-                                    contacts: try await contacts, projects: try await projects.map(\.project), t: env.t(context.language))
+        async let assets = env.stores.assets.list(AssetQuery(clientID: client.id, archived: .all, limit: 500), by: context.viewer)
+        return WorkOrderFormChoices(values: values, assetIDs: assetIDs, categories: try await categories, users: try await users,
+                                    contacts: try await contacts, projects: try await projects.map(\.project), assets: try await assets,
+                                    t: env.t(context.language))
     }
 
     // MARK: The order page
@@ -237,9 +242,12 @@ struct WorkOrdersController {
         async let categories = env.stores.organisation.activityCategories()
         async let projects = env.stores.projects.list(clientID: client.id, by: context.viewer)
         async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
+        async let assets = env.stores.assets.list(AssetQuery(clientID: client.id, archived: .all, limit: 500), by: context.viewer)
         let lookups = try await Lookups.load(env.stores)
         let t = env.t(context.language)
         let d = order.draft
+        let involved = try await assets.filter { d.assetIDs.contains($0.asset.id) }
+            .map { "\($0.asset.draft.name) (\($0.kindName))" }.joined(separator: ", ")
         func item(_ key: String, _ value: String?) -> WorkOrderPage.Item? {
             guard let value, !value.isEmpty else { return nil }
             return WorkOrderPage.Item(label: t[key] ?? key, value: value)
@@ -259,6 +267,7 @@ struct WorkOrdersController {
             item("field_appointment", appointment),
             item("field_contactId", try await contacts.first { $0.id == d.contactID }?.name),
             item("field_projectId", project),
+            item("order_assets", involved),
             item("field_equipmentReceived", d.equipmentReceived),
             item("field_createdAt", env.dateTime(order.createdAt, context) + " · " + (lookups.userName(order.ownerID) ?? "")),
             item("field_finishedAt", order.finishedAt.map { env.dateTime($0, context) }),

@@ -22,6 +22,8 @@ enum SiteURL {
     case editWorkOrder(WorkOrder.ID), workOrderServices(WorkOrder.ID), verifyWorkOrder(WorkOrder.ID)
     case clientRecurringOrders(Client.ID), newRecurringOrder(Client.ID), recurringOrder(RecurringOrderRule.ID)
     case endRecurringOrder(RecurringOrderRule.ID)
+    case assetKinds, assetKind(AssetKind.ID), assets, assetExport, newAsset, clientAssets(Client.ID), newClientAsset(Client.ID)
+    case asset(Asset.ID), archiveAsset(Asset.ID), restoreAsset(Asset.ID)
 
     var path: String {
         switch self {
@@ -81,6 +83,16 @@ enum SiteURL {
         case .newRecurringOrder(let id): "/clients/\(id)/recurring-orders/new"
         case .recurringOrder(let id): "/recurring-orders/\(id)"
         case .endRecurringOrder(let id): "/recurring-orders/\(id)/end"
+        case .assetKinds: "/admin/asset-kinds"
+        case .assetKind(let id): "/admin/asset-kinds/\(id)"
+        case .assets: "/assets"
+        case .assetExport: "/assets/export"
+        case .newAsset: "/assets/new"
+        case .clientAssets(let id): "/clients/\(id)/assets"
+        case .newClientAsset(let id): "/clients/\(id)/assets/new"
+        case .asset(let id): "/assets/\(id)"
+        case .archiveAsset(let id): "/assets/\(id)/archive"
+        case .restoreAsset(let id): "/assets/\(id)/restore"
         case .notes: "/notes"
         case .noteExport: "/notes/export"
         case .clientNotes(let id): "/clients/\(id)/notes"
