@@ -17,19 +17,20 @@ extension APIController {
     struct RecurringOrderJSON: Encodable {
         let id: Int64, clientId: Int64, rule: String, sentence: String, startDate: String, startTime: String, timeZone: String
         let exceptionDates: [String], contactId: Int64?, categoryId: Int64?, priority: String, assigneeId: Int64?
-        let description: String, ended: Bool, version: Int64
+        let description: String, assetIds: [Int64], ended: Bool, version: Int64
 
         init(_ r: RecurringOrderRule, language: Language) {
             let d = r.draft, t = d.template
             id = r.id.rawValue; clientId = r.clientID.rawValue; rule = d.rule; sentence = d.sentence(language)
             startDate = d.startDate; startTime = d.startTime; timeZone = d.timeZone; exceptionDates = d.exceptionDates
             contactId = t.contactID?.rawValue; categoryId = t.categoryID?.rawValue; priority = t.priority.rawValue
-            assigneeId = t.assigneeID?.rawValue; description = t.description; ended = r.ended; version = r.version
+            assigneeId = t.assigneeID?.rawValue; description = t.description; assetIds = t.assetIDs.map(\.rawValue)
+            ended = r.ended; version = r.version
         }
 
         enum CodingKeys: String, CodingKey {
             case id, clientId, rule, sentence, startDate, startTime, timeZone, exceptionDates, contactId, categoryId, priority,
-                 assigneeId, description, ended, version
+                 assigneeId, description, assetIds, ended, version
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -40,7 +41,7 @@ extension APIController {
             try c.encode(exceptionDates, forKey: .exceptionDates); try c.encode(contactId, forKey: .contactId)
             try c.encode(categoryId, forKey: .categoryId); try c.encode(priority, forKey: .priority)
             try c.encode(assigneeId, forKey: .assigneeId); try c.encode(description, forKey: .description)
-            try c.encode(ended, forKey: .ended); try c.encode(version, forKey: .version)
+            try c.encode(assetIds, forKey: .assetIds); try c.encode(ended, forKey: .ended); try c.encode(version, forKey: .version)
         }
     }
 
@@ -56,12 +57,14 @@ extension APIController {
         var priority: String?
         var assigneeId: Int64?
         var description: String?
+        var assetIds: [Int64]?
 
         /// The draft; the zone defaults to the company's.
         func draft(companyZone: String) throws -> RecurringOrderDraft {
             let level = priority.map { WorkOrder.Priority(rawValue: $0) } ?? .normal
             let template = WorkOrderDraft(contactID: contactId.map(Contact.ID.init), categoryID: categoryId.map(ActivityCategory.ID.init),
-                                          priority: level ?? .normal, assigneeID: assigneeId.map(User.ID.init), description: description ?? "")
+                                          priority: level ?? .normal, assigneeID: assigneeId.map(User.ID.init), description: description ?? "",
+                                          assetIDs: (assetIds ?? []).map(Asset.ID.init))
             return try RecurringOrderDraft(rule: rule ?? "", startDate: startDate ?? "", startTime: startTime ?? "",
                                            timeZone: timeZone ?? companyZone, exceptionDates: exceptionDates ?? [], template: template)
                 .validated(after: level == nil ? [FieldError("priority", "invalid_choice")] : [])
@@ -98,12 +101,13 @@ extension APIController {
     func patchRecurringOrder(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let patch = try JSONInput.object(try await body(request))
         try rejectReadOnly(patch, writable: ["rule", "startDate", "startTime", "exceptionDates", "contactId", "categoryId", "priority",
-                                             "assigneeId", "description"])
+                                             "assigneeId", "description", "assetIds"])
         let version = try expectedVersion(request, context)
         let rule = try await loadRecurringOrder(context)
         let d = rule.draft, t = d.template
         var current: [String: Any] = ["rule": d.rule, "startDate": d.startDate, "startTime": d.startTime, "timeZone": d.timeZone,
-                                      "exceptionDates": d.exceptionDates, "priority": t.priority.rawValue, "description": t.description]
+                                      "exceptionDates": d.exceptionDates, "priority": t.priority.rawValue, "description": t.description,
+                                      "assetIds": t.assetIDs.map(\.rawValue)]
         if let contact = t.contactID { current["contactId"] = contact.rawValue }
         if let category = t.categoryID { current["categoryId"] = category.rawValue }
         if let assignee = t.assigneeID { current["assigneeId"] = assignee.rawValue }

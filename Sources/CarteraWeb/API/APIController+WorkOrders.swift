@@ -22,7 +22,7 @@ extension APIController {
         enum CodingKeys: String, CodingKey {
             case id, orderNumber, clientId, contactId, projectId, categoryId, priority, assigneeId, ownerId, appointmentAt,
                  appointmentZone, description, equipmentReceived, status, finishedAt, rating, customerComments, verifiedAt,
-                 verifiedById, recurringOrderId, createdAt, version
+                 verifiedById, recurringOrderId, assetIds, createdAt, version
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -38,7 +38,7 @@ extension APIController {
             try c.encode(o.finishedAt, forKey: .finishedAt); try c.encode(o.verification?.rating, forKey: .rating)
             try c.encode(o.verification?.comments, forKey: .customerComments); try c.encode(o.verification?.at, forKey: .verifiedAt)
             try c.encode(o.verification?.byID.rawValue, forKey: .verifiedById)
-            try c.encode(o.ruleID?.rawValue, forKey: .recurringOrderId)
+            try c.encode(o.ruleID?.rawValue, forKey: .recurringOrderId); try c.encode(d.assetIDs.map(\.rawValue), forKey: .assetIds)
             try c.encode(o.createdAt, forKey: .createdAt); try c.encode(o.version, forKey: .version)
         }
     }
@@ -54,6 +54,7 @@ extension APIController {
         var appointmentZone: String?
         var description: String?
         var equipmentReceived: String?
+        var assetIds: [Int64]?
 
         func draft() throws -> WorkOrderDraft {
             var errors: [FieldError] = []
@@ -65,7 +66,8 @@ extension APIController {
                                       categoryID: categoryId.map(ActivityCategory.ID.init), priority: level ?? .normal,
                                       assigneeID: assigneeId.map(User.ID.init), appointmentAt: appointment,
                                       appointmentZone: appointmentZone, description: description ?? "",
-                                      equipmentReceived: equipmentReceived).validated(after: errors)
+                                      equipmentReceived: equipmentReceived,
+                                      assetIDs: (assetIds ?? []).map(Asset.ID.init)).validated(after: errors)
         }
     }
 
@@ -115,11 +117,12 @@ extension APIController {
     func patchWorkOrder(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let patch = try JSONInput.object(try await body(request))
         try rejectReadOnly(patch, writable: ["contactId", "projectId", "categoryId", "priority", "assigneeId", "appointmentAt",
-                                             "appointmentZone", "description", "equipmentReceived"])
+                                             "appointmentZone", "description", "equipmentReceived", "assetIds"])
         let version = try expectedVersion(request, context)
         let order = try await loadWorkOrder(context)
         let d = order.draft
-        var current: [String: Any] = ["priority": d.priority.rawValue, "description": d.description]
+        var current: [String: Any] = ["priority": d.priority.rawValue, "description": d.description,
+                                      "assetIds": d.assetIDs.map(\.rawValue)]
         if let contact = d.contactID { current["contactId"] = contact.rawValue }
         if let project = d.projectID { current["projectId"] = project.rawValue }
         if let category = d.categoryID { current["categoryId"] = category.rawValue }
