@@ -21,6 +21,7 @@ public struct Stores: Sendable {
     public let workOrders: WorkOrderStore
     public let assetKinds: AssetKindStore
     public let assets: AssetStore
+    public let masterData: MasterDataStore
     public let recurringOrders: RecurringOrderStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders.
@@ -42,6 +43,7 @@ public struct Stores: Sendable {
         workOrders = WorkOrderStore(database: database, clock: clock)
         assetKinds = AssetKindStore(database: database, clock: clock)
         assets = AssetStore(database: database, clock: clock)
+        masterData = MasterDataStore(database: database, clock: clock)
         recurringOrders = RecurringOrderStore(database: database, clock: clock, horizon: orderHorizon)
     }
 }

@@ -14,24 +14,6 @@ public struct AssetKind: Hashable, Sendable {
     public init(id: ID, name: String, fields: [CustomFieldDefinition], active: Bool, version: Int64) {
         self.id = id; self.name = name; self.fields = fields; self.active = active; self.version = version
     }
-
-    /// A new field on the kind: its key comes from the Spanish label and must be new.
-    public func adding(labelES: String, labelEN: String, type: CustomFieldType, required: Bool,
-                       choices: [String]) throws(ValidationFailure) -> [CustomFieldDefinition] {
-        var v = Validator()
-        let label = v.text("labelEs", labelES, required: true, maxLength: 100) ?? ""
-        let key = CustomFieldDefinition.makeKey(from: label)
-        if !label.isEmpty && key.isEmpty { v.add("labelEs", "invalid_label") }
-        if fields.contains(where: { $0.key == key }) || ["name", "serial"].contains(key) { v.add("labelEs", "duplicate") }
-        let options = choices.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if type == .choice && options.isEmpty { v.add("choices", "required") }
-        try v.check()
-        let field = CustomFieldDefinition(id: .init(Int64(fields.count + 1)), key: key, labelES: label,
-                                          labelEN: labelEN.trimmingCharacters(in: .whitespaces), type: type, required: required,
-                                          showInList: false, choices: type == .choice ? options : [], position: fields.count,
-                                          active: true, version: 1)
-        return fields + [field]
-    }
 }
 
 /// A piece of equipment at a client: a kind, a name, a serial number and the kind's fields.

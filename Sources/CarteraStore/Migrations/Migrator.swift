@@ -33,6 +33,7 @@ public struct Migrator: Sendable {
         Migration011.migration,
         Migration012.migration,
         Migration013.migration,
+        Migration014.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

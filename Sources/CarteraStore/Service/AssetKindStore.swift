@@ -61,7 +61,8 @@ public struct AssetKindStore: Sendable {
                          choices: [String], expectedVersion: Int64, by userID: User.ID?) async throws -> AssetKind {
         try await database.write { session in
             let before = try await Self.locked(session, id, expectedVersion)
-            let fields = try before.adding(labelES: labelES, labelEN: labelEN, type: type, required: required, choices: choices)
+            let fields = try before.fields.adding(labelES: labelES, labelEN: labelEN, type: type, required: required, choices: choices,
+                                                  reserved: ["name", "serial"])
             return try await Self.save(session, before, fields: fields, action: "add_field", by: userID, at: clock.now())
         }
     }
@@ -71,20 +72,8 @@ public struct AssetKindStore: Sendable {
                             active: Bool, expectedVersion: Int64, by userID: User.ID?) async throws -> AssetKind {
         try await database.write { session in
             let before = try await Self.locked(session, id, expectedVersion)
-            guard let index = before.fields.firstIndex(where: { $0.key == key }) else { throw StoreError.notFound }
-            var v = Validator()
-            var field = before.fields[index]
-            field.labelES = v.text("labelEs", labelES, required: true, maxLength: 100) ?? ""
-            field.labelEN = labelEN.trimmingCharacters(in: .whitespaces)
-            field.required = required
-            field.active = active
-            if field.type == .choice {
-                field.choices = choices.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                if field.choices.isEmpty { v.add("choices", "required") }
-            }
-            try v.check()
-            var fields = before.fields
-            fields[index] = field
+            guard let fields = try before.fields.updating(key: key, labelES: labelES, labelEN: labelEN, required: required,
+                                                          choices: choices, active: active) else { throw StoreError.notFound }
             return try await Self.save(session, before, fields: fields, action: "update_field", by: userID, at: clock.now())
         }
     }
