@@ -197,22 +197,27 @@ public struct MasterDataStore: Sendable {
         return id
     }
 
+    /// Writes what changed (nothing when the draft and prices are as stored); returns whether anything did.
+    @discardableResult
     static func update(_ session: Session, _ before: MasterItem, _ draft: MasterItemDraft, prices: [PriceList.ID: Money?],
-                       by userID: User.ID, at now: Date) async throws {
+                       by userID: User.ID, at now: Date) async throws -> Bool {
         guard let table = try await table(session, before.tableID) else { throw StoreError.notFound }
         let draft = try draft.validated(table: table)
         try await checkCode(session, before.tableID, draft, except: before.id)
-        try await session.run("""
-            UPDATE master_items SET (code, code_key, description, description_key, unit, field_values, active, search_words)
-                = (\(values(session, draft, table))), version = version + 1, updated_at = \(session.instant(now))
-            WHERE id = \(bind: before.id.rawValue)
-            """)
+        if draft != before.draft {
+            try await session.run("""
+                UPDATE master_items SET (code, code_key, description, description_key, unit, field_values, active, search_words)
+                    = (\(values(session, draft, table))), version = version + 1, updated_at = \(session.instant(now))
+                WHERE id = \(bind: before.id.rawValue)
+                """)
+        }
         let changed = try await setPrices(session, before.id, prices, at: now)
         let changes = AuditLog.diff(flatten(before.draft).merging(changed.before) { $1 }, flatten(draft).merging(changed.after) { $1 })
         if !changes.isEmpty {
             try await AuditLog.record(session, at: now, userID: userID, entity: "master_item", entityID: before.id.rawValue, clientID: nil,
                                       action: "update", changes: changes)
         }
+        return !changes.isEmpty
     }
 
     /// Writes the given prices; returns the audited before/after of those that changed (`price.<list>`).

@@ -10,6 +10,8 @@ public struct MasterImportReport: Sendable, Equatable {
     }
     public var created = 0
     public var updated = 0
+    /// Known codes whose row changed nothing.
+    public var unchanged = 0
     public var problems: [Problem] = []
     public var unknownColumns: [String] = []
     public var committed = false
@@ -118,8 +120,7 @@ extension MasterDataStore {
         do { _ = try draft.validated(table: table) } catch { errors.insert(contentsOf: error.errors, at: 0) }
         if !errors.isEmpty { throw ValidationFailure(errors) }
         if let existing {
-            try await update(session, existing, draft, prices: prices, by: userID, at: now)
-            report.updated += 1
+            if try await update(session, existing, draft, prices: prices, by: userID, at: now) { report.updated += 1 } else { report.unchanged += 1 }
         } else {
             _ = try await insert(session, table.id, draft, prices: prices, by: userID, at: now)
             report.created += 1

@@ -25,6 +25,7 @@ struct AdminController {
         UsersAdmin(env: env).register(group)
         CataloguesAdmin(env: env).register(group)
         AssetKindsAdmin(env: env).register(group)
+        MasterDataAdmin(env: env).register(group)
     }
 
     struct IndexPage { struct Link { let href: String; let label: String; let help: String }; let links: [Link] }
@@ -37,7 +38,7 @@ struct AdminController {
             links += [(.company, "admin_company"), (.branches, "admin_branches"), (.departments, "admin_departments"),
                       (.roles, "admin_roles"), (.clientTypes, "admin_client_types"), (.clientGroups, "admin_client_groups"),
                       (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories"),
-                      (.assetKinds, "admin_asset_kinds")]
+                      (.assetKinds, "admin_asset_kinds"), (.masterTables, "admin_master_tables"), (.priceLists, "admin_price_lists")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
         let page = IndexPage(links: links.map { .init(href: $0.0.path, label: t[$0.1] ?? $0.1, help: t[$0.1 + "_help"] ?? "") })

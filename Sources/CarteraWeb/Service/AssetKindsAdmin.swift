@@ -25,17 +25,12 @@ struct AssetKindsAdmin {
     }
 
     struct KindPage {
-        struct Field {
-            let key: String; let type: String; let labelES: String; let labelEN: String; let required: Bool; let active: Bool
-            let isChoice: Bool; let choices: String; let action: String
-        }
         let name: String
         let active: Bool
         let version: Int64
         let action: String
-        let fieldsAction: String
-        let fields: [Field]
-        let types: [Option]
+        let fields: FieldDefinitionsView
+        let hasFields: Bool
         let errors: [String]
     }
 
@@ -67,16 +62,9 @@ struct AssetKindsAdmin {
         try context.require(.manageSettings)
         let kind = try await load(context)
         let t = env.t(context.language)
-        let page = KindPage(
-            name: kind.name, active: kind.active, version: kind.version, action: SiteURL.assetKind(kind.id).path,
-            fieldsAction: SiteURL.assetKind(kind.id).path + "/fields",
-            fields: kind.fields.map { f in
-                .init(key: f.key, type: t["cftype_\(f.type.rawValue)"] ?? f.type.rawValue, labelES: f.labelES, labelEN: f.labelEN,
-                      required: f.required, active: f.active, isChoice: f.type == .choice, choices: f.choices.joined(separator: "\n"),
-                      action: SiteURL.assetKind(kind.id).path + "/fields/" + f.key)
-            },
-            types: CustomFieldType.allCases.map { Option(value: $0.rawValue, label: t["cftype_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == .text) },
-            errors: errors)
+        let page = KindPage(name: kind.name, active: kind.active, version: kind.version, action: SiteURL.assetKind(kind.id).path,
+                            fields: FieldDefinitionsView(kind.fields, base: SiteURL.assetKind(kind.id).path, version: kind.version, t: t),
+                            hasFields: !kind.fields.isEmpty, errors: errors)
         return try env.render("admin-asset-kind", request, context, title: kind.name, section: .admin, page, status: status)
     }
 

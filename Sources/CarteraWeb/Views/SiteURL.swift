@@ -24,6 +24,7 @@ enum SiteURL {
     case endRecurringOrder(RecurringOrderRule.ID)
     case assetKinds, assetKind(AssetKind.ID), assets, assetExport, newAsset, clientAssets(Client.ID), newClientAsset(Client.ID)
     case asset(Asset.ID), archiveAsset(Asset.ID), restoreAsset(Asset.ID)
+    case masterTables, masterTable(MasterTable.ID), priceLists, priceList(PriceList.ID)
 
     var path: String {
         switch self {
@@ -93,6 +94,10 @@ enum SiteURL {
         case .asset(let id): "/assets/\(id)"
         case .archiveAsset(let id): "/assets/\(id)/archive"
         case .restoreAsset(let id): "/assets/\(id)/restore"
+        case .masterTables: "/admin/master-tables"
+        case .masterTable(let id): "/admin/master-tables/\(id)"
+        case .priceLists: "/admin/price-lists"
+        case .priceList(let id): "/admin/price-lists/\(id)"
         case .notes: "/notes"
         case .noteExport: "/notes/export"
         case .clientNotes(let id): "/clients/\(id)/notes"
