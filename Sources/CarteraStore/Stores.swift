@@ -22,6 +22,7 @@ public struct Stores: Sendable {
     public let assetKinds: AssetKindStore
     public let assets: AssetStore
     public let masterData: MasterDataStore
+    public let forms: FormStore
     public let recurringOrders: RecurringOrderStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders.
@@ -44,6 +45,7 @@ public struct Stores: Sendable {
         assetKinds = AssetKindStore(database: database, clock: clock)
         assets = AssetStore(database: database, clock: clock)
         masterData = MasterDataStore(database: database, clock: clock)
+        forms = FormStore(database: database, clock: clock)
         recurringOrders = RecurringOrderStore(database: database, clock: clock, horizon: orderHorizon)
     }
 }

@@ -34,6 +34,7 @@ public struct Migrator: Sendable {
         Migration012.migration,
         Migration013.migration,
         Migration014.migration,
+        Migration015.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
