@@ -12,6 +12,7 @@ extension DemoGenerator {
     func addWorkOrders(for technicians: [User.ID], by adminID: User.ID, random: inout SeededRandom) async throws {
         guard let admin = try await stores.users.viewer(adminID) else { return }
         let kinds = try await addAssetKinds()
+        let catalogue = try await addCatalogue(by: admin)
         let categories = try await stores.organisation.activityCategories()
         let zone = TimeZone(identifier: try await stores.organisation.company()?.timeZone ?? "") ?? .gmt
         let now = clock.now()
@@ -30,6 +31,14 @@ extension DemoGenerator {
                 guard let at = draft.appointmentAt, at < now else { continue }
                 order = try await stores.workOrders.registerService(order.id, detail: "Revisé el equipo y tomé medidas.", at: at,
                                                                     finishes: n != 2, expectedVersion: order.version, by: tech)
+                if n == 3 {
+                    _ = try await stores.forms.fill(clientID: client.id, templateID: catalogue.template, workOrderID: order.id,
+                                                    priceListID: catalogue.retail, inputs: [
+                                                        "tipo_de_trabajo": .text("Correctivo"),
+                                                        "repuestos_e_insumos": .items([.init(code: "GAS-R410", quantity: "1,5"), .init(code: "FIL-01", quantity: "2")]),
+                                                        "equipo": .text(asset.id.description), "firma_del_cliente": .text(client.displayName)],
+                                                    by: tech)
+                }
                 if n == 4 {
                     _ = try await stores.workOrders.verify(order.id, VerificationDraft(comments: "Conforme con el servicio", rating: 5, closed: true),
                                                            expectedVersion: order.version, by: admin)
@@ -73,5 +82,31 @@ extension DemoGenerator {
         return AssetDraft(kindID: kinds[0].id, name: n % 2 == 0 ? "Split de la oficina" : "Equipo del salón", serial: "AC-\(4400 + n)",
                           values: ["marca": .text(["Surrey", "Carrier", "BGH", "LG"][n % 4]), "modelo": .text("Inverter 3000"),
                                    "frigorias": .text("3000"), "instalado_el": .text("2024-11-0\(1 + n % 9)")])
+    }
+
+    /// A products table with two price lists, and a service-report form that uses it.
+    func addCatalogue(by admin: Viewer) async throws -> (template: FormTemplate.ID, retail: PriceList.ID) {
+        let data = stores.masterData
+        let products = try await data.createTable(name: "Productos", by: admin)
+        let retail = try await data.createPriceList(name: "Minorista", by: admin)
+        let wholesale = try await data.createPriceList(name: "Mayorista", by: admin)
+        for (code, description, unit, price) in [("GAS-R410", "Gas refrigerante R410A", "kg", 1_850_000), ("FIL-01", "Filtro de aire lavable", "u", 450_000),
+                                                 ("CAP-35", "Capacitor 35 µF", "u", 980_000), ("MO-H", "Mano de obra", "h", 2_500_000)] as [(String, String, String, Int64)] {
+            _ = try await data.createItem(products.id, MasterItemDraft(code: code, description: description, unit: unit), prices: [
+                retail.id: Money(minor: price, currency: retail.currency), wholesale.id: Money(minor: price * 8 / 10, currency: wholesale.currency)],
+                by: admin)
+        }
+        let design = """
+            # Trabajo realizado
+            Tipo de trabajo | elección | obligatorio | Preventivo, Correctivo, Instalación
+            Equipo | equipo
+            Repuestos e insumos | artículo: Productos
+            Observaciones | texto largo
+            # Conformidad del cliente
+            Firma del cliente | firma | obligatorio
+            """
+        let template = try await stores.forms.createTemplate(name: "Informe de servicio técnico",
+                                                             definition: try FormDefinition.parse(design, tables: [products]), by: admin)
+        return (template.id, retail.id)
     }
 }

@@ -37,6 +37,7 @@ struct APIController {
         registerWorkOrders(api)
         registerRecurringOrders(api)
         registerAssets(api)
+        registerForms(api)
     }
 
     // MARK: Tokens and me

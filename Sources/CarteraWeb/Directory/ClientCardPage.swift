@@ -55,6 +55,11 @@ struct ClientCardPage {
     let assetKinds: [Option]
     let canAddAsset: Bool
     let newAssetURL: String
+    let forms: [FormRow]
+    let hasForms: Bool
+    let formTemplates: [Option]
+    let canFillForm: Bool
+    let newFormURL: String
     let newFollowUpURL: String
     let canEdit: Bool
     let canArchive: Bool
@@ -73,7 +78,7 @@ struct ClientCardPage {
          context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
          activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
          projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?,
-         assets: [AssetListing], assetKinds: [AssetKind]) {
+         assets: [AssetListing], assetKinds: [AssetKind], forms: [FormListing], formTemplates: [FormTemplate]) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -160,6 +165,11 @@ struct ClientCardPage {
         self.assetKinds = assetKinds.filter(\.active).map { Option(value: $0.id.description, label: $0.name, selected: false) }
         canAddAsset = !self.assetKinds.isEmpty
         newAssetURL = SiteURL.newClientAsset(client.id).path
+        self.forms = forms.map { FormRow($0, env: env, context: context) }
+        hasForms = !forms.isEmpty
+        self.formTemplates = FormRow.templateOptions(formTemplates)
+        canFillForm = !self.formTemplates.isEmpty
+        newFormURL = SiteURL.newClientForm(client.id).path
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)
         editURL = SiteURL.editClient(client.id).path
@@ -200,6 +210,24 @@ struct NoteRow {
         version = n.version
         editAction = n.authorID == context.viewer.id ? SiteURL.note(n.id).path : nil
         deleteAction = context.viewer.canDeleteNotes ? SiteURL.deleteNote(n.id).path : nil
+    }
+}
+
+/// A saved form in a list: when, which template, who, and its total.
+struct FormRow {
+    let url: String
+    let title: String
+    let detail: String
+
+    init(_ listing: FormListing, env: WebEnvironment, context: SignedInContext) {
+        url = SiteURL.form(listing.form.id).path
+        title = listing.form.templateName
+        detail = [env.dateTime(listing.form.filledAt, context), listing.filledByName,
+                  listing.form.total.map { "\($0.formatted(context.language)) \($0.currency)" }].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    static func templateOptions(_ templates: [FormTemplate]) -> [Option] {
+        templates.filter(\.active).map { Option(value: $0.id.description, label: $0.name, selected: false) }
     }
 }
 

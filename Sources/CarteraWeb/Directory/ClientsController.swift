@@ -163,6 +163,8 @@ struct ClientsController {
         async let lastVisit = env.stores.clients.lastVisit(client.id, scope: context.clientScope)
         async let assets = env.stores.assets.list(AssetQuery(clientID: client.id, limit: 100), by: context.viewer)
         async let assetKinds = env.stores.assetKinds.kinds()
+        async let forms = env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
+        async let formTemplates = env.stores.forms.templates()
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
@@ -175,7 +177,7 @@ struct ClientsController {
                                                                    projects: projectList.map(\.project)),
                               notes: try await notes, projects: projectList, workOrders: try await workOrders,
                               rules: try await rules, lastVisit: try await lastVisit, assets: try await assets,
-                              assetKinds: try await assetKinds)
+                              assetKinds: try await assetKinds, forms: try await forms, formTemplates: try await formTemplates)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

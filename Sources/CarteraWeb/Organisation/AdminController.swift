@@ -38,7 +38,8 @@ struct AdminController {
             links += [(.company, "admin_company"), (.branches, "admin_branches"), (.departments, "admin_departments"),
                       (.roles, "admin_roles"), (.clientTypes, "admin_client_types"), (.clientGroups, "admin_client_groups"),
                       (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories"),
-                      (.assetKinds, "admin_asset_kinds"), (.masterTables, "admin_master_tables"), (.priceLists, "admin_price_lists")]
+                      (.assetKinds, "admin_asset_kinds"), (.masterTables, "admin_master_tables"), (.priceLists, "admin_price_lists"),
+                      (.formTemplates, "admin_forms")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
         let page = IndexPage(links: links.map { .init(href: $0.0.path, label: t[$0.1] ?? $0.1, help: t[$0.1 + "_help"] ?? "") })

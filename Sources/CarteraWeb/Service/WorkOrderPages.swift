@@ -93,6 +93,11 @@ struct WorkOrderPage {
     let editURL: String?
     let history: [ClientHistoryPage.Event]
     let conflict: String?
+    let forms: [FormRow]
+    let formTemplates: [Option]
+    let canFillForm: Bool
+    let newFormURL: String
+    let orderID: String
 }
 
 /// The new-order and edit-order pages.

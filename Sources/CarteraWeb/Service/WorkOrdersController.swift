@@ -243,6 +243,8 @@ struct WorkOrdersController {
         async let projects = env.stores.projects.list(clientID: client.id, by: context.viewer)
         async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
         async let assets = env.stores.assets.list(AssetQuery(clientID: client.id, archived: .all, limit: 500), by: context.viewer)
+        async let forms = env.stores.forms.forms(workOrderID: order.id, by: context.viewer)
+        async let templates = env.stores.forms.templates()
         let lookups = try await Lookups.load(env.stores)
         let t = env.t(context.language)
         let d = order.draft
@@ -307,6 +309,7 @@ struct WorkOrdersController {
         let serviceRows = try await services.map {
             ServiceRow(when: env.dateTime($0.entry.at, context), userName: $0.userName, detail: $0.entry.detail, finishes: $0.entry.finishes)
         }
+        let templateOptions = FormRow.templateOptions(try await templates)
         let page = WorkOrderPage(
             title: env.translator.text("order_title", context.language, ["number": String(order.orderNumber)]),
             status: order.status.rawValue, statusLabel: t["order_status_\(order.status.rawValue)"] ?? "",
@@ -322,7 +325,10 @@ struct WorkOrdersController {
             ratings: [Option(value: "", label: "—", selected: (verifyForm?["rating"] ?? "").isEmpty)] + (1...5).reversed().map {
                 Option(value: String($0), label: String(repeating: "★", count: $0), selected: verifyForm?["rating"] == String($0))
             },
-            editURL: closed ? nil : SiteURL.editWorkOrder(order.id).path, history: history, conflict: conflict)
+            editURL: closed ? nil : SiteURL.editWorkOrder(order.id).path, history: history, conflict: conflict,
+            forms: try await forms.map { FormRow($0, env: env, context: context) },
+            formTemplates: templateOptions, canFillForm: !closed && !templateOptions.isEmpty,
+            newFormURL: SiteURL.newClientForm(client.id).path, orderID: order.id.description)
         return try env.render("work-order", request, context, title: page.title, section: .workOrders, page, status: status)
     }
 

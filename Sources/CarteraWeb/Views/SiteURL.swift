@@ -25,6 +25,7 @@ enum SiteURL {
     case assetKinds, assetKind(AssetKind.ID), assets, assetExport, newAsset, clientAssets(Client.ID), newClientAsset(Client.ID)
     case asset(Asset.ID), archiveAsset(Asset.ID), restoreAsset(Asset.ID)
     case masterTables, masterTable(MasterTable.ID), priceLists, priceList(PriceList.ID)
+    case formTemplates, formTemplate(FormTemplate.ID), clientForms(Client.ID), newClientForm(Client.ID), form(FilledForm.ID)
 
     var path: String {
         switch self {
@@ -98,6 +99,11 @@ enum SiteURL {
         case .masterTable(let id): "/admin/master-tables/\(id)"
         case .priceLists: "/admin/price-lists"
         case .priceList(let id): "/admin/price-lists/\(id)"
+        case .formTemplates: "/admin/forms"
+        case .formTemplate(let id): "/admin/forms/\(id)"
+        case .clientForms(let id): "/clients/\(id)/forms"
+        case .newClientForm(let id): "/clients/\(id)/forms/new"
+        case .form(let id): "/forms/\(id)"
         case .notes: "/notes"
         case .noteExport: "/notes/export"
         case .clientNotes(let id): "/clients/\(id)/notes"
