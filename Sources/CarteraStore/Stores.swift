@@ -23,6 +23,7 @@ public struct Stores: Sendable {
     public let assets: AssetStore
     public let masterData: MasterDataStore
     public let forms: FormStore
+    public let deliveries: DeliveryStore
     public let recurringOrders: RecurringOrderStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders.
@@ -46,6 +47,7 @@ public struct Stores: Sendable {
         assets = AssetStore(database: database, clock: clock)
         masterData = MasterDataStore(database: database, clock: clock)
         forms = FormStore(database: database, clock: clock)
+        deliveries = DeliveryStore(database: database, clock: clock)
         recurringOrders = RecurringOrderStore(database: database, clock: clock, horizon: orderHorizon)
     }
 }

@@ -35,6 +35,7 @@ public struct Migrator: Sendable {
         Migration013.migration,
         Migration014.migration,
         Migration015.migration,
+        Migration016.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

@@ -155,15 +155,10 @@ public struct FormStore: Sendable {
                         guard let quantity = milli(line.quantity), quantity > 0 else {
                             errors.append(FieldError(name, "invalid_quantity", [line.code])); continue
                         }
-                        let key = MasterItemDraft(code: line.code, description: "").codeKey
-                        guard let row = try await session.first("""
-                            SELECT i.*, p.price_minor, l.currency FROM master_items i
-                            LEFT JOIN item_prices p ON p.item_id = i.id AND p.price_list_id = \(bind: priceListID?.rawValue ?? 0)
-                            LEFT JOIN price_lists l ON l.id = p.price_list_id
-                            WHERE i.table_id = \(bind: field.tableID?.rawValue ?? 0) AND i.code_key = \(bind: key) AND i.active = \(bind: true)
-                            """) else { errors.append(FieldError(name, "unknown_item", [line.code])); continue }
-                        let item = try MasterDataStore.item(row)
-                        let price = try row.optInt("price_minor").map { Money(minor: $0, currency: try row.string("currency")) }
+                        guard let (item, price) = try await MasterDataStore.lookup(session, field.tableID, code: line.code,
+                                                                                   priceListID: priceListID) else {
+                            errors.append(FieldError(name, "unknown_item", [line.code])); continue
+                        }
                         lines.append(FormAnswer.ItemLine(itemID: item.id, code: item.draft.code, description: item.draft.description,
                                                          unit: item.draft.unit, quantityMilli: quantity, unitPrice: price))
                     }
@@ -211,7 +206,7 @@ public struct FormStore: Sendable {
     }
 
     /// A quantity as typed ("2", "2,5", "0.125"; empty is 1) in thousandths.
-    static func milli(_ text: String) -> Int64? {
+    public static func milli(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return 1000 }
         guard let value = Double(trimmed.replacingOccurrences(of: ",", with: ".")), value.isFinite, value < 1e9 else { return nil }

@@ -246,6 +246,19 @@ public struct MasterDataStore: Sendable {
         return (before, after)
     }
 
+    /// The active item of `tableID` with this code (accents and case aside), with its price in `priceListID` if it has one.
+    static func lookup(_ session: Session, _ tableID: MasterTable.ID?, code: String,
+                       priceListID: PriceList.ID?) async throws -> (MasterItem, Money?)? {
+        guard let row = try await session.first("""
+            SELECT i.*, p.price_minor, l.currency FROM master_items i
+            LEFT JOIN item_prices p ON p.item_id = i.id AND p.price_list_id = \(bind: priceListID?.rawValue ?? 0)
+            LEFT JOIN price_lists l ON l.id = p.price_list_id
+            WHERE i.table_id = \(bind: tableID?.rawValue ?? 0) AND i.code_key = \(bind: MasterItemDraft(code: code, description: "").codeKey)
+              AND i.active = \(bind: true)
+            """) else { return nil }
+        return (try item(row), try row.optInt("price_minor").map { Money(minor: $0, currency: try row.string("currency")) })
+    }
+
     static func priced(_ session: Session, _ items: [MasterItem]) async throws -> [PricedItem] {
         guard !items.isEmpty else { return [] }
         var prices: [MasterItem.ID: [PriceList.ID: Money]] = [:]
