@@ -504,6 +504,18 @@ T = {
  "error_form_line_table": ("Línea {0}: no hay una base maestra con ese nombre.", "Line {0}: no master table has that name."),
  "error_unknown_item": ("«{field}»: no hay un artículo con el código {0}.", "“{field}”: no item has code {0}."),
  "error_invalid_quantity": ("«{field}»: la cantidad de {0} no es válida.", "“{field}”: the quantity of {0} is not valid."),
+ # deliveries
+ "deliveries_title": ("Entregas", "Deliveries"), "deliveries_none": ("No hay entregas con estos filtros.", "No deliveries match these filters."),
+ "deliveries_none_client": ("Este cliente no tiene entregas.", "This client has no deliveries."),
+ "delivery_add": ("Programar entrega", "Schedule a delivery"), "delivery_title": ("Entrega del {date}", "Delivery of {date}"),
+ "delivery_table": ("Base de artículos", "Item table"), "delivery_lines": ("Artículos", "Items"),
+ "delivery_status_scheduled": ("Programada", "Scheduled"), "delivery_status_delivered": ("Entregada", "Delivered"),
+ "delivery_status_failed": ("Fallida", "Failed"), "field_notes": ("Notas", "Notes"), "field_lines": ("Artículos", "Items"),
+ "field_tableId": ("Base de artículos", "Item table"),
+ "flash_delivery_saved": ("Entrega guardada.", "Delivery saved."), "export_deliveries_filename": ("entregas", "deliveries"),
+ "audit_delivery_create": ("Entrega programada", "Delivery scheduled"), "audit_delivery_update": ("Entrega modificada", "Delivery changed"),
+ "audit_delivery_delivered": ("Entrega realizada", "Delivery made"), "audit_delivery_failed": ("Entrega fallida", "Delivery failed"),
+ "audit_delivery_scheduled": ("Entrega reprogramada", "Delivery rescheduled"),
  # recurring work orders
  "rule_new": ("Nueva orden recurrente", "New recurring order"), "rule_title": ("Orden recurrente", "Recurring order"),
  "rules_title": ("Órdenes recurrentes", "Recurring orders"), "rule_ended": ("Finalizada", "Ended"),

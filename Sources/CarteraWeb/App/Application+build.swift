@@ -55,6 +55,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     RecurringOrdersController(env: env, clients: clients).register(signedIn)
     AssetsController(env: env, clients: clients).register(signedIn)
     FormsController(env: env, clients: clients).register(signedIn)
+    DeliveriesController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

@@ -55,6 +55,11 @@ struct ClientCardPage {
     let assetKinds: [Option]
     let canAddAsset: Bool
     let newAssetURL: String
+    let deliveries: [DeliveriesController.Row]
+    let hasDeliveries: Bool
+    let deliveryFields: DeliveriesController.Fields
+    let canAddDelivery: Bool
+    let deliveriesURL: String
     let forms: [FormRow]
     let hasForms: Bool
     let formTemplates: [Option]
@@ -78,7 +83,8 @@ struct ClientCardPage {
          context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
          activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
          projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?,
-         assets: [AssetListing], assetKinds: [AssetKind], forms: [FormListing], formTemplates: [FormTemplate]) {
+         assets: [AssetListing], assetKinds: [AssetKind], forms: [FormListing], formTemplates: [FormTemplate],
+         deliveries: [DeliveryListing], deliveryFields: DeliveriesController.Fields) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -165,6 +171,11 @@ struct ClientCardPage {
         self.assetKinds = assetKinds.filter(\.active).map { Option(value: $0.id.description, label: $0.name, selected: false) }
         canAddAsset = !self.assetKinds.isEmpty
         newAssetURL = SiteURL.newClientAsset(client.id).path
+        self.deliveries = deliveries.map { DeliveriesController.Row($0, t: t, language: context.language) }
+        hasDeliveries = !deliveries.isEmpty
+        self.deliveryFields = deliveryFields
+        canAddDelivery = !deliveryFields.tables.isEmpty
+        deliveriesURL = SiteURL.clientDeliveries(client.id).path
         self.forms = forms.map { FormRow($0, env: env, context: context) }
         hasForms = !forms.isEmpty
         self.formTemplates = FormRow.templateOptions(formTemplates)

@@ -165,6 +165,9 @@ struct ClientsController {
         async let assetKinds = env.stores.assetKinds.kinds()
         async let forms = env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
         async let formTemplates = env.stores.forms.templates()
+        async let deliveries = env.stores.deliveries.list(DeliveryQuery(clientID: client.id, limit: 20), by: context.viewer)
+        let deliveryFields = try await DeliveriesController(env: env, clients: self).fields(nil, nil, t: env.t(context.language),
+                                                                                              now: env.clock.now(), timeZone: context.timeZone)
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
@@ -177,7 +180,8 @@ struct ClientsController {
                                                                    projects: projectList.map(\.project)),
                               notes: try await notes, projects: projectList, workOrders: try await workOrders,
                               rules: try await rules, lastVisit: try await lastVisit, assets: try await assets,
-                              assetKinds: try await assetKinds, forms: try await forms, formTemplates: try await formTemplates)
+                              assetKinds: try await assetKinds, forms: try await forms, formTemplates: try await formTemplates,
+                              deliveries: try await deliveries, deliveryFields: deliveryFields)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {

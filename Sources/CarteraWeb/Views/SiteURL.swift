@@ -26,6 +26,7 @@ enum SiteURL {
     case asset(Asset.ID), archiveAsset(Asset.ID), restoreAsset(Asset.ID)
     case masterTables, masterTable(MasterTable.ID), priceLists, priceList(PriceList.ID)
     case formTemplates, formTemplate(FormTemplate.ID), clientForms(Client.ID), newClientForm(Client.ID), form(FilledForm.ID)
+    case deliveries, deliveryExport, clientDeliveries(Client.ID), delivery(Delivery.ID)
 
     var path: String {
         switch self {
@@ -104,6 +105,10 @@ enum SiteURL {
         case .clientForms(let id): "/clients/\(id)/forms"
         case .newClientForm(let id): "/clients/\(id)/forms/new"
         case .form(let id): "/forms/\(id)"
+        case .deliveries: "/deliveries"
+        case .deliveryExport: "/deliveries/export"
+        case .clientDeliveries(let id): "/clients/\(id)/deliveries"
+        case .delivery(let id): "/deliveries/\(id)"
         case .notes: "/notes"
         case .noteExport: "/notes/export"
         case .clientNotes(let id): "/clients/\(id)/notes"
