@@ -516,6 +516,12 @@ T = {
  "audit_delivery_create": ("Entrega programada", "Delivery scheduled"), "audit_delivery_update": ("Entrega modificada", "Delivery changed"),
  "audit_delivery_delivered": ("Entrega realizada", "Delivery made"), "audit_delivery_failed": ("Entrega fallida", "Delivery failed"),
  "audit_delivery_scheduled": ("Entrega reprogramada", "Delivery rescheduled"),
+ # client history filters
+ "history_kinds": ("Qué mostrar", "What to show"), "history_older": ("Anteriores", "Older"), "history_kind_all": ("Todo", "Everything"), "history_kind_visits": ("Visitas", "Visits"),
+ "history_kind_work_orders": ("Órdenes", "Work orders"), "history_kind_services": ("Servicios", "Services"),
+ "history_kind_forms": ("Formularios", "Forms"), "history_kind_deliveries": ("Entregas", "Deliveries"),
+ "history_kind_equipment": ("Equipos", "Equipment"), "history_kind_engagement": ("Seguimiento", "Engagement"),
+ "history_kind_client": ("Ficha y contactos", "Card and contacts"),
  # recurring work orders
  "rule_new": ("Nueva orden recurrente", "New recurring order"), "rule_title": ("Orden recurrente", "Recurring order"),
  "rules_title": ("Órdenes recurrentes", "Recurring orders"), "rule_ended": ("Finalizada", "Ended"),

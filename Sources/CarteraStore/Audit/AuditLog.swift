@@ -25,6 +25,27 @@ public struct AuditEvent: Hashable, Sendable {
     public let changes: [AuditChange]
 }
 
+/// Which events a client's history shows; the field-service kinds follow DESIGN.md "What counts".
+public enum HistoryKind: String, Sendable, CaseIterable {
+    case all, visits, workOrders = "work_orders", services, forms, deliveries, equipment, engagement, client
+
+    /// A condition on the audit event `a` (fixed text: no input reaches it).
+    var condition: String {
+        switch self {
+        case .all: "1 = 1"
+        // A visit: a saved form or a finished order (DESIGN.md).
+        case .visits: "((a.entity = 'work_order' AND a.action = 'finish') OR (a.entity = 'form' AND a.action = 'create'))"
+        case .workOrders: "a.entity IN ('work_order', 'recurring_order_rule')"
+        case .services: "(a.entity = 'work_order' AND a.action IN ('service', 'finish'))"
+        case .forms: "a.entity = 'form'"
+        case .deliveries: "a.entity = 'delivery'"
+        case .equipment: "a.entity = 'asset'"
+        case .engagement: "a.entity IN ('follow_up', 'activity', 'note', 'project')"
+        case .client: "a.entity IN ('client', 'contact')"
+        }
+    }
+}
+
 /// Writes audit events inside the caller's transaction and reads history.
 enum AuditLog {
     /// The fields that differ between two flattened records.
@@ -44,7 +65,8 @@ enum AuditLog {
     }
 
     /// The history of a client and its contacts, newest first.
-    static func clientHistory(_ session: Session, clientID: Client.ID, viewer: Viewer, limit: Int) async throws -> [AuditEvent] {
+    static func clientHistory(_ session: Session, clientID: Client.ID, viewer: Viewer, limit: Int,
+                              kind: HistoryKind = .all, before: Int64? = nil) async throws -> [AuditEvent] {
         let scope = OperationScope.of(viewer)
         let followUps = scope.predicate(session, owner: "f.owner_id", assignee: "f.responsible_id")
         let activities = scope.predicate(session, owner: "x.owner_id", assignee: "x.owner_id")
@@ -54,7 +76,7 @@ enum AuditLog {
         return try await session.rows("""
             SELECT a.id, a.at, a.user_id, u.name AS user_name, a.entity, a.entity_id, a.action, a.changes
             FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
-            WHERE a.client_id = \(bind: clientID.rawValue)
+            WHERE a.client_id = \(bind: clientID.rawValue) AND \(unsafeRaw: kind.condition) AND a.id < \(bind: before ?? Int64.max)
               AND (a.entity NOT IN ('follow_up', 'activity', 'note', 'work_order')
                    OR (a.entity = 'follow_up' AND EXISTS (SELECT 1 FROM follow_ups f JOIN clients c ON c.id = f.client_id
                                                           WHERE f.id = a.entity_id AND \(followUps)))

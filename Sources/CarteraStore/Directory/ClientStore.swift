@@ -80,10 +80,12 @@ public struct ClientStore: Sendable {
 
     /// The client's history as the viewer may see it: the client's own events,
     /// its contacts', and those of operations (follow-ups, activities) under rule 2.
-    public func history(_ id: Client.ID, by viewer: Viewer, limit: Int = 200) async throws -> [AuditEvent] {
+    /// `before`: an event id, for the page of older events.
+    public func history(_ id: Client.ID, by viewer: Viewer, limit: Int = 200, kind: HistoryKind = .all,
+                        before: Int64? = nil) async throws -> [AuditEvent] {
         try await database.read { session in
             guard try await Self.client(session, id, scope: .of(viewer)) != nil else { throw StoreError.notFound }
-            return try await AuditLog.clientHistory(session, clientID: id, viewer: viewer, limit: limit)
+            return try await AuditLog.clientHistory(session, clientID: id, viewer: viewer, limit: limit, kind: kind, before: before)
         }
     }
 

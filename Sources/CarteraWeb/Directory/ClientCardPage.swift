@@ -303,8 +303,13 @@ struct ClientHistoryPage {
             self.when = when; self.who = who; self.what = what; self.changes = changes; hasChanges = !changes.isEmpty
         }
     }
+    struct Tab { let url: String; let label: String; let current: Bool }
     let clientURL: String
     let name: String
+    /// The history's filters: everything, visits, orders, services, forms, deliveries…
+    let kinds: [Tab]
+    /// The next page, older events.
+    let olderURL: String?
     let events: [Event]
     let empty: Bool
 }

@@ -186,12 +186,21 @@ struct ClientsController {
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let client = try await load(request, context)
-        let events = try await env.stores.clients.history(client.id, by: context.viewer)
+        let query = FormData.query(request)
+        let kind = HistoryKind(rawValue: query["kind"] ?? "") ?? .all
+        let pageSize = 100
+        let events = try await env.stores.clients.history(client.id, by: context.viewer, limit: pageSize + 1, kind: kind,
+                                                          before: Int64(query["before"] ?? ""))
         let lookups = try await Lookups.load(env.stores)
         let t = env.t(context.language)
         let page = ClientHistoryPage(
             clientURL: SiteURL.client(client.id).path, name: client.displayName,
-            events: events.map { event in
+            kinds: HistoryKind.allCases.map {
+                ClientHistoryPage.Tab(url: SiteURL.clientHistory(client.id).path + ($0 == .all ? "" : "?kind=\($0.rawValue)"),
+                                      label: t["history_kind_\($0.rawValue)"] ?? $0.rawValue, current: $0 == kind)
+            },
+            olderURL: events.count > pageSize ? SiteURL.clientHistory(client.id).path + "?kind=\(kind.rawValue)&before=\(events[pageSize - 1].id)" : nil,
+            events: events.prefix(pageSize).map { event in
                 ClientHistoryPage.Event(
                     when: env.dateTime(event.at, context), who: event.userName ?? "—",
                     what: t["audit_\(event.entity)_\(event.action)"] ?? "\(event.entity) \(event.action)",
