@@ -136,3 +136,39 @@ struct WorkOrderStoreTests {
         }
     }
 }
+
+@Suite("Orders report")
+struct WorkOrderReportTests {
+    @Test("counts by status, assignee and category with average hours to finish and rating, within the scope")
+    func report() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let ana = try await f.user("ana@demo.test", name: "Ana", roles: ["technician"])
+            let client = try await f.client("Hotel Andino")
+            let repair = try await f.stores.organisation.createActivityCategory(name: "Reparación", by: nil)
+            func order(_ assignee: User.ID?, _ category: ActivityCategory.ID?) async throws -> WorkOrder {
+                try await f.stores.workOrders.create(clientID: client.id, WorkOrderDraft(categoryID: category, assigneeID: assignee,
+                                                                                         description: "Revisión"), by: f.admin)
+            }
+            let first = try await order(ana.id, repair)
+            let second = try await order(ana.id, repair)
+            _ = try await order(nil, nil)
+            // Finished 3 and 5 hours after creation; rated 4 and 5.
+            for (made, hours, rating) in [(first, 3.0, 4), (second, 5.0, 5)] {
+                let done = try await f.stores.workOrders.registerService(made.id, detail: "Listo", at: f.clock.now().addingTimeInterval(hours * 3600),
+                                                                         finishes: true, expectedVersion: made.version, by: ana)
+                _ = try await f.stores.workOrders.verify(made.id, VerificationDraft(comments: nil, rating: rating, closed: true),
+                                                         expectedVersion: done.version, by: f.admin)
+            }
+            let report = try await f.stores.workOrders.report(WorkOrderQuery(), by: f.admin)
+            #expect(report.total.count == 3 && report.total.finished == 2)
+            #expect(report.total.averageHoursToFinish == 4 && report.total.averageRating == 4.5)
+            #expect(report.byStatus.map { "\($0.label ?? "-") \($0.count)" } == ["verified 2", "open 1"])
+            #expect(report.byAssignee.map { "\($0.label ?? "-") \($0.count)" } == ["Ana 2", "- 1"])
+            #expect(report.byCategory.first?.label == "Reparación" && report.byCategory.first?.averageRating == 4.5)
+            // The technician sees only their own orders in it.
+            let theirs = try await f.stores.workOrders.report(WorkOrderQuery(), by: ana)
+            #expect(theirs.total.count == 2)
+        }
+    }
+}

@@ -522,6 +522,13 @@ T = {
  "history_kind_forms": ("Formularios", "Forms"), "history_kind_deliveries": ("Entregas", "Deliveries"),
  "history_kind_equipment": ("Equipos", "Equipment"), "history_kind_engagement": ("Seguimiento", "Engagement"),
  "history_kind_client": ("Ficha y contactos", "Card and contacts"),
+ # orders report
+ "report_orders_title": ("Reporte de órdenes", "Orders report"), "report_by_status": ("Por estado", "By status"),
+ "report_by_assignee": ("Por responsable", "By assignee"), "report_by_category": ("Por categoría", "By category"),
+ "report_no_category": ("Sin categoría", "No category"), "report_total": ("Total", "Total"), "report_group": ("Agrupado por", "Grouped by"),
+ "report_label": ("Grupo", "Group"), "report_count": ("Órdenes", "Orders"), "report_finished": ("Terminadas", "Finished"),
+ "report_hours": ("Horas promedio hasta terminar", "Average hours to finish"), "report_rating": ("Calificación promedio", "Average rating"),
+ "export_orders_report_filename": ("reporte-ordenes", "orders-report"),
  # recurring work orders
  "rule_new": ("Nueva orden recurrente", "New recurring order"), "rule_title": ("Orden recurrente", "Recurring order"),
  "rules_title": ("Órdenes recurrentes", "Recurring orders"), "rule_ended": ("Finalizada", "Ended"),

@@ -17,6 +17,7 @@ struct WorkOrdersController {
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.workOrders.route) { request, context in try await self.list(request, context) }
         group.get(SiteURL.workOrderExport.route) { request, context in try await self.export(request, context) }
+        group.get(SiteURL.workOrderReport.route) { request, context in try await self.report(request, context) }
         group.get("/clients/:id/work-orders/new") { request, context in try await self.newForm(request, context) }
         group.post("/clients/:id/work-orders") { request, context in try await self.create(request, context) }
         group.get("/work-orders/:order") { request, context in try await self.page(request, context) }
@@ -156,6 +157,87 @@ struct WorkOrdersController {
         let name = env.translator.text("export_work_orders_filename", context.language)
         return download(file, filename: "\(name)-\(ClientsController.today(context)).\(format.rawValue)", format: format)
     }
+
+    // MARK: The report
+
+    struct ReportPage {
+        struct Row { let label: String; let count: String; let finished: String; let hours: String; let rating: String }
+        struct Table { let title: String; let rows: [Row] }
+        let tables: [Table]
+        let total: Row
+        let filters: String
+        let errors: [String]
+        let values: [String: String]
+        let statuses: [Option]
+        let categories: [Option]
+        let people: [Option]
+        let canFilter: Bool
+        let exportXLSX: String?
+        let exportCSV: String?
+        let printedAt: String
+    }
+
+    /// Counts by status, assignee and category over the orders the filters match; printable, and as a spreadsheet.
+    func report(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let form = FormData.query(request)
+        var (query, values, errors) = try await query(form, context)
+        if form["status"] == nil { values["status"] = "all"; query?.statuses = [] }
+        let t = env.t(context.language), language = context.language
+        let report = try await query.asyncMap { try await env.stores.workOrders.report($0, by: context.viewer) }
+        let number = Foundation.Locale(identifier: language == .es ? "es_AR" : "en_US")
+        func row(_ group: WorkOrderReport.Group, _ label: String) -> ReportPage.Row {
+            ReportPage.Row(label: label, count: env.count(group.count, context), finished: env.count(group.finished, context),
+                           hours: group.averageHoursToFinish.map { $0.formatted(.number.precision(.fractionLength(1)).locale(number)) } ?? "—",
+                           rating: group.averageRating.map { $0.formatted(.number.precision(.fractionLength(1)).locale(number)) } ?? "—")
+        }
+        let tables: [ReportPage.Table] = report.map { r in [
+            .init(title: t["report_by_status"] ?? "", rows: r.byStatus.map { row($0, t["order_status_\($0.label ?? "")"] ?? $0.label ?? "") }),
+            .init(title: t["report_by_assignee"] ?? "", rows: r.byAssignee.map { row($0, $0.label ?? t["order_unassigned"] ?? "") }),
+            .init(title: t["report_by_category"] ?? "", rows: r.byCategory.map { row($0, $0.label ?? t["report_no_category"] ?? "") }),
+        ] } ?? []
+        let filters = values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let canFilter = FollowUpsController.seesOthers(context.viewer)
+        let users = canFilter ? try await env.stores.users.all().filter(\.active) : []
+        let canExport = context.viewer.can(.exportData)
+        let page = ReportPage(
+            tables: tables,
+            total: report.map { row($0.total, t["report_total"] ?? "") } ?? .init(label: t["report_total"] ?? "", count: "0", finished: "0", hours: "—", rating: "—"),
+            filters: filters, errors: errors, values: values,
+            statuses: (["all", "pending"] + WorkOrder.Status.allCases.map(\.rawValue)).map {
+                Option(value: $0, label: t["order_status_\($0)"] ?? $0, selected: values["status"] == $0)
+            },
+            categories: Option.list(try await env.stores.organisation.activityCategories().map { ($0.id, $0.name) }, selected: values["category"],
+                                    emptyLabel: t["any"] ?? ""),
+            people: [Option(value: "all", label: t["followups_everyone"] ?? "", selected: values["person"] == "all"),
+                     Option(value: "me", label: t["activities_mine"] ?? "", selected: values["person"] == "me")]
+                + users.map { Option(value: $0.id.description, label: $0.name, selected: values["person"] == $0.id.description) },
+            canFilter: canFilter,
+            exportXLSX: canExport ? SiteURL.workOrderReport.path + "?download=xlsx&" + filters : nil,
+            exportCSV: canExport ? SiteURL.workOrderReport.path + "?download=csv&" + filters : nil,
+            printedAt: env.dateTime(env.clock.now(), context))
+        if let asked = form["download"], let report {
+            try context.require(.exportData)
+            guard let format = SheetFormat(rawValue: asked) else { throw ValidationFailure([FieldError("format", "invalid_choice")]) }
+            let headers = ["report_group", "report_label", "report_count", "report_finished", "report_hours", "report_rating"].map { t[$0] ?? $0 }
+            let sheet = SheetExport(columns: headers.map { SheetColumn($0) }, sheetName: t["report_orders_title"] ?? "", timeZone: context.timeZone,
+                                    format: format, byteOrderMark: true)
+            let groups: [(String, WorkOrderReport.Group, String)] = [(t["report_total"] ?? "", report.total, t["report_total"] ?? "")]
+                + report.byStatus.map { (t["report_by_status"] ?? "", $0, t["order_status_\($0.label ?? "")"] ?? "") }
+                + report.byAssignee.map { (t["report_by_assignee"] ?? "", $0, $0.label ?? t["order_unassigned"] ?? "") }
+                + report.byCategory.map { (t["report_by_category"] ?? "", $0, $0.label ?? t["report_no_category"] ?? "") }
+            let file = try await sheet.write({ emit in groups.forEach { emit(ReportSheetRow(group: $0.0, data: $0.1, label: $0.2)) } }) { item in
+                [.text(item.group), .text(item.label), .integer(Int64(item.data.count)), .integer(Int64(item.data.finished)),
+                 item.data.averageHoursToFinish.map { .decimal(($0 * 10).rounded() / 10) }, item.data.averageRating.map { .decimal(($0 * 10).rounded() / 10) }]
+            }
+            let name = env.translator.text("export_orders_report_filename", context.language)
+            return download(file, filename: "\(name)-\(ClientsController.today(context)).\(format.rawValue)", format: format)
+        }
+        return try env.render("work-orders-report", request, context, title: t["report_orders_title"] ?? "", section: .workOrders, page,
+                              status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    struct ReportSheetRow: Sendable { let group: String; let data: WorkOrderReport.Group; let label: String }
 
     // MARK: New and edit
 

@@ -18,7 +18,7 @@ enum SiteURL {
     case activityDone(Activity.ID), activityReopen(Activity.ID), activityExport
     case notes, noteExport, clientNotes(Client.ID), note(Note.ID), deleteNote(Note.ID)
     case clientProjects(Client.ID), project(Project.ID)
-    case workOrders, workOrderExport, clientWorkOrders(Client.ID), newWorkOrder(Client.ID), workOrder(WorkOrder.ID)
+    case workOrders, workOrderExport, workOrderReport, clientWorkOrders(Client.ID), newWorkOrder(Client.ID), workOrder(WorkOrder.ID)
     case editWorkOrder(WorkOrder.ID), workOrderServices(WorkOrder.ID), verifyWorkOrder(WorkOrder.ID)
     case clientRecurringOrders(Client.ID), newRecurringOrder(Client.ID), recurringOrder(RecurringOrderRule.ID)
     case endRecurringOrder(RecurringOrderRule.ID)
@@ -76,6 +76,7 @@ enum SiteURL {
         case .project(let id): "/projects/\(id)"
         case .workOrders: "/work-orders"
         case .workOrderExport: "/work-orders/export"
+        case .workOrderReport: "/work-orders/report"
         case .clientWorkOrders(let id): "/clients/\(id)/work-orders"
         case .newWorkOrder(let id): "/clients/\(id)/work-orders/new"
         case .workOrder(let id): "/work-orders/\(id)"
