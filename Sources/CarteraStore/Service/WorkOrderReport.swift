@@ -10,7 +10,8 @@ public struct WorkOrderReport: Sendable, Equatable {
         public let label: String?
         public let count: Int
         public let finished: Int
-        /// Hours from creation to finishing, over finished orders.
+        /// Hours from creation to finishing, over finished orders (orders recorded after the work was done, finished
+        /// before they were created, are left out of the average).
         public let averageHoursToFinish: Double?
         public let averageRating: Double?
     }
@@ -30,7 +31,7 @@ extension WorkOrderStore {
             }
             let measures: SQLQueryString = """
                 COUNT(*) AS n, SUM(CASE WHEN o.finished_at IS NOT NULL THEN 1 ELSE 0 END) AS finished,
-                CAST(AVG(\(hours)) AS DOUBLE PRECISION) AS hours, CAST(AVG(o.rating * 1.0) AS DOUBLE PRECISION) AS rating
+                CAST(AVG(CASE WHEN o.finished_at >= o.created_at THEN \(hours) END) AS DOUBLE PRECISION) AS hours, CAST(AVG(o.rating * 1.0) AS DOUBLE PRECISION) AS rating
                 """
             let from: SQLQueryString = """
                 FROM work_orders o JOIN clients c ON c.id = o.client_id LEFT JOIN users u ON u.id = o.assignee_id
