@@ -1,6 +1,7 @@
 """Field service as people do it: the admin schedules "every two weeks on Friday
 at 11:00" for a client and a one-off order for today; the technician, on a
-phone-sized screen, opens "my orders today" and finishes the order; the admin
+phone-sized screen, opens "my orders today", fills the service report with parts at
+the retail price list and finishes the order; the admin
 verifies it with the customer's rating and sees it in the client's history."""
 import datetime, zoneinfo
 from selenium.webdriver.common.by import By
@@ -68,6 +69,20 @@ def test_schedule_finish_on_a_phone_and_verify(browser, server):
         (By.XPATH, "//li[contains(@class,'followup')][.//p[contains(., 'La cámara de frío no enfría')]]")))
     item.find_element(By.CSS_SELECTOR, "a").click()
     assert browser.current_url == order_url
+    # The service report, with parts at the retail list's current price.
+    Select(browser.find_element(By.ID, "order-form-template")).select_by_visible_text("Informe de servicio técnico")
+    browser.find_element(By.CSS_SELECTOR, "#forms form button").click()
+    Select(browser.find_element(By.ID, "priceListId")).select_by_visible_text("Minorista")
+    Select(browser.find_element(By.ID, "f_tipo_de_trabajo")).select_by_value("Correctivo")
+    browser.find_element(By.ID, "f_repuestos_e_insumos_code_0").send_keys("GAS-R410")
+    browser.find_element(By.ID, "f_repuestos_e_insumos_qty_0").send_keys("2")
+    browser.find_element(By.ID, "f_firma_del_cliente").send_keys("Rosa Pérez")
+    browser.find_element(By.CSS_SELECTOR, "form.form button.primary").click()
+    flash(browser, "Formulario guardado")
+    report = browser.find_element(By.TAG_NAME, "main").text
+    assert "Gas refrigerante R410A" in report and "18.500,00" in report and "37.000,00 ARS" in report
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    browser.get(order_url)
     browser.find_element(By.ID, "s-detail").send_keys("Cambié el termostato y cargué gas.")
     browser.find_element(By.CSS_SELECTOR, "input[name=finishes]").click()
     browser.find_element(By.CSS_SELECTOR, "#services button.primary").click()
@@ -88,3 +103,4 @@ def test_schedule_finish_on_a_phone_and_verify(browser, server):
     browser.get(server.url + "/clients/7/history")
     history = browser.find_element(By.CSS_SELECTOR, "main").text
     assert "Orden verificada" in history and "Orden terminada" in history and "Orden recurrente creada" in history
+    assert "Formulario guardado" in history
