@@ -74,8 +74,7 @@ struct ActivitiesController {
         let statuses = ["pending", "done", "all"].map {
             Option(value: $0, label: t.text("activities_status_\($0)", context.language), selected: values["status"] == $0)
         }
-        let filters = values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let filters = FormData.encode(values)
         let offset = query?.offset ?? 0
         let canExport = context.viewer.can(.exportData)
         let page = ActivityListPage(

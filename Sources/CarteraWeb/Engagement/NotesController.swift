@@ -132,8 +132,7 @@ struct NotesController {
         } else if !rows.isEmpty {
             groups = [.init(department: "", rows: rows)]
         }
-        let filters = values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let filters = FormData.encode(values)
         let canExport = context.viewer.can(.exportData)
         let page = ReportPage(
             groups: groups, empty: rows.isEmpty, values: values, lastThree: values["last3"] == "on", byDepartment: values["group"] == "on",

@@ -53,8 +53,7 @@ struct AssetsController {
             (found, total) = (try await listed, try await counted)
         }
         let t = env.t(context.language)
-        let filters = values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let filters = FormData.encode(values)
         let offset = query?.offset ?? 0
         let canExport = context.viewer.can(.exportData)
         let byID = Dictionary(uniqueKeysWithValues: kinds.map { ($0.id, $0) })

@@ -175,8 +175,7 @@ struct DeliveriesController {
         let (query, values, errors) = try await query(form, context)
         let found = try await query.asyncMap { try await env.stores.deliveries.list($0, by: context.viewer) } ?? []
         let t = env.t(context.language)
-        let filters = values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let filters = FormData.encode(values)
         let canExport = context.viewer.can(.exportData)
         let page = ListPage(
             rows: found.map { Row($0, t: t, language: context.language) }, empty: found.isEmpty,

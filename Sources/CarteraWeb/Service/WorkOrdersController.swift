@@ -109,8 +109,7 @@ struct WorkOrdersController {
         let statuses = (["pending", "all"] + WorkOrder.Status.allCases.map(\.rawValue)).map {
             Option(value: $0, label: t["order_status_\($0)"] ?? $0, selected: values["status"] == $0)
         }
-        let filters = values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let filters = FormData.encode(values)
         let offset = query?.offset ?? 0
         let canExport = context.viewer.can(.exportData)
         let page = WorkOrderListPage(
@@ -195,8 +194,7 @@ struct WorkOrdersController {
             .init(title: t["report_by_assignee"] ?? "", rows: r.byAssignee.map { row($0, $0.label ?? t["order_unassigned"] ?? "") }),
             .init(title: t["report_by_category"] ?? "", rows: r.byCategory.map { row($0, $0.label ?? t["report_no_category"] ?? "") }),
         ] } ?? []
-        let filters = values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let filters = FormData.encode(values)
         let canFilter = FollowUpsController.seesOthers(context.viewer)
         let users = canFilter ? try await env.stores.users.all().filter(\.active) : []
         let canExport = context.viewer.can(.exportData)

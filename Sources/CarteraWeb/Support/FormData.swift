@@ -36,6 +36,12 @@ public struct FormData: Sendable {
         return FormData(String(buffer: buffer))
     }
 
+    /// The non-empty values as a query string in key order, for "next page" and download links that keep a list's filters.
+    public static func encode(_ values: [String: String]) -> String {
+        values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+    }
+
     public static func query(_ request: Request) -> FormData {
         FormData(request.uri.query ?? "")
     }
