@@ -374,6 +374,8 @@ T = {
  "field_assigneeId": ("Asignada a", "Assigned to"), "field_projectKey": ("Clave de proyecto", "Project key"),
  "orders_created_from": ("Creadas desde", "Created from"), "orders_finished_from": ("Terminadas desde", "Finished from"),
  "more_filters": ("Más filtros", "More filters"),
+ "field_createdFrom": ("Creadas (fechas)", "Created (dates)"), "field_finishedFrom": ("Terminadas (fechas)", "Finished (dates)"),
+ "field_appointmentZone": ("Zona horaria de la cita", "Appointment time zone"), "field_at": ("Fecha y hora", "Date and time"),
  "orders_created_to": ("Creadas hasta", "Created until"), "orders_finished_to": ("Terminadas hasta", "Finished until"),
  "field_appointmentAt": ("Cita", "Appointment"), "field_status": ("Estado", "Status"),
  "orders_none": ("No hay órdenes con estos filtros.", "No orders match these filters."),
