@@ -42,9 +42,22 @@ struct AssetPagesTests {
                 let csv = String(buffer: try await admin.send(.get, "/assets/export?format=csv&kind=\(kind.id)&bom=0").body)
                 #expect(csv.hasPrefix("Tipo de equipo;Nombre;N.º de serie;N.º;Razón social;Marca;Instalado el;Archivado"))
                 #expect(csv.contains("Aire acondicionado;Split sala;SR-4471;\(world.north.clientNumber);Ferretería del Norte;Surrey;2025-03-14;No"))
+                // The download imports back unchanged; a new row and a bad one are checked, then imported once fixed.
+                let again = try await admin.upload("/assets/import", csv: csv, fields: ["kindId": "\(kind.id)", "commit": "1"])
+                #expect(String(buffer: again.body).contains("Importado: 0 nuevos, 0 actualizados, 1 sin cambios."))
+                let sheet = "N.º de cliente;Nombre;N.º de serie;Marca\n\(world.north.clientNumber);Split depósito;SR-9;Carrier\n"
+                    + "\(world.south.clientNumber);Equipo ajeno;;Carrier\n\(world.north.clientNumber);Split sala;SR-4471;Otra\n"
+                let checked = try await admin.upload("/assets/import", csv: sheet, fields: ["kindId": "\(kind.id)", "commit": "1"])
+                let checkedPage = String(buffer: checked.body)
+                #expect(checked.status == .unprocessableContent && checkedPage.contains("Fila 4: «Marca» no es una opción válida"))
+                #expect(try await world.fixture.stores.assets.count(AssetQuery(), by: world.fixture.admin) == 1)
+                let fixedSheet = sheet.replacingOccurrences(of: "SR-4471;Otra", with: "SR-4471;Carrier")
+                let imported = try await admin.upload("/assets/import", csv: fixedSheet, fields: ["kindId": "\(kind.id)", "commit": "1"])
+                #expect(String(buffer: imported.body).contains("Importado: 2 nuevos, 1 actualizados, 0 sin cambios."))
+                #expect(try await world.fixture.stores.assets.list(AssetQuery(search: "SR-4471"), by: world.fixture.admin).first?.asset.draft.values["marca"] == .text("Carrier"))
 
                 // The asset goes on an order from its page; the order names it.
-                let asset = try #require(try await world.fixture.stores.assets.list(AssetQuery(), by: world.fixture.admin).first?.asset)
+                let asset = try #require(try await world.fixture.stores.assets.list(AssetQuery(search: "SR-4471"), by: world.fixture.admin).first?.asset)
                 let newOrder = String(buffer: try await admin.send(.get, "/clients/\(world.north.id)/work-orders/new?asset=\(asset.id)").body)
                 #expect(newOrder.contains("name=\"assetIds\" value=\"\(asset.id)\" checked"))
                 #expect(try await admin.send(.post, "/clients/\(world.north.id)/work-orders", form: [
@@ -58,7 +71,9 @@ struct AssetPagesTests {
                 var seller = Browser(client: client)
                 _ = try await seller.login("vendedor@demo.test", WebWorld.password)
                 let mine = String(buffer: try await seller.send(.get, "/assets").body)
-                #expect(mine.contains("Split sala") && !mine.contains("Equipo del sur"))
+                #expect(mine.contains("Split sala") && !mine.contains("Equipo del sur") && !mine.contains("Equipo ajeno"))
+                // The seller may not import; outside their scope a client is "not found" anyway.
+                #expect(try await seller.upload("/assets/import", csv: sheet, fields: ["kindId": "\(kind.id)", "commit": "0"]).status == .forbidden)
                 #expect(try await seller.send(.post, "/admin/asset-kinds", form: ["name": "Caldera"]).status == .forbidden)
             }
         }

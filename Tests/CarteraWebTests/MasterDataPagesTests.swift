@@ -30,12 +30,12 @@ struct MasterDataPagesTests {
                 #expect(page.contains("GAS-1") && page.contains("Minorista: 18.500,50"))
 
                 let csv = "Código;Descripción;Unidad;Marca;Minorista\nGAS-1;;;;19000\nFIL-1;Filtro;u;Genérica;1.250,00\nFIL-2;;u;;x\n"
-                let checked = try await upload(&admin, base + "/import", csv: csv, commit: false)
+                let checked = try await admin.upload(base + "/import", csv: csv, fields: ["commit": "0"])
                 #expect(checked.status == .unprocessableContent)
                 let checkedPage = String(buffer: checked.body)
                 #expect(checkedPage.contains("Fila 4: «Descripción» es obligatorio") && checkedPage.contains("Fila 4: «Minorista» no es un importe válido"))
                 let fixed = csv.replacingOccurrences(of: "FIL-2;;u;;x", with: "FIL-2;Filtro fino;u;;990")
-                let imported = try await upload(&admin, base + "/import", csv: fixed, commit: true)
+                let imported = try await admin.upload(base + "/import", csv: fixed, fields: ["commit": "1"])
                 #expect(imported.status == .ok && String(buffer: imported.body).contains("Importado: 2 nuevos, 1 actualizados, 0 sin cambios."))
                 let items = try await world.fixture.stores.masterData.items(table.id)
                 #expect(items.map(\.item.draft.code) == ["FIL-1", "FIL-2", "GAS-1"])
@@ -45,7 +45,7 @@ struct MasterDataPagesTests {
                 #expect(download.hasPrefix("Código;Descripción;Unidad;Marca;Minorista;Activo"))
                 #expect(download.contains("GAS-1;Gas R410A;kg;Chemours;19000;Sí"))
                 // The download imports back without changing anything.
-                let again = try await upload(&admin, base + "/import", csv: download, commit: true)
+                let again = try await admin.upload(base + "/import", csv: download, fields: ["commit": "1"])
                 #expect(String(buffer: again.body).contains("Importado: 0 nuevos, 0 actualizados, 3 sin cambios."))
                 let history = try await world.fixture.stores.masterData.items(table.id)
                 #expect(history.map(\.item.version) == items.map(\.item.version))
@@ -55,26 +55,5 @@ struct MasterDataPagesTests {
                 #expect(try await seller.send(.get, base).status == .forbidden)
             }
         }
-    }
-
-    func upload(_ browser: inout Browser, _ path: String, csv: String, commit: Bool) async throws -> TestResponse {
-        let boundary = "cartera-test-boundary"
-        let body = """
-            --\(boundary)\r
-            Content-Disposition: form-data; name="commit"\r
-            \r
-            \(commit ? "1" : "0")\r
-            --\(boundary)\r
-            Content-Disposition: form-data; name="file"; filename="items.csv"\r
-            Content-Type: text/csv\r
-            \r
-            \(csv)\r
-            --\(boundary)--\r
-
-            """
-        var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
-        headers[.cookie] = browser.cookieHeader
-        return try await browser.client.execute(uri: path + "?_csrf=\(browser.cookies["csrf_form"] ?? "")", method: .post, headers: headers,
-                                                body: ByteBuffer(string: body))
     }
 }

@@ -38,6 +38,21 @@ struct Browser {
         return response
     }
 
+    /// Posts a CSV file as `multipart/form-data` (field `file`) with other fields; the CSRF token goes in the address.
+    func upload(_ path: String, csv: String, fields: [String: String]) async throws -> TestResponse {
+        let boundary = "cartera-test-boundary"
+        var body = ""
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            + csv + "\r\n--\(boundary)--\r\n"
+        var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        headers[.cookie] = cookieHeader
+        return try await client.execute(uri: path + "?_csrf=\(cookies["csrf_form"] ?? "")", method: .post, headers: headers,
+                                        body: ByteBuffer(string: body))
+    }
+
     /// Logs in through the form; the page's CSRF token is read from the HTML.
     mutating func login(_ email: String, _ password: String) async throws -> TestResponse {
         let page = try await send(.get, "/login")

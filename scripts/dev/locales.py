@@ -450,6 +450,10 @@ T = {
  "audit_asset_create": ("Equipo registrado", "Equipment recorded"), "audit_asset_update": ("Equipo modificado", "Equipment changed"),
  "audit_asset_archive": ("Equipo archivado", "Equipment archived"), "audit_asset_restore": ("Equipo restaurado", "Equipment restored"),
  "field_assetIds": ("Equipos", "Equipment"),
+ "assets_import": ("Importar equipos", "Import equipment"),
+ "assets_import_help": ("Planilla .xlsx o CSV de un tipo de equipo con: N.º de cliente, Nombre, N.º de serie y los campos del tipo (como la descarga con ese tipo elegido). Un equipo del cliente con ese n.º de serie (o, sin serie, ese nombre) se actualiza; los demás se crean.",
+                        "An .xlsx or CSV sheet of one equipment kind with: client number, name, serial number and the kind's fields (as the download with that kind chosen). The client's asset with that serial (or, without one, that name) is updated; others are created."),
+ "audit_asset_import_create": ("Equipo importado", "Equipment imported"), "audit_asset_import_update": ("Equipo actualizado por importación", "Equipment updated by an import"),
  # master databases and price lists
  "admin_master_tables": ("Bases de datos maestras", "Master databases"),
  "admin_master_tables_help": ("Productos, insumos, servicios… con sus columnas y precios, para los formularios y las entregas.",

@@ -40,19 +40,24 @@ public struct AssetStore: Sendable {
         return try await database.write { session in
             guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
             let (draft, kind) = try await Self.checked(session, draft, creating: true)
-            let id: Asset.ID = try await session.first("""
-                INSERT INTO assets (client_id, kind_id, name, name_key, serial, field_values, search_words, created_at, updated_at)
-                VALUES (\(bind: clientID.rawValue), \(Self.values(session, draft, kind)), \(session.instant(now)), \(session.instant(now)))
-                RETURNING id
-                """)!.id("id")
-            let created = try await Self.asset(session, id, scope: .all)!
-            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "asset", entityID: id.rawValue, clientID: clientID,
-                                      action: "create", changes: AuditLog.diff([:], Self.flatten(created)))
-            return created
+            return try await Self.insert(session, clientID: clientID, draft, kind, action: "create", by: viewer.id, at: now)
         }
     }
 
-    /// Writes the draft (and, when given, the archived flag) in one transaction.
+    /// Inserts a checked asset and records it on the client.
+    static func insert(_ session: Session, clientID: Client.ID, _ draft: AssetDraft, _ kind: AssetKind, action: String, by userID: User.ID,
+                       at now: Date) async throws -> Asset {
+        let id: Asset.ID = try await session.first("""
+            INSERT INTO assets (client_id, kind_id, name, name_key, serial, field_values, search_words, created_at, updated_at)
+            VALUES (\(bind: clientID.rawValue), \(values(session, draft, kind)), \(session.instant(now)), \(session.instant(now)))
+            RETURNING id
+            """)!.id("id")
+        let created = try await asset(session, id, scope: .all)!
+        try await AuditLog.record(session, at: now, userID: userID, entity: "asset", entityID: id.rawValue, clientID: clientID,
+                                  action: action, changes: AuditLog.diff([:], flatten(created)))
+        return created
+    }
+
     public func update(_ id: Asset.ID, _ draft: AssetDraft, archived: Bool? = nil, expectedVersion: Int64, by viewer: Viewer) async throws -> Asset {
         let now = clock.now()
         return try await database.write { session in

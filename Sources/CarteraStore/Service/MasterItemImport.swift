@@ -1,80 +1,44 @@
 import CarteraCore
 import Foundation
 
-/// What a master-item import found: counts, and every bad cell by row and column.
-public struct MasterImportReport: Sendable, Equatable {
-    public struct Problem: Sendable, Equatable {
-        /// 1-based, counting the header as row 1 (as a spreadsheet shows it).
-        public let row: Int
-        public let error: FieldError
-    }
-    public var created = 0
-    public var updated = 0
-    /// Known codes whose row changed nothing.
-    public var unchanged = 0
-    public var problems: [Problem] = []
-    public var unknownColumns: [String] = []
-    public var committed = false
-}
-
 /// Items and prices from a spreadsheet, matched by code: new codes are created, known ones
 /// updated (empty cells leave values alone). Headers name the code, description, unit, the
 /// table's columns (Spanish or English label, or key) and price lists (by name). A dry run
 /// checks everything and writes nothing; a commit is all-or-nothing in one transaction.
 extension MasterDataStore {
     public func importItems(_ tableID: MasterTable.ID, header: [String], rows: [[String]], commit: Bool,
-                            by viewer: Viewer) async throws -> MasterImportReport {
+                            by viewer: Viewer) async throws -> SheetImportReport {
         guard viewer.can(.manageSettings) else { throw StoreError.forbidden }
         guard let table = try await table(tableID) else { throw StoreError.notFound }
         let lists = try await priceLists()
-        var report = MasterImportReport()
+        var report = SheetImportReport()
         let columns = Self.match(header, table: table, lists: lists, unknown: &report.unknownColumns)
         guard columns.values.contains(where: { if case .code = $0 { true } else { false } }) else {
             report.problems.append(.init(row: 1, error: FieldError("code", "required")))
             return report
         }
-        let now = clock.now()
-        /// Carries the report out of a transaction that must not commit.
-        struct Rollback: Error { let report: MasterImportReport }
-        let checked = report
-        do {
-            report = try await database.write { session in
-                var report = checked
-                var seen = Set<String>()
-                for (offset, cells) in rows.enumerated() where cells.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                    do {
-                        try await Self.importRow(session, table, columns, cells, lists: lists, seen: &seen, report: &report,
-                                                 by: viewer.id, at: now)
-                    } catch let failure as ValidationFailure {
-                        report.problems += failure.errors.map { .init(row: offset + 2, error: $0) }
-                    }
-                    if report.problems.count >= 1000 { break }
-                }
-                if !commit || !report.problems.isEmpty { throw Rollback(report: report) }
-                report.committed = true
-                return report
-            }
-        } catch let rollback as Rollback {
-            report = rollback.report
+        let now = clock.now(), userID = viewer.id
+        return try await database.importRows(rows, commit: commit, report: report) { session, cells, seen, report in
+            try await Self.importRow(session, table, columns, cells, lists: lists, seen: &seen, report: &report, by: userID, at: now)
         }
-        return report
     }
 
-    enum ImportColumn: Equatable { case code, description, unit, field(String), price(PriceList.ID) }
+    enum ImportColumn: Equatable { case code, description, unit, active, field(String), price(PriceList.ID) }
 
     /// Column index → meaning; headers that match nothing are reported.
     static func match(_ header: [String], table: MasterTable, lists: [PriceList], unknown: inout [String]) -> [Int: ImportColumn] {
         var out: [Int: ImportColumn] = [:]
         for (index, raw) in header.enumerated() {
-            let key = Normalization.searchKey(raw)
+            let key = SheetImportReport.headerKey(raw)
             guard !key.isEmpty else { continue }
             let column: ImportColumn? = switch key {
             case "code", "codigo": .code
             case "description", "descripcion": .description
             case "unit", "unidad": .unit
+            case "active", "activo": .active
             default:
-                table.columns.first { [$0.key.replacingOccurrences(of: "_", with: " "), Normalization.searchKey($0.labelES),
-                                       Normalization.searchKey($0.labelEN)].contains(key) }.map { .field($0.key) }
+                table.columns.first { [$0.key.replacingOccurrences(of: "_", with: " "), SheetImportReport.headerKey($0.labelES),
+                                       SheetImportReport.headerKey($0.labelEN)].contains(key) }.map { .field($0.key) }
                     ?? lists.first { Normalization.searchKey($0.name) == key || "precio " + Normalization.searchKey($0.name) == key }
                         .map { .price($0.id) }
             }
@@ -84,7 +48,7 @@ extension MasterDataStore {
     }
 
     static func importRow(_ session: Session, _ table: MasterTable, _ columns: [Int: ImportColumn], _ cells: [String], lists: [PriceList],
-                          seen: inout Set<String>, report: inout MasterImportReport, by userID: User.ID, at now: Date) async throws {
+                          seen: inout Set<String>, report: inout SheetImportReport, by userID: User.ID, at now: Date) async throws {
         func cell(_ index: Int) -> String? {
             guard index < cells.count else { return nil }
             let value = cells[index].trimmingCharacters(in: .whitespaces)
@@ -108,6 +72,9 @@ extension MasterDataStore {
             case .code: break
             case .description: draft.description = value
             case .unit: draft.unit = value
+            case .active:
+                guard let on = SheetImportReport.yesNo(value) else { errors.append(FieldError("active", "invalid_choice")); continue }
+                draft.active = on
             case .field(let key): draft.values[key] = .text(value)
             case .price(let list):
                 let currency = lists.first { $0.id == list }?.currency ?? "USD"

@@ -78,6 +78,9 @@ struct AssetListPage {
     let nextURL: String?
     let exportXLSX: String?
     let exportCSV: String?
+    let canImport: Bool
+    let importSummary: String?
+    let importProblems: [MasterDataAdmin.TablePage.ImportProblem]
 }
 
 /// The new-asset and asset pages.

@@ -17,6 +17,7 @@ struct AssetsController {
         group.get(SiteURL.assets.route) { request, context in try await self.list(request, context) }
         group.get(SiteURL.assetExport.route) { request, context in try await self.export(request, context) }
         group.get(SiteURL.newAsset.route) { request, context in try await self.newFromPanel(request, context) }
+        group.post(SiteURL.assetImport.route) { request, context in try await self.importAssets(request, context) }
         group.get("/clients/:id/assets/new") { request, context in try await self.newForm(request, context) }
         group.post("/clients/:id/assets") { request, context in try await self.create(request, context) }
         group.get("/assets/:asset") { request, context in try await self.page(request, context) }
@@ -41,7 +42,9 @@ struct AssetsController {
         return (errors.isEmpty ? query : nil, values, errors)
     }
 
-    func list(_ request: Request, _ context: SignedInContext, addErrors: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func list(_ request: Request, _ context: SignedInContext, addErrors: [String] = [],
+              importResult: (summary: String, problems: [MasterDataAdmin.TablePage.ImportProblem])? = nil,
+              status: HTTPResponse.Status = .ok) async throws -> Response {
         let form = FormData.query(request)
         let (query, values, errors) = try await query(form, context)
         let kinds = try await env.stores.assetKinds.kinds()
@@ -68,7 +71,9 @@ struct AssetsController {
             values: values, errors: errors + addErrors,
             nextURL: found.count > Self.pageSize ? "\(SiteURL.assets.path)?\(filters)&offset=\(offset + Self.pageSize)" : nil,
             exportXLSX: canExport ? "\(SiteURL.assetExport.path)?format=xlsx&\(filters)" : nil,
-            exportCSV: canExport ? "\(SiteURL.assetExport.path)?format=csv&\(filters)" : nil)
+            exportCSV: canExport ? "\(SiteURL.assetExport.path)?format=csv&\(filters)" : nil,
+            canImport: context.viewer.can(.importData),
+            importSummary: importResult?.summary, importProblems: importResult?.problems ?? [])
         return try env.render("assets", request, context, title: t["nav_assets"] ?? "", section: .assets, page,
                               status: errors.isEmpty ? status : .unprocessableContent)
     }
@@ -111,6 +116,34 @@ struct AssetsController {
         }
         let name = env.translator.text("export_assets_filename", context.language)
         return download(file, filename: "\(name)-\(ClientsController.today(context)).\(format.rawValue)", format: format)
+    }
+
+    /// Assets of one kind from a spreadsheet: checked, or checked and imported all or nothing.
+    func importAssets(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.importData)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-assets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let upload = try await Upload.receive(request, fileField: "file", into: directory)
+        do {
+            let (header, rows) = try SheetRows.read(upload.file)
+            let kind = try await chosenKind(upload.fields["kindId"])
+            let report = try await env.stores.assets.importAssets(kindID: kind.id, header: header, rows: rows, commit: upload.fields["commit"] == "1",
+                                                                  by: context.viewer)
+            let summary = env.translator.text(report.committed ? "master_import_done" : "master_import_checked", context.language, [
+                "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),
+                "problems": String(report.problems.count), "unknown": report.unknownColumns.joined(separator: ", ")])
+            let problems = report.problems.map { problem in
+                MasterDataAdmin.TablePage.ImportProblem(row: problem.row, message: env.translator.message(for: problem.error, context.language) { field in
+                    kind.fields.first { "customFields.\($0.key)" == field }?.label(context.language)
+                })
+            }
+            return try await list(request, context, importResult: (summary, problems), status: report.problems.isEmpty ? .ok : .unprocessableContent)
+        } catch let error as SheetReadError {
+            return try await list(request, context, addErrors: [env.translator.text(error.code, context.language)], status: .unprocessableContent)
+        } catch let failure as ValidationFailure {
+            return try await list(request, context, addErrors: env.messages(failure, context.language).list, status: .unprocessableContent)
+        }
     }
 
     /// "Add" on the panel: the client by number, then the usual form.

@@ -139,7 +139,7 @@ struct MasterDataAdmin {
     }
 
     func page(_ request: Request, _ context: SignedInContext, itemForm: FormData? = nil, errors: FormErrors = .none,
-              importReport: MasterImportReport? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+              importReport: SheetImportReport? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         try context.require(.manageSettings)
         let table = try await loadTable(context)
         let query = FormData.query(request)
@@ -356,17 +356,9 @@ struct MasterDataAdmin {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let upload = try await Upload.receive(request, fileField: "file", into: directory)
-        var rows: [[String]] = []
-        var header: [String] = []
+        let header: [String], rows: [[String]]
         do {
-            guard let file = upload.file else { throw SheetReadError.empty }
-            var source = try SheetReader.open(file)
-            guard let first = try source.next() else { throw SheetReadError.empty }
-            header = first
-            while let row = try source.next() {
-                rows.append(row)
-                if rows.count > 50_000 { throw ValidationFailure([FieldError("file", "too_many", ["50000"])]) }
-            }
+            (header, rows) = try SheetRows.read(upload.file)
         } catch let error as SheetReadError {
             return try await page(request, context, errors: FormErrors(byField: [:], list: [env.translator.text(error.code, context.language)]),
                                   status: .unprocessableContent)

@@ -22,7 +22,7 @@ enum SiteURL {
     case editWorkOrder(WorkOrder.ID), workOrderServices(WorkOrder.ID), verifyWorkOrder(WorkOrder.ID)
     case clientRecurringOrders(Client.ID), newRecurringOrder(Client.ID), recurringOrder(RecurringOrderRule.ID)
     case endRecurringOrder(RecurringOrderRule.ID)
-    case assetKinds, assetKind(AssetKind.ID), assets, assetExport, newAsset, clientAssets(Client.ID), newClientAsset(Client.ID)
+    case assetKinds, assetKind(AssetKind.ID), assets, assetExport, assetImport, newAsset, clientAssets(Client.ID), newClientAsset(Client.ID)
     case asset(Asset.ID), archiveAsset(Asset.ID), restoreAsset(Asset.ID)
     case masterTables, masterTable(MasterTable.ID), priceLists, priceList(PriceList.ID)
     case formTemplates, formTemplate(FormTemplate.ID), clientForms(Client.ID), newClientForm(Client.ID), form(FilledForm.ID)
@@ -91,6 +91,7 @@ enum SiteURL {
         case .assetKind(let id): "/admin/asset-kinds/\(id)"
         case .assets: "/assets"
         case .assetExport: "/assets/export"
+        case .assetImport: "/assets/import"
         case .newAsset: "/assets/new"
         case .clientAssets(let id): "/clients/\(id)/assets"
         case .newClientAsset(let id): "/clients/\(id)/assets/new"
