@@ -71,7 +71,8 @@ struct FormPagesTests {
             try await world.withApp { client in
                 let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
                 let templates = String(buffer: try await client.execute(uri: "/api/v1/form-templates", method: .get, headers: headers).body)
-                #expect(templates.contains("\"key\":\"repuestos\"") && templates.contains("\"type\":\"item\""))
+                #expect(templates.contains("\"key\":\"repuestos\"") && templates.contains("\"type\":\"item\"")
+                        && templates.contains("\"tableId\":null"))
                 let bad = try await client.execute(uri: "/api/v1/forms", method: .post, headers: headers, body: ByteBuffer(string: """
                     {"clientId": \(world.north.id), "templateId": \(template.id), "answers": {"horas": "muchas"}}
                     """))

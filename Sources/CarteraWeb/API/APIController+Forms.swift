@@ -13,7 +13,16 @@ extension APIController {
     }
 
     struct FormTemplateJSON: Encodable {
-        struct Field: Encodable { let key: String; let label: String; let type: String; let required: Bool; let choices: [String]; let tableId: Int64? }
+        struct Field: Encodable {
+            let key: String; let label: String; let type: String; let required: Bool; let choices: [String]; let tableId: Int64?
+            enum CodingKeys: String, CodingKey { case key, label, type, required, choices, tableId }
+            /// `tableId` written as null when absent, as the document says.
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(key, forKey: .key); try c.encode(label, forKey: .label); try c.encode(type, forKey: .type)
+                try c.encode(required, forKey: .required); try c.encode(choices, forKey: .choices); try c.encode(tableId, forKey: .tableId)
+            }
+        }
         struct Section: Encodable { let title: String; let fields: [Field] }
         let id: Int64, name: String, active: Bool, versionNumber: Int, sections: [Section]
         init(_ t: FormTemplate) {
