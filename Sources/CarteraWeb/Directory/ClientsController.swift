@@ -166,8 +166,7 @@ struct ClientsController {
         async let forms = env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
         async let formTemplates = env.stores.forms.templates()
         async let deliveries = env.stores.deliveries.list(DeliveryQuery(clientID: client.id, limit: 20), by: context.viewer)
-        let deliveryFields = try await DeliveriesController(env: env, clients: self).fields(nil, nil, t: env.t(context.language),
-                                                                                              now: env.clock.now(), timeZone: context.timeZone)
+        let deliveryFields = try await DeliveriesController(env: env, clients: self).fields(nil, nil, context: context)
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)

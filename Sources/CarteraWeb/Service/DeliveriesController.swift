@@ -29,9 +29,9 @@ struct DeliveriesController {
         let statuses: [Option]
         let tables: [Option]
         let lines: [Line]
-        let datalists: [FormsController.FillPage.ItemList]
-        /// The chosen table's item codes, suggested in the code inputs.
-        let datalist: String
+        /// The chosen table's item codes, suggested in the code inputs (without JavaScript the inputs
+        /// cannot follow another table, so only that table's list is sent).
+        let suggestions: FormsController.FillPage.ItemList
     }
 
     /// One delivery in a list.
@@ -59,17 +59,14 @@ struct DeliveriesController {
         }
     }
 
-    func fields(_ form: FormData?, _ delivery: Delivery?, t: [String: String], now: Date, timeZone: TimeZone) async throws -> Fields {
+    func fields(_ form: FormData?, _ delivery: Delivery?, context: SignedInContext) async throws -> Fields {
+        let t = env.t(context.language)
         let tables = try await env.stores.masterData.tables().filter { $0.active || $0.id == delivery?.draft.tableID }
         let chosenTable = form?["tableId"] ?? delivery?.draft.tableID.description ?? tables.first?.id.description ?? ""
         let status = form?["status"] ?? delivery?.draft.status.rawValue ?? Delivery.Status.scheduled.rawValue
-        var datalists: [FormsController.FillPage.ItemList] = []
-        for table in tables {
-            let items = try await env.stores.masterData.items(table.id, limit: 500)
-            datalists.append(.init(id: "items-\(table.id)", items: items.map { .init(code: $0.item.draft.code, label: $0.item.draft.description) }))
-        }
+        let items = try await MasterTable.ID(string: chosenTable).asyncMap { try await env.stores.masterData.items($0, limit: 500) } ?? []
         return Fields(
-            date: form?["date"] ?? delivery?.draft.date.description ?? LocalDateTime.parts(now, timeZone: timeZone).date,
+            date: form?["date"] ?? delivery?.draft.date.description ?? LocalDateTime.parts(env.clock.now(), timeZone: context.timeZone).date,
             notes: form?["notes"] ?? delivery?.draft.notes ?? "",
             statuses: Delivery.Status.allCases.map { Option(value: $0.rawValue, label: t["delivery_status_\($0.rawValue)"] ?? "", selected: status == $0.rawValue) },
             tables: tables.map { Option(value: $0.id.description, label: $0.name, selected: $0.id.description == chosenTable) },
@@ -77,9 +74,9 @@ struct DeliveriesController {
                 let stored = delivery.flatMap { index < $0.lines.count ? $0.lines[index] : nil }
                 return Fields.Line(index: index + 1, codeName: "code_\(index)", quantityName: "qty_\(index)",
                                    code: form?["code_\(index)"] ?? stored?.code ?? "",
-                                   quantity: form?["qty_\(index)"] ?? stored.map { FormsController.quantityText($0.quantityMilli, .es) } ?? "")
+                                   quantity: form?["qty_\(index)"] ?? stored.map { FormsController.quantityText($0.quantityMilli, context.language) } ?? "")
             },
-            datalists: datalists, datalist: "items-\(chosenTable)")
+            suggestions: .init(id: "items-\(chosenTable)", items: items.map { .init(code: $0.item.draft.code, label: $0.item.draft.description) }))
     }
 
     static func draft(_ form: FormData) throws(ValidationFailure) -> DeliveryDraft {
@@ -119,11 +116,10 @@ struct DeliveriesController {
     func page(_ request: Request, _ context: SignedInContext, form: FormData? = nil, errors: [String] = [], version: Int64? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let (delivery, client) = try await load(context)
-        let t = env.t(context.language)
         let page = Page(title: env.translator.text("delivery_title", context.language, ["date": delivery.draft.date.description]),
                         clientName: "\(client.clientNumber) · \(client.displayName)", clientURL: SiteURL.client(client.id).path,
                         action: SiteURL.delivery(delivery.id).path, version: version ?? delivery.version,
-                        fields: try await fields(form, delivery, t: t, now: env.clock.now(), timeZone: context.timeZone), errors: errors)
+                        fields: try await fields(form, delivery, context: context), errors: errors)
         return try env.render("delivery", request, context, title: page.title, section: .clients, page, status: status)
     }
 
