@@ -95,15 +95,13 @@ struct ContactsController {
     func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.exportData)
         let query = FormData.query(request)
-        guard let format = SheetFormat(rawValue: query["format"] ?? "xlsx") else {
-            throw ValidationFailure([FieldError("format", "invalid_choice")])
-        }
+        let format = try SheetFormat.requested(query)
         let t = env.t(context.language)
         let headers = ["column_contactKey", "field_contact_name", "field_contact_role", "field_contact_email",
                        "field_contact_phone", "column_number", "column_legalName"]
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["nav_contacts"] ?? "Contactos",
                                 timeZone: TimeZone(identifier: context.viewer.user.timeZone) ?? .gmt, format: format,
-                                separator: query["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: query["bom"] != "0")
+                                options: query)
         let stores = env.stores, search = query.text("q"), scope = context.clientScope
         let file = try await sheet.write({ try await stores.contacts.export(search: search, scope: scope, $0) }) { listing in
             let c = listing.contact

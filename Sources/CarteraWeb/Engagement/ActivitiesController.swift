@@ -92,9 +92,7 @@ struct ActivitiesController {
     func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.exportData)
         let form = FormData.query(request)
-        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else {
-            throw ValidationFailure([FieldError("format", "invalid_choice")])
-        }
+        let format = try SheetFormat.requested(form)
         let (parsed, _, errors) = try await query(form, context)
         guard var query = parsed else { throw ValidationFailure([FieldError("filter", "invalid_choice", errors)]) }
         query.offset = 0
@@ -103,7 +101,7 @@ struct ActivitiesController {
                        "field_userId", "field_detail", "status"]
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["nav_activities"] ?? "Actividades",
                                 timeZone: context.timeZone, format: format,
-                                separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+                                options: form)
         let stores = env.stores, viewer = context.viewer, done = t["activity_done_badge"] ?? "", pending = t["activity_pending_badge"] ?? ""
         let file = try await sheet.write({ try await stores.activities.export(query, by: viewer, $0) }) { listing in
             let a = listing.activity

@@ -69,16 +69,14 @@ struct FollowUpsController {
     func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.exportData)
         let form = FormData.query(request)
-        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else {
-            throw ValidationFailure([FieldError("format", "invalid_choice")])
-        }
+        let format = try SheetFormat.requested(form)
         let (tab, _, responsible) = selection(form, context)
         let t = env.t(context.language)
         let headers = ["field_dueAt", "column_number", "column_legalName", "field_contactId", "field_title", "field_description",
                        "field_colour", "field_responsibleId", "status", "field_remindMinutesBefore"]
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["nav_followups"] ?? "Seguimientos",
                                 timeZone: context.timeZone, format: format,
-                                separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+                                options: form)
         let stores = env.stores, viewer = context.viewer, zone = context.timeZone
         let file = try await sheet.write({
             try await stores.followUps.export(FollowUpQuery(tab: tab, responsible: responsible), by: viewer, timeZone: zone, $0)

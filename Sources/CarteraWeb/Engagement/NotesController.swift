@@ -149,9 +149,7 @@ struct NotesController {
     func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.exportData)
         let form = FormData.query(request)
-        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else {
-            throw ValidationFailure([FieldError("format", "invalid_choice")])
-        }
+        let format = try SheetFormat.requested(form)
         let (parsed, _, errors) = try await query(form, context)
         guard let query = parsed else { throw ValidationFailure([FieldError("filter", "invalid_choice", errors)]) }
         let t = env.t(context.language)
@@ -159,7 +157,7 @@ struct NotesController {
                        "field_location", "field_treatment"]
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["notes_report"] ?? "Notas",
                                 timeZone: context.timeZone, format: format,
-                                separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+                                options: form)
         let stores = env.stores, viewer = context.viewer
         let file = try await sheet.write({ try await stores.notes.export(query, by: viewer, $0) }) { listing in
             let n = listing.note

@@ -82,7 +82,7 @@ struct AssetsController {
     func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.exportData)
         let form = FormData.query(request)
-        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else { throw ValidationFailure([FieldError("format", "invalid_choice")]) }
+        let format = try SheetFormat.requested(form)
         let (parsed, _, errors) = try await query(form, context)
         guard var query = parsed else { throw ValidationFailure([FieldError("filter", "invalid_choice", errors)]) }
         query.offset = 0
@@ -92,7 +92,7 @@ struct AssetsController {
         let headers = ["field_kindId", "field_name", "field_serial", "column_number", "column_legalName"].map { t[$0] ?? $0 }
             + (chosen.map { $0.map { $0.label(language) } } ?? [t["asset_fields"] ?? ""]) + [t["column_archived"] ?? ""]
         let sheet = SheetExport(columns: headers.map { SheetColumn($0) }, sheetName: t["nav_assets"] ?? "Equipos", timeZone: context.timeZone,
-                                format: format, separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+                                format: format, options: form)
         let stores = env.stores, viewer = context.viewer, yes = t["yes"] ?? "", no = t["no"] ?? ""
         let file = try await sheet.write({ try await stores.assets.export(query, by: viewer, $0) }) { listing in
             let a = listing.asset

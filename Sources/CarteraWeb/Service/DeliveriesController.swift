@@ -189,15 +189,14 @@ struct DeliveriesController {
     func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.exportData)
         let form = FormData.query(request)
-        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else { throw ValidationFailure([FieldError("format", "invalid_choice")]) }
+        let format = try SheetFormat.requested(form)
         let (parsed, _, errors) = try await query(form, context)
         guard let query = parsed else { throw ValidationFailure([FieldError("filter", "invalid_choice", errors)]) }
         let t = env.t(context.language)
         let headers = ["field_date", "status", "column_number", "column_legalName", "field_code", "field_description", "form_quantity",
                        "field_unit", "field_notes"]
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["deliveries_title"] ?? "Entregas",
-                                timeZone: context.timeZone, format: format, separator: form["sep"] == "comma" ? .comma : .semicolon,
-                                byteOrderMark: form["bom"] != "0")
+                                timeZone: context.timeZone, format: format, options: form)
         let stores = env.stores, viewer = context.viewer
         // Each delivery yields one row per line: the "items" written are the rows themselves.
         let file = try await sheet.write({ (emit: @escaping @Sendable ([SheetCell?]) -> Void) in

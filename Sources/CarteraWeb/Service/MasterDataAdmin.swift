@@ -320,14 +320,14 @@ struct MasterDataAdmin {
         try context.require(.manageSettings)
         let table = try await loadTable(context)
         let form = FormData.query(request)
-        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else { throw ValidationFailure([FieldError("format", "invalid_choice")]) }
+        let format = try SheetFormat.requested(form)
         let t = env.t(context.language), language = context.language
         let lists = try await env.stores.masterData.priceLists()
         let columns = table.columns.filter(\.active)
         let headers = [t["field_code"] ?? "", t["field_description"] ?? "", t["field_unit"] ?? ""] + columns.map { $0.label(language) }
             + lists.map(\.name) + [t["active"] ?? ""]
         let sheet = SheetExport(columns: headers.map { SheetColumn($0) }, sheetName: String(table.name.prefix(31)), timeZone: context.timeZone,
-                                format: format, separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+                                format: format, options: form)
         let stores = env.stores, yes = t["yes"] ?? "", no = t["no"] ?? ""
         let file = try await sheet.write({ try await stores.masterData.export(table.id, $0) }) { priced in
             let d = priced.item.draft

@@ -131,9 +131,7 @@ struct WorkOrdersController {
     func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.exportData)
         let form = FormData.query(request)
-        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else {
-            throw ValidationFailure([FieldError("format", "invalid_choice")])
-        }
+        let format = try SheetFormat.requested(form)
         let (parsed, _, errors) = try await query(form, context)
         guard var query = parsed else { throw ValidationFailure([FieldError("filter", "invalid_choice", errors)]) }
         query.offset = 0
@@ -143,7 +141,7 @@ struct WorkOrdersController {
                        "field_finishedAt", "field_rating"]
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["nav_work_orders"] ?? "Órdenes",
                                 timeZone: context.timeZone, format: format,
-                                separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+                                options: form)
         let stores = env.stores, viewer = context.viewer
         let file = try await sheet.write({ try await stores.workOrders.export(query, by: viewer, $0) }) { listing in
             let o = listing.order

@@ -1,3 +1,4 @@
+import CarteraCore
 import CarteraIO
 import Foundation
 import Synchronization
@@ -5,6 +6,14 @@ import Synchronization
 /// Which file a download is.
 enum SheetFormat: String, Sendable {
     case xlsx, csv
+
+    /// The `format` a download link asks for (`.xlsx` when absent); anything else is a bad request.
+    static func requested(_ form: FormData) throws -> SheetFormat {
+        guard let format = SheetFormat(rawValue: form["format"] ?? "xlsx") else {
+            throw ValidationFailure([FieldError("format", "invalid_choice")])
+        }
+        return format
+    }
 }
 
 /// Writes rows produced by a streaming store read into a temporary `.xlsx` or
@@ -16,6 +25,18 @@ struct SheetExport: Sendable {
     let format: SheetFormat
     var separator: CSVSheetWriter.Separator = .semicolon
     var byteOrderMark = true
+
+    /// A list's download: the CSV options as its link gives them (`sep=comma`, `bom=0`).
+    init(columns: [SheetColumn], sheetName: String, timeZone: TimeZone, format: SheetFormat, options form: FormData) {
+        self.init(columns: columns, sheetName: sheetName, timeZone: timeZone, format: format,
+                  separator: form["sep"] == "comma" ? .comma : .semicolon, byteOrderMark: form["bom"] != "0")
+    }
+
+    init(columns: [SheetColumn], sheetName: String, timeZone: TimeZone, format: SheetFormat,
+         separator: CSVSheetWriter.Separator = .semicolon, byteOrderMark: Bool = true) {
+        self.columns = columns; self.sheetName = sheetName; self.timeZone = timeZone; self.format = format
+        self.separator = separator; self.byteOrderMark = byteOrderMark
+    }
 
     func write<Item>(_ produce: (@escaping @Sendable (Item) -> Void) async throws -> Void,
                      cells: @escaping @Sendable (Item) -> [SheetCell?]) async throws -> URL {
