@@ -72,6 +72,8 @@ struct AssetPagesTests {
                 _ = try await seller.login("vendedor@demo.test", WebWorld.password)
                 let mine = String(buffer: try await seller.send(.get, "/assets").body)
                 #expect(mine.contains("Split sala") && !mine.contains("Equipo del sur") && !mine.contains("Equipo ajeno"))
+                let theirs = String(buffer: try await seller.send(.get, "/assets/export?format=csv&bom=0").body)
+                #expect(theirs.contains("Split sala") && !theirs.contains("Equipo del sur") && !theirs.contains("Equipo ajeno"))
                 // The seller may not import; outside their scope a client is "not found" anyway.
                 #expect(try await seller.upload("/assets/import", csv: sheet, fields: ["kindId": "\(kind.id)", "commit": "0"]).status == .forbidden)
                 #expect(try await seller.send(.post, "/admin/asset-kinds", form: ["name": "Caldera"]).status == .forbidden)

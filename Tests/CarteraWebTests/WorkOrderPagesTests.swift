@@ -169,6 +169,9 @@ struct WorkOrderPagesTests {
                 let rules = String(buffer: try await client.execute(uri: "/api/v1/clients/\(world.north.id)/recurring-orders", method: .get,
                                                                     headers: headers).body)
                 #expect(rules.contains("FREQ=MONTHLY;BYDAY=-1MO"))
+                // The south client is outside the seller's groups: its rules answer 404.
+                #expect(try await client.execute(uri: "/api/v1/clients/\(world.south.id)/recurring-orders", method: .get,
+                                                 headers: headers).status == .notFound)
             }
         }
     }
