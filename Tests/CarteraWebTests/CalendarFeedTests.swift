@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Calendar feeds")
 struct CalendarFeedTests {
-    @Test("a user's secret address lists their follow-ups only; renewing or revoking kills the old address")
+    @Test("a user's secret address lists their follow-ups and assigned orders with an appointment only; renewing or revoking kills the old address")
     func feed() async throws {
         try await TestDatabase.with { db in
             let world = try await WebWorld.make(db)
@@ -18,6 +18,13 @@ struct CalendarFeedTests {
                 responsibleID: world.seller.id, title: "Visitar, cotizar; cerrar", description: "Llevar muestras", dueAt: due), by: f.admin)
             _ = try await f.stores.followUps.create(clientID: world.south.id, FollowUpDraft(
                 responsibleID: f.admin.id, title: "Del administrador", dueAt: due), by: f.admin)
+            let mine = try await f.stores.workOrders.create(clientID: world.north.id, WorkOrderDraft(
+                assigneeID: world.seller.id, appointmentAt: due.addingTimeInterval(3_600), appointmentZone: "America/Argentina/Buenos_Aires",
+                description: "Cambiar filtro"), by: f.admin)
+            _ = try await f.stores.workOrders.create(clientID: world.north.id, WorkOrderDraft(
+                assigneeID: f.admin.id, appointmentAt: due, appointmentZone: "America/Argentina/Buenos_Aires", description: "Orden ajena"), by: f.admin)
+            _ = try await f.stores.workOrders.create(clientID: world.north.id, WorkOrderDraft(assigneeID: world.seller.id,
+                                                                                               description: "Sin cita"), by: f.admin)
             try await world.withApp { client in
                 var browser = Browser(client: client)
                 _ = try await browser.login("vendedor@demo.test", WebWorld.password)
@@ -31,6 +38,9 @@ struct CalendarFeedTests {
                 let text = String(buffer: feed.body)
                 #expect(text.contains("SUMMARY:Visitar\\, cotizar\\; cerrar\r\n") && !text.contains("Del administrador"))
                 #expect(text.contains("DESCRIPTION:Ferretería del Norte\\nLlevar muestras"))
+                #expect(text.contains("UID:work-order-\(mine.id)@cartera\r\n") && text.contains("SUMMARY:OT \(mine.orderNumber) · Ferretería del Norte\r\n"))
+                #expect(text.contains("DESCRIPTION:Cambiar filtro\\nAbierta") && text.contains("DURATION:PT60M"))
+                #expect(!text.contains("Orden ajena") && !text.contains("Sin cita"))
                 #expect(try await client.execute(uri: path.replacingOccurrences(of: "cf_", with: "cf_x"), method: .get).status == .notFound)
 
                 _ = try await browser.send(.post, "/account/calendar", form: [:])

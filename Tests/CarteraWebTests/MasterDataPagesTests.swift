@@ -56,4 +56,52 @@ struct MasterDataPagesTests {
             }
         }
     }
+
+    @Test("the API lists tables and price lists, creates an item with prices, and a price change needs the current If-Match")
+    func api() async throws {
+        try await TestDatabase.with { db in
+            let world = try await WebWorld.make(db)
+            let f = world.fixture
+            let table = try await f.stores.masterData.createTable(name: "Productos", by: f.admin)
+            let retail = try await f.stores.masterData.createPriceList(name: "Minorista", by: f.admin)
+            let wholesale = try await f.stores.masterData.createPriceList(name: "Mayorista", by: f.admin)
+            let (_, adminToken) = try await f.stores.tokens.create(userID: f.admin.id, name: "erp")
+            let (_, sellerToken) = try await f.stores.tokens.create(userID: world.seller.id, name: "test")
+            try await world.withApp { client in
+                var headers: HTTPFields = [.authorization: "Bearer \(adminToken)", .contentType: "application/json"]
+                let sellerHeaders: HTTPFields = [.authorization: "Bearer \(sellerToken)", .contentType: "application/json"]
+                #expect(String(buffer: try await client.execute(uri: "/api/v1/master-tables", method: .get, headers: sellerHeaders).body)
+                    .contains("\"name\":\"Productos\""))
+                #expect(String(buffer: try await client.execute(uri: "/api/v1/price-lists", method: .get, headers: sellerHeaders).body)
+                    .contains("\"name\":\"Mayorista\""))
+                let item = "{\"code\": \"GAS-1\", \"description\": \"Gas R410A\", \"unit\": \"kg\", \"prices\": {\"\(retail.id)\": 1850050, \"\(wholesale.id)\": 1500000}}"
+                #expect(try await client.execute(uri: "/api/v1/master-tables/\(table.id)/items", method: .post, headers: sellerHeaders,
+                                                 body: ByteBuffer(string: item)).status == .forbidden)
+                let badList = try await client.execute(uri: "/api/v1/master-tables/\(table.id)/items", method: .post, headers: headers,
+                                                       body: ByteBuffer(string: "{\"code\": \"X\", \"description\": \"X\", \"prices\": {\"999\": 5}}"))
+                #expect(badList.status == .unprocessableContent && String(buffer: badList.body).contains("prices.999"))
+                let made = try await client.execute(uri: "/api/v1/master-tables/\(table.id)/items", method: .post, headers: headers,
+                                                    body: ByteBuffer(string: item))
+                #expect(made.status == .created && String(buffer: made.body).contains("\"\(retail.id)\":1850050"))
+                let duplicate = try await client.execute(uri: "/api/v1/master-tables/\(table.id)/items", method: .post, headers: headers,
+                                                         body: ByteBuffer(string: item.replacingOccurrences(of: "GAS-1", with: "gas-1")))
+                #expect(duplicate.status == .unprocessableContent && String(buffer: duplicate.body).contains("\"code\""))
+                let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: made.body)) as? [String: Any])?["id"] as? Int)
+                let found = String(buffer: try await client.execute(uri: "/api/v1/master-tables/\(table.id)/items?q=r410", method: .get,
+                                                                    headers: sellerHeaders).body)
+                #expect(found.contains("GAS-1"))
+                // A price change alone is a new version: a second writer holding the old ETag is refused, not silently overwritten.
+                headers[.ifMatch] = "\"1\""
+                let repriced = try await client.execute(uri: "/api/v1/master-items/\(id)", method: .patch, headers: headers,
+                                                        body: ByteBuffer(string: "{\"prices\": {\"\(retail.id)\": 1990000, \"\(wholesale.id)\": null}}"))
+                let repriced_ = String(buffer: repriced.body)
+                #expect(repriced.status == .ok && repriced_.contains("\"\(retail.id)\":1990000") && !repriced_.contains("\"\(wholesale.id)\":")
+                        && repriced.headers[.eTag] == "\"2\"")
+                #expect(try await client.execute(uri: "/api/v1/master-items/\(id)", method: .patch, headers: headers,
+                                                 body: ByteBuffer(string: "{\"prices\": {\"\(retail.id)\": 1}}")).status == .preconditionFailed)
+                let stored = try #require(try await f.stores.masterData.item(MasterItem.ID(Int64(id))))
+                #expect(stored.prices[retail.id]?.minor == 1990000 && stored.prices[wholesale.id] == nil && stored.item.draft.unit == "kg")
+            }
+        }
+    }
 }

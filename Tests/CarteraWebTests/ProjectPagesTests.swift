@@ -31,6 +31,26 @@ struct ProjectPagesTests {
                     "detail": "Relevamiento del edificio"])
                 let page = String(buffer: try await browser.send(.get, location).body)
                 #expect(page.contains("Sede nueva") && page.contains("Relevamiento del edificio"))
+                // What is left pending becomes a work order: the form comes filled from the activity, and the project lists the order.
+                let activity = try #require(try await world.fixture.stores.activities.list(ActivityQuery(person: .anyone, projectID: projectID),
+                                                                                            by: world.seller).first?.activity)
+                #expect(page.contains("/clients/\(world.north.id)/work-orders/new?activity=\(activity.id)"))
+                let prefilled = String(buffer: try await browser.send(.get, "/clients/\(world.north.id)/work-orders/new?activity=\(activity.id)").body)
+                #expect(prefilled.contains(">Relevamiento del edificio</textarea>") && prefilled.contains("value=\"\(projectID)\" selected"))
+                let elsewhere = String(buffer: try await browser.send(.get, "/clients/\(world.south.id)/work-orders/new?activity=\(activity.id)").body)
+                #expect(!elsewhere.contains("Relevamiento del edificio"))
+                #expect(try await browser.send(.post, "/clients/\(world.north.id)/work-orders", form: [
+                    "priority": "normal", "projectId": "\(projectID)", "description": "Relevar tablero eléctrico"]).status == .seeOther)
+                let order = try #require(try await world.fixture.stores.workOrders.list(WorkOrderQuery(projectID: projectID), by: world.seller).first)
+                let finished = try await world.fixture.stores.workOrders.create(clientID: world.north.id, WorkOrderDraft(
+                    projectID: projectID, assigneeID: world.seller.id, description: "Planos entregados"), by: world.fixture.admin)
+                _ = try await world.fixture.stores.workOrders.registerService(finished.id, detail: "Entregados", at: world.fixture.clock.now(),
+                                                                              finishes: true, expectedVersion: finished.version, by: world.fixture.admin)
+                let withOrders = String(buffer: try await browser.send(.get, location).body)
+                let pendingPart = try #require(withOrders.range(of: "Órdenes de trabajo pendientes").map { String(withOrders[$0.upperBound...]) })
+                let donePart = try #require(pendingPart.range(of: "Órdenes de trabajo terminadas").map { String(pendingPart[$0.upperBound...]) })
+                #expect(pendingPart.contains("Relevar tablero eléctrico") && !donePart.contains("Relevar tablero eléctrico"))
+                #expect(donePart.contains("Planos entregados") && pendingPart.contains("OT \(order.order.orderNumber)"))
                 let card = String(buffer: try await browser.send(.get, "/clients/\(world.north.id)").body)
                 #expect(card.contains("1 pendientes, 0 terminadas"))
 

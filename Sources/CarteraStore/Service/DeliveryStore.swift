@@ -39,16 +39,7 @@ public struct DeliveryStore: Sendable {
         return try await database.write { session in
             guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
             let (draft, lines) = try await Self.checked(session, draft)
-            let id: Delivery.ID = try await session.first("""
-                INSERT INTO deliveries (client_id, delivery_date, status, notes, table_id, lines, owner_id, created_at, updated_at)
-                VALUES (\(bind: clientID.rawValue), \(Self.values(session, draft, lines)), \(bind: viewer.id.rawValue),
-                        \(session.instant(now)), \(session.instant(now)))
-                RETURNING id
-                """)!.id("id")
-            let created = try await Self.delivery(session, id, scope: .all)!
-            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "delivery", entityID: id.rawValue, clientID: clientID,
-                                      action: "create", changes: AuditLog.diff([:], Self.flatten(created)))
-            return created
+            return try await Self.insert(session, clientID: clientID, draft, lines, action: "create", by: viewer, at: now)
         }
     }
 
@@ -58,17 +49,38 @@ public struct DeliveryStore: Sendable {
             guard let before = try await Self.delivery(session, id, scope: .of(viewer)) else { throw StoreError.notFound }
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
             let (draft, lines) = try await Self.checked(session, draft)
-            try await session.run("""
-                UPDATE deliveries SET (delivery_date, status, notes, table_id, lines) = (\(Self.values(session, draft, lines))),
-                    version = version + 1, updated_at = \(session.instant(now))
-                WHERE id = \(bind: id.rawValue)
-                """)
-            let after = try await Self.delivery(session, id, scope: .all)!
-            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "delivery", entityID: id.rawValue, clientID: before.clientID,
-                                      action: before.draft.status == draft.status ? "update" : draft.status.rawValue,
-                                      changes: AuditLog.diff(Self.flatten(before), Self.flatten(after)))
-            return after
+            return try await Self.replace(session, before, draft, lines, action: before.draft.status == draft.status ? "update" : draft.status.rawValue,
+                                          by: viewer, at: now)
         }
+    }
+
+    // MARK: Writes shared with the import
+
+    static func insert(_ session: Session, clientID: Client.ID, _ draft: DeliveryDraft, _ lines: [Delivery.Line], action: String,
+                       by viewer: Viewer, at now: Date) async throws -> Delivery {
+        let id: Delivery.ID = try await session.first("""
+            INSERT INTO deliveries (client_id, delivery_date, status, notes, table_id, lines, owner_id, created_at, updated_at)
+            VALUES (\(bind: clientID.rawValue), \(values(session, draft, lines)), \(bind: viewer.id.rawValue),
+                    \(session.instant(now)), \(session.instant(now)))
+            RETURNING id
+            """)!.id("id")
+        let created = try await delivery(session, id, scope: .all)!
+        try await AuditLog.record(session, at: now, userID: viewer.id, entity: "delivery", entityID: id.rawValue, clientID: clientID,
+                                  action: action, changes: AuditLog.diff([:], flatten(created)))
+        return created
+    }
+
+    static func replace(_ session: Session, _ before: Delivery, _ draft: DeliveryDraft, _ lines: [Delivery.Line], action: String,
+                        by viewer: Viewer, at now: Date) async throws -> Delivery {
+        try await session.run("""
+            UPDATE deliveries SET (delivery_date, status, notes, table_id, lines) = (\(values(session, draft, lines))),
+                version = version + 1, updated_at = \(session.instant(now))
+            WHERE id = \(bind: before.id.rawValue)
+            """)
+        let after = try await delivery(session, before.id, scope: .all)!
+        try await AuditLog.record(session, at: now, userID: viewer.id, entity: "delivery", entityID: before.id.rawValue, clientID: before.clientID,
+                                  action: action, changes: AuditLog.diff(flatten(before), flatten(after)))
+        return after
     }
 
     public func delivery(_ id: Delivery.ID, by viewer: Viewer) async throws -> Delivery? {

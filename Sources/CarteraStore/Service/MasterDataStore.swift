@@ -213,6 +213,10 @@ public struct MasterDataStore: Sendable {
         }
         let changed = try await setPrices(session, before.id, prices, at: now)
         let changes = AuditLog.diff(flatten(before.draft).merging(changed.before) { $1 }, flatten(draft).merging(changed.after) { $1 })
+        if draft == before.draft && !changes.isEmpty {
+            // A price is part of the item for `If-Match`: two writers of one price must not overwrite each other.
+            try await session.run("UPDATE master_items SET version = version + 1 WHERE id = \(bind: before.id.rawValue)")
+        }
         if !changes.isEmpty {
             try await AuditLog.record(session, at: now, userID: userID, entity: "master_item", entityID: before.id.rawValue, clientID: nil,
                                       action: "update", changes: changes)

@@ -39,26 +39,39 @@ extension Database {
     func importRows(_ rows: [[String]], commit: Bool, report start: SheetImportReport,
                     _ row: @escaping @Sendable (Session, [String], inout Set<String>, inout SheetImportReport) async throws -> Void)
         async throws -> SheetImportReport {
-        /// Carries the report out of a transaction that must not commit.
-        struct Rollback: Error { let report: SheetImportReport }
+        try await importRows(rows, commit: commit, report: start, state: Set<String>()) { session, _, cells, seen, report in
+            try await row(session, cells, &seen, &report)
+        }
+    }
+
+    /// The same, for imports whose rows build up `state` (with their row numbers) that `finish`
+    /// writes once every row is read — deliveries gather their lines before writing one delivery.
+    func importRows<State: Sendable>(_ rows: [[String]], commit: Bool, report start: SheetImportReport, state: State,
+                                     _ row: @escaping @Sendable (Session, Int, [String], inout State, inout SheetImportReport) async throws -> Void,
+                                     finish: @escaping @Sendable (Session, State, inout SheetImportReport) async throws -> Void = { _, _, _ in })
+        async throws -> SheetImportReport {
         do {
             return try await write { session in
                 var report = start
-                var seen = Set<String>()
+                var state = state
                 for (offset, cells) in rows.enumerated() where cells.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                     do {
-                        try await row(session, cells, &seen, &report)
+                        try await row(session, offset + 2, cells, &state, &report)
                     } catch let failure as ValidationFailure {
                         report.problems += failure.errors.map { .init(row: offset + 2, error: $0) }
                     }
                     if report.problems.count >= 1000 { break }
                 }
-                if !commit || !report.problems.isEmpty { throw Rollback(report: report) }
+                if report.problems.count < 1000 { try await finish(session, state, &report) }
+                if !commit || !report.problems.isEmpty { throw ImportRollback(report: report) }
                 report.committed = true
                 return report
             }
-        } catch let rollback as Rollback {
+        } catch let rollback as ImportRollback {
             return rollback.report
         }
     }
 }
+
+/// Carries an import's report out of a transaction that must not commit.
+private struct ImportRollback: Error { let report: SheetImportReport }

@@ -38,6 +38,8 @@ struct APIController {
         registerRecurringOrders(api)
         registerAssets(api)
         registerForms(api)
+        registerDeliveries(api)
+        registerMasterData(api)
     }
 
     // MARK: Tokens and me

@@ -17,6 +17,8 @@ struct ActivityRow {
     let reopenURL: String
     /// A follow-up for what is left pending, prefilled from the activity.
     let followUpURL: String
+    /// A work order for what is left pending, prefilled from the activity.
+    let workOrderURL: String
     /// "24/11/2026 09:30 — 12 · Ferretería López — Visita: relevar equipos"
     let copyText: String
 
@@ -38,6 +40,7 @@ struct ActivityRow {
         followUpURL = SiteURL.newFollowUp(a.clientID).path + "?title="
             + (String(title.prefix(200)).addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
             + "&description=" + (a.draft.detail.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        workOrderURL = SiteURL.newWorkOrder(a.clientID).path + "?activity=\(a.id)"
         copyText = [when, clientName, listing.contactName, (listing.categoryName.map { $0 + ": " } ?? "") + a.draft.detail]
             .compactMap { $0 }.joined(separator: " — ")
     }

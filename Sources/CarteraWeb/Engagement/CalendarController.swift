@@ -6,7 +6,9 @@ import Hummingbird
 
 /// Each user's calendar feed: a secret address that Google Calendar, Outlook
 /// or Thunderbird subscribe to, with the follow-ups the user is responsible
-/// for (from 30 days ago), under the same scope as the pages.
+/// for and the work orders assigned to them with an appointment (from 30 days
+/// ago), under the same scope as the pages. Opportunities' next contact dates
+/// join when opportunities exist (sales).
 struct CalendarController {
     let env: WebEnvironment
 
@@ -29,17 +31,29 @@ struct CalendarController {
         let followUps = try await env.stores.followUps.list(
             FollowUpQuery(responsible: .me, dueFrom: now.addingTimeInterval(-Self.history), limit: Self.limit),
             by: viewer, timeZone: zone)
+        let orders = try await env.stores.workOrders.list(
+            WorkOrderQuery(assignee: .me, appointmentFrom: now.addingTimeInterval(-Self.history), limit: Self.limit), by: viewer)
         let t = env.translator
         let language = viewer.user.language
-        let events = followUps.map { listing in
+        let followUpEvents = followUps.map { listing in
             let f = listing.followUp
             let lines = [listing.clientName, listing.contactName, f.draft.description].compactMap { $0 }
             return CalendarEvent(uid: "follow-up-\(f.id)@cartera", stamp: f.doneAt ?? f.createdAt, start: f.draft.dueAt,
                                  summary: (f.status == .done ? "✓ " : "") + f.draft.title,
                                  description: lines.joined(separator: "\n"), cancelled: false)
         }
-        let text = ICalendar.document(name: "Cartera — " + viewer.user.name + " (" + t.text("nav_followups", language) + ")",
-                                      timeZone: zone.identifier, events: events)
+        let orderEvents = orders.compactMap { listing -> CalendarEvent? in
+            let o = listing.order
+            guard let start = o.draft.appointmentAt else { return nil }
+            let title = t.text("calendar_order", language, ["number": String(o.orderNumber), "client": listing.clientName])
+            let lines = [listing.categoryName, listing.contactName, o.draft.description,
+                         t.text("order_status_\(o.status.rawValue)", language)].compactMap { $0 }
+            let finished = o.status == .finished || o.status == .verified
+            return CalendarEvent(uid: "work-order-\(o.id)@cartera", stamp: o.verification?.at ?? o.finishedAt ?? o.createdAt, start: start,
+                                 minutes: 60, summary: (finished ? "✓ " : "") + title, description: lines.joined(separator: "\n"),
+                                 cancelled: o.status == .cancelled)
+        }
+        let text = ICalendar.document(name: "Cartera — " + viewer.user.name, timeZone: zone.identifier, events: followUpEvents + orderEvents)
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=300"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }

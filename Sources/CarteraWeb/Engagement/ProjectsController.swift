@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 /// Client projects: added on the client card; each project's page shows its
-/// data (editable) and its pending and completed activities.
+/// data (editable), its pending and completed work orders and activities.
 struct ProjectsController {
     let env: WebEnvironment
     let clients: ClientsController
@@ -30,6 +30,10 @@ struct ProjectsController {
         let errors: [String]
         let pending: [ActivityRow]
         let done: [ActivityRow]
+        let pendingOrders: [WorkOrderRow]
+        /// Finished, verified or cancelled.
+        let doneOrders: [WorkOrderRow]
+        let newOrderURL: String
         let back: String
     }
 
@@ -64,6 +68,7 @@ struct ProjectsController {
         let (project, client) = try await load(context)
         async let activities = env.stores.activities.list(ActivityQuery(person: .anyone, projectID: project.id, limit: 500),
                                                           by: context.viewer)
+        async let orders = env.stores.workOrders.list(WorkOrderQuery(projectID: project.id, limit: 500), by: context.viewer)
         async let users = env.stores.users.all()
         async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
         let d = project.draft
@@ -71,6 +76,7 @@ struct ProjectsController {
             ?? ["name": d.name, "startsOn": d.startsOn?.description ?? "", "targetOn": d.targetOn?.description ?? "",
                 "managerId": d.managerID?.description ?? "", "contactId": d.contactID?.description ?? ""]
         let rows = try await activities.map { ActivityRow($0, env: env, context: context) }
+        let orderRows = try await orders.map { ($0.order.status.isPending, WorkOrderRow($0, env: env, context: context)) }
         let t = env.t(context.language)
         let managers = try await users
         let summary = [d.startsOn.map { "\(t["field_startsOn"] ?? "") \($0)" }, d.targetOn.map { "\(t["field_targetOn"] ?? "") \($0)" },
@@ -83,7 +89,9 @@ struct ProjectsController {
             closed: form.map { $0.bool("closed") } ?? d.closed,
             managers: Option.list(managers.filter(\.active).map { ($0.id, $0.name) }, selected: values["managerId"]),
             contacts: Option.list(try await contacts.map { ($0.id, $0.name) }, selected: values["contactId"]), errors: errors,
-            pending: rows.filter { !$0.done }, done: rows.filter(\.done), back: request.uri.description)
+            pending: rows.filter { !$0.done }, done: rows.filter(\.done),
+            pendingOrders: orderRows.filter(\.0).map(\.1), doneOrders: orderRows.filter { !$0.0 }.map(\.1),
+            newOrderURL: SiteURL.newWorkOrder(client.id).path + "?project=\(project.id)", back: request.uri.description)
         return try env.render("project", request, context, title: page.title, section: .clients, page, status: status)
     }
 

@@ -121,14 +121,10 @@ struct AssetsController {
     /// Assets of one kind from a spreadsheet: checked, or checked and imported all or nothing.
     func importAssets(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.importData)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-assets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let upload = try await Upload.receive(request, fileField: "file", into: directory)
         do {
-            let (header, rows) = try SheetRows.read(upload.file)
-            let kind = try await chosenKind(upload.fields["kindId"])
-            let report = try await env.stores.assets.importAssets(kindID: kind.id, header: header, rows: rows, commit: upload.fields["commit"] == "1",
+            let (fields, header, rows) = try await SheetRows.receive(request)
+            let kind = try await chosenKind(fields["kindId"])
+            let report = try await env.stores.assets.importAssets(kindID: kind.id, header: header, rows: rows, commit: fields["commit"] == "1",
                                                                   by: context.viewer)
             let summary = env.translator.text(report.committed ? "master_import_done" : "master_import_checked", context.language, [
                 "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),

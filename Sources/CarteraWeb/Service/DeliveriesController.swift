@@ -6,7 +6,7 @@ import Hummingbird
 
 /// Deliveries in the browser: the logistics section of the client card (list
 /// and add), a delivery's page (edit, mark delivered or failed), and the
-/// deliveries list by status and dates with downloads.
+/// deliveries list by status and dates with downloads and spreadsheet import.
 struct DeliveriesController {
     let env: WebEnvironment
     let clients: ClientsController
@@ -16,6 +16,7 @@ struct DeliveriesController {
     func register(_ group: RouterGroup<SignedInContext>) {
         group.get(SiteURL.deliveries.route) { request, context in try await self.list(request, context) }
         group.get(SiteURL.deliveryExport.route) { request, context in try await self.export(request, context) }
+        group.post(SiteURL.deliveryImport.route) { request, context in try await self.importDeliveries(request, context) }
         group.post("/clients/:id/deliveries") { request, context in try await self.create(request, context) }
         group.get("/deliveries/:delivery") { request, context in try await self.page(request, context) }
         group.post("/deliveries/:delivery") { request, context in try await self.update(request, context) }
@@ -149,6 +150,10 @@ struct DeliveriesController {
         let errors: [String]
         let exportXLSX: String?
         let exportCSV: String?
+        let canImport: Bool
+        let tables: [Option]
+        let importSummary: String?
+        let importProblems: [MasterDataAdmin.TablePage.ImportProblem]
     }
 
     func query(_ form: FormData, _ context: SignedInContext) async throws -> (DeliveryQuery?, [String: String], [String]) {
@@ -166,7 +171,9 @@ struct DeliveriesController {
         return (errors.isEmpty ? query : nil, values, errors)
     }
 
-    func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    func list(_ request: Request, _ context: SignedInContext, addErrors: [String] = [],
+              importResult: (summary: String, problems: [MasterDataAdmin.TablePage.ImportProblem])? = nil,
+              status: HTTPResponse.Status = .ok) async throws -> Response {
         let form = FormData.query(request)
         let (query, values, errors) = try await query(form, context)
         let found = try await query.asyncMap { try await env.stores.deliveries.list($0, by: context.viewer) } ?? []
@@ -178,11 +185,14 @@ struct DeliveriesController {
             statuses: [Option(value: "", label: t["any"] ?? "", selected: values["status"]!.isEmpty)] + Delivery.Status.allCases.map {
                 Option(value: $0.rawValue, label: t["delivery_status_\($0.rawValue)"] ?? "", selected: values["status"] == $0.rawValue)
             },
-            values: values, errors: errors,
+            values: values, errors: errors + addErrors,
             exportXLSX: canExport ? "\(SiteURL.deliveryExport.path)?format=xlsx&\(filters)" : nil,
-            exportCSV: canExport ? "\(SiteURL.deliveryExport.path)?format=csv&\(filters)" : nil)
+            exportCSV: canExport ? "\(SiteURL.deliveryExport.path)?format=csv&\(filters)" : nil,
+            canImport: context.viewer.can(.importData),
+            tables: try await env.stores.masterData.tables().filter(\.active).map { Option(value: $0.id.description, label: $0.name, selected: false) },
+            importSummary: importResult?.summary, importProblems: importResult?.problems ?? [])
         return try env.render("deliveries", request, context, title: t["deliveries_title"] ?? "", section: .workOrders, page,
-                              status: errors.isEmpty ? .ok : .unprocessableContent)
+                              status: errors.isEmpty ? status : .unprocessableContent)
     }
 
     /// One row per delivery line, so a spreadsheet can sum quantities by item.
@@ -193,7 +203,7 @@ struct DeliveriesController {
         let (parsed, _, errors) = try await query(form, context)
         guard let query = parsed else { throw ValidationFailure([FieldError("filter", "invalid_choice", errors)]) }
         let t = env.t(context.language)
-        let headers = ["field_date", "status", "column_number", "column_legalName", "field_code", "field_description", "form_quantity",
+        let headers = ["field_delivery", "field_date", "status", "column_number", "column_legalName", "field_code", "field_description", "form_quantity",
                        "field_unit", "field_notes"]
         let sheet = SheetExport(columns: headers.map { SheetColumn(t[$0] ?? $0) }, sheetName: t["deliveries_title"] ?? "Entregas",
                                 timeZone: context.timeZone, format: format, options: form)
@@ -203,7 +213,7 @@ struct DeliveriesController {
             try await stores.deliveries.export(query, by: viewer) { listing in
                 let d = listing.delivery
                 for line in d.lines {
-                    emit([.text(d.draft.date.description), .text(t["delivery_status_\(d.draft.status.rawValue)"] ?? ""),
+                    emit([.integer(d.id.rawValue), .text(d.draft.date.description), .text(t["delivery_status_\(d.draft.status.rawValue)"] ?? ""),
                           .integer(listing.clientNumber), .text(listing.clientName), .text(line.code), .text(line.description),
                           .decimal(Double(line.quantityMilli) / 1000), line.unit.map { .text($0) }, d.draft.notes.map { .text($0) }])
                 }
@@ -211,6 +221,29 @@ struct DeliveriesController {
         }) { $0 }
         let name = env.translator.text("export_deliveries_filename", context.language)
         return download(file, filename: "\(name)-\(ClientsController.today(context)).\(format.rawValue)", format: format)
+    }
+
+    /// Deliveries from a spreadsheet laid out as the download (lines of one delivery share its number; rows without
+    /// one become new deliveries): checked, or checked and imported all or nothing.
+    func importDeliveries(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.importData)
+        do {
+            let (fields, header, rows) = try await SheetRows.receive(request)
+            guard let table = MasterTable.ID(string: fields["tableId"]) else { throw ValidationFailure([FieldError("tableId", "required")]) }
+            let report = try await env.stores.deliveries.importDeliveries(tableID: table, header: header, rows: rows,
+                                                                          commit: fields["commit"] == "1", by: context.viewer)
+            let summary = env.translator.text(report.committed ? "master_import_done" : "master_import_checked", context.language, [
+                "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),
+                "problems": String(report.problems.count), "unknown": report.unknownColumns.joined(separator: ", ")])
+            let problems = report.problems.map {
+                MasterDataAdmin.TablePage.ImportProblem(row: $0.row, message: env.translator.message(for: $0.error, context.language))
+            }
+            return try await list(request, context, importResult: (summary, problems), status: report.problems.isEmpty ? .ok : .unprocessableContent)
+        } catch let error as SheetReadError {
+            return try await list(request, context, addErrors: [env.translator.text(error.code, context.language)], status: .unprocessableContent)
+        } catch let failure as ValidationFailure {
+            return try await list(request, context, addErrors: env.messages(failure, context.language).list, status: .unprocessableContent)
+        }
     }
 
     func load(_ context: SignedInContext) async throws -> (Delivery, Client) {

@@ -352,20 +352,16 @@ struct MasterDataAdmin {
     func importItems(_ request: Request, _ context: SignedInContext) async throws -> Response {
         try context.require(.manageSettings)
         let table = try await loadTable(context)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-master-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let upload = try await Upload.receive(request, fileField: "file", into: directory)
-        let header: [String], rows: [[String]]
+        let fields: [String: String], header: [String], rows: [[String]]
         do {
-            (header, rows) = try SheetRows.read(upload.file)
+            (fields, header, rows) = try await SheetRows.receive(request)
         } catch let error as SheetReadError {
             return try await page(request, context, errors: FormErrors(byField: [:], list: [env.translator.text(error.code, context.language)]),
                                   status: .unprocessableContent)
         } catch let failure as ValidationFailure {
             return try await page(request, context, errors: env.messages(failure, context.language), status: .unprocessableContent)
         }
-        let report = try await env.stores.masterData.importItems(table.id, header: header, rows: rows, commit: upload.fields["commit"] == "1",
+        let report = try await env.stores.masterData.importItems(table.id, header: header, rows: rows, commit: fields["commit"] == "1",
                                                                  by: context.viewer)
         return try await page(request, context, importReport: report, status: report.problems.isEmpty ? .ok : .unprocessableContent)
     }

@@ -240,8 +240,20 @@ struct WorkOrdersController {
     func newForm(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let client = try await clients.load(request, context)
         var form = WorkOrderForm.blank
+        let query = FormData.query(request)
         // From an asset's page: that asset is involved.
-        if let asset = FormData.query(request)["asset"] { form.assetIDs = [asset] }
+        if let asset = query["asset"] { form.assetIDs = [asset] }
+        // From a project's page: that project.
+        if let project = query["project"] { form.values["projectId"] = project }
+        // From an activity ("what is left pending"): its contact, category, project and detail, if the viewer sees it.
+        if let id = Activity.ID(string: query["activity"]), let activity = try await env.stores.activities.activity(id, by: context.viewer),
+           activity.clientID == client.id {
+            let a = activity.draft
+            form.values["contactId"] = a.contactID?.description ?? ""
+            form.values["categoryId"] = a.categoryID?.description ?? ""
+            form.values["projectId"] = a.projectID?.description ?? ""
+            form.values["description"] = a.detail
+        }
         return try await renderForm(request, context, form: form, client: client, order: nil, version: nil, errors: .none)
     }
 

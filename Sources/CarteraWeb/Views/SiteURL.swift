@@ -26,7 +26,7 @@ enum SiteURL {
     case asset(Asset.ID), archiveAsset(Asset.ID), restoreAsset(Asset.ID)
     case masterTables, masterTable(MasterTable.ID), priceLists, priceList(PriceList.ID)
     case formTemplates, formTemplate(FormTemplate.ID), clientForms(Client.ID), newClientForm(Client.ID), form(FilledForm.ID)
-    case deliveries, deliveryExport, clientDeliveries(Client.ID), delivery(Delivery.ID)
+    case deliveries, deliveryExport, deliveryImport, clientDeliveries(Client.ID), delivery(Delivery.ID)
 
     var path: String {
         switch self {
@@ -109,6 +109,7 @@ enum SiteURL {
         case .form(let id): "/forms/\(id)"
         case .deliveries: "/deliveries"
         case .deliveryExport: "/deliveries/export"
+        case .deliveryImport: "/deliveries/import"
         case .clientDeliveries(let id): "/clients/\(id)/deliveries"
         case .delivery(let id): "/deliveries/\(id)"
         case .notes: "/notes"
