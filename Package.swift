@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
     ],
     targets: [
         .target(name: "CarteraCore", dependencies: []),
@@ -46,9 +48,12 @@ let package = Package(
         ], resources: [.copy("Resources")]),
         .target(name: "CarteraIO", dependencies: [
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .target(name: "CarteraJobs", dependencies: [
-            "CarteraCore", "CarteraStore",
+            "CarteraCore", "CarteraStore", "CarteraIO",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -67,8 +72,9 @@ let package = Package(
         .testTarget(name: "CarteraCoreTests", dependencies: ["CarteraCore"], resources: [.copy("recurrence-dateutil.json")]),
         .testTarget(name: "CarteraIOTests", dependencies: [
             "CarteraIO", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "CarteraStoreTests", dependencies: ["CarteraCore", "CarteraStore", "CarteraTestSupport"]),
+        .testTarget(name: "CarteraStoreTests", dependencies: ["CarteraCore", "CarteraStore", "CarteraTestSupport", "CarteraJobs", "CarteraIO"]),
         .testTarget(name: "CarteraWebTests", dependencies: [
             "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

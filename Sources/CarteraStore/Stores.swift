@@ -25,9 +25,12 @@ public struct Stores: Sendable {
     public let forms: FormStore
     public let deliveries: DeliveryStore
     public let recurringOrders: RecurringOrderStore
+    public let mailAccounts: MailAccountStore
+    public let outbox: OutboxStore
 
-    /// `orderHorizon`: how far ahead recurring rules make their orders.
-    public init(database: Database, clock: Clock = .live, orderHorizon: TimeInterval = 30 * 86_400) {
+    /// `orderHorizon`: how far ahead recurring rules make their orders; `sealingKey` seals mail passwords
+    /// (nil: mail accounts can be saved without a password only).
+    public init(database: Database, clock: Clock = .live, orderHorizon: TimeInterval = 30 * 86_400, sealingKey: SealingKey? = nil) {
         self.database = database
         organisation = OrganisationStore(database: database, clock: clock)
         users = UserStore(database: database, clock: clock)
@@ -49,5 +52,7 @@ public struct Stores: Sendable {
         forms = FormStore(database: database, clock: clock)
         deliveries = DeliveryStore(database: database, clock: clock)
         recurringOrders = RecurringOrderStore(database: database, clock: clock, horizon: orderHorizon)
+        mailAccounts = MailAccountStore(database: database, clock: clock, key: sealingKey)
+        outbox = OutboxStore(database: database, clock: clock)
     }
 }

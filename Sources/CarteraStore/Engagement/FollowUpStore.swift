@@ -123,6 +123,13 @@ public struct FollowUpStore: Sendable {
         try await database.read { try await Self.followUp($0, id, visibleTo: viewer) }
     }
 
+    /// A follow-up with the names lists show.
+    static let select: SQLQueryString = """
+        SELECT f.*, c.client_number, c.legal_name, k.name AS contact_name, r.name AS responsible_name
+        FROM follow_ups f JOIN clients c ON c.id = f.client_id JOIN users r ON r.id = f.responsible_id
+        LEFT JOIN contacts k ON k.id = f.contact_id
+        """
+
     /// Follow-ups the viewer sees, matching the query: a tab by due date, else
     /// pending first, then by due date.
     public func list(_ query: FollowUpQuery, by viewer: Viewer, timeZone: TimeZone) async throws -> [FollowUpListing] {
@@ -131,10 +138,7 @@ public struct FollowUpStore: Sendable {
             let order: SQLQueryString = query.tab == nil && query.status == nil
                 ? "CASE WHEN f.status = 'pending' THEN 0 ELSE 1 END, f.due_at, f.id" : "f.due_at, f.id"
             return try await session.rows("""
-                SELECT f.*, c.client_number, c.legal_name, k.name AS contact_name, r.name AS responsible_name
-                FROM follow_ups f JOIN clients c ON c.id = f.client_id JOIN users r ON r.id = f.responsible_id
-                LEFT JOIN contacts k ON k.id = f.contact_id
-                WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone))
+                \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone))
                 ORDER BY \(order) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
                 """).map(Self.listing)
         }
@@ -147,10 +151,7 @@ public struct FollowUpStore: Sendable {
         try await database.read { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("""
-                SELECT f.*, c.client_number, c.legal_name, k.name AS contact_name, r.name AS responsible_name
-                FROM follow_ups f JOIN clients c ON c.id = f.client_id JOIN users r ON r.id = f.responsible_id
-                LEFT JOIN contacts k ON k.id = f.contact_id
-                WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone)) ORDER BY f.due_at, f.id
+                \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone)) ORDER BY f.due_at, f.id
                 """) { row in
                 do { each(try Self.listing(row)) } catch { failure.withLock { $0 = $0 ?? error } }
             }

@@ -36,6 +36,7 @@ public struct Migrator: Sendable {
         Migration014.migration,
         Migration015.migration,
         Migration016.migration,
+        Migration017.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
