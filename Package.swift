@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "CarteraWeb", dependencies: [
-            "CarteraCore", "CarteraStore", "CarteraIO",
+            "CarteraCore", "CarteraStore", "CarteraIO", "CarteraJobs",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
@@ -76,7 +76,7 @@ let package = Package(
         ]),
         .testTarget(name: "CarteraStoreTests", dependencies: ["CarteraCore", "CarteraStore", "CarteraTestSupport", "CarteraJobs", "CarteraIO"]),
         .testTarget(name: "CarteraWebTests", dependencies: [
-            "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraTestSupport",
+            "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraTestSupport", "CarteraIO", "CarteraJobs",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -3,18 +3,6 @@ import CarteraIO
 import CarteraStore
 import Foundation
 
-/// Hands a message to a mail server; SMTP in production, a recorder in tests.
-public protocol MailTransport: Sendable {
-    func send(_ message: MailMessage, via settings: SMTPSettings) async throws
-}
-
-public struct SMTPTransport: MailTransport {
-    public init() {}
-    public func send(_ message: MailMessage, via settings: SMTPSettings) async throws {
-        try await SMTPClient.send(message, via: settings)
-    }
-}
-
 /// One step of the delivery job: claim the next due message, pick the account
 /// that sends it (its sender's, or the company's when the sender is the company
 /// or the company chose to stand in), send, and record how it went. A message
@@ -45,13 +33,11 @@ public struct MailDelivery: Sendable {
             try await outbox.hold(message.id, reason: hold!.rawValue)
             return true
         }
-        let mail = MailMessage(from: MailAddress(account.fromAddress, name: account.fromName),
-                               to: message.recipients.map { MailAddress($0.address, name: $0.name) }, subject: message.subject,
-                               text: message.text, html: message.html, messageID: message.messageID, date: clock.now())
-        let settings = SMTPSettings(host: account.host, port: account.port, security: SMTPSettings.Security(rawValue: account.security.rawValue) ?? .starttls,
-                                    username: account.username, password: account.password)
+        let mail = MailMessage(from: account.sender, to: message.recipients.map { MailAddress($0.address, name: $0.name) },
+                               subject: message.subject, text: message.text, html: message.html, messageID: message.messageID,
+                               date: clock.now())
         do {
-            try await transport.send(mail, via: settings)
+            try await transport.send(mail, via: account.smtpSettings)
             try await outbox.markSent(message.id, from: account.fromAddress)
         } catch let failure as SMTPFailure {
             switch failure.kind {
@@ -83,4 +69,13 @@ public struct MailDelivery: Sendable {
         if let company = usable(company) { return (company, nil) }
         return (nil, company == nil ? .noCompanyAccount : .companyAccountFailing)
     }
+}
+
+extension MailCredentials {
+    public var smtpSettings: SMTPSettings {
+        SMTPSettings(host: host, port: port, security: SMTPSettings.Security(rawValue: security.rawValue) ?? .starttls,
+                     username: username, password: password)
+    }
+
+    public var sender: MailAddress { MailAddress(fromAddress, name: fromName) }
 }

@@ -12,7 +12,7 @@ public struct Fixture: Sendable {
 
     public static func make(_ database: Database) async throws -> Fixture {
         let clock = Clock.fixed(now)
-        let stores = Stores(database: database, clock: clock)
+        let stores = Stores(database: database, clock: clock, sealingKey: SealingKey(secret: "la clave de las pruebas, no secreta"))
         _ = try await stores.organisation.saveCompany(name: "Demo S.A.", country: "AR", currency: "ARS", locale: "es",
                                                       timeZone: "America/Argentina/Buenos_Aires", expectedVersion: nil, by: nil)
         try await stores.organisation.seedRoles()

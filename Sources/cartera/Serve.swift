@@ -1,5 +1,6 @@
 import ArgumentParser
 import CarteraCore
+import CarteraIO
 import CarteraJobs
 import CarteraStore
 import CarteraWeb
@@ -22,6 +23,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Clients in the demo company.") var demoClients = 2000
     @Flag(help: "Mark cookies Secure (when served over HTTPS).") var secureCookies = false
     @Option(help: "Days ahead recurring rules make their work orders (env CARTERA_ORDER_HORIZON_DAYS).") var orderHorizonDays: Int?
+    @Option(help: "The address people reach Cartera at, for links in e-mails (env CARTERA_PUBLIC_URL).") var publicURL: String?
+    @Option(help: "File holding the secret that encrypts mail passwords (env CARTERA_SECRET_KEY holds the secret itself).")
+    var secretKeyFile: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -32,21 +36,63 @@ struct Serve: AsyncParsableCommand {
         let database = try await db.open(logger: logger)
         let horizonDays = orderHorizonDays ?? environment["CARTERA_ORDER_HORIZON_DAYS"].flatMap(Int.init) ?? 30
         guard (1...366).contains(horizonDays) else { throw CommandFailure("--order-horizon-days must be between 1 and 366") }
-        let stores = Stores(database: database, orderHorizon: Double(horizonDays) * 86_400)
+        let key = try SecretKeySource.key(file: secretKeyFile, environment: environment, database: db.url)
+        if key == nil { logger.warning("no CARTERA_SECRET_KEY: mail accounts cannot store passwords") }
+        let stores = Stores(database: database, orderHorizon: Double(horizonDays) * 86_400, sealingKey: key)
         let settings = ServerSettings(host: host ?? environment["CARTERA_HOST"] ?? "127.0.0.1",
                                       port: port ?? environment["CARTERA_PORT"].flatMap(Int.init) ?? 8080)
+        let address = publicURL ?? environment["CARTERA_PUBLIC_URL"] ?? "http://\(settings.host):\(settings.port)"
         var login: (String, String)?
         if demo { login = try await DemoSetup.ensure(stores: stores, clients: demoClients) }
-        let env = try await WebEnvironment.load(stores: stores, resources: resourcesURL, secureCookies: secureCookies)
+        let env = try await WebEnvironment.load(stores: stores, resources: resourcesURL, secureCookies: secureCookies, publicURL: address)
+        let texts = MailTexts(env: env)
+        let delivery = MailDelivery(outbox: stores.outbox, accounts: stores.mailAccounts, transport: SMTPTransport())
         let app = buildApplication(env: env, settings: settings, metrics: registry,
                                    services: [SessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger),
-                                              RecurringOrderJob(rules: stores.recurringOrders, logger: logger)], logger: logger)
+                                              RecurringOrderJob(rules: stores.recurringOrders, logger: logger),
+                                              FollowUpReminderJob(followUps: stores.followUps, logger: logger, compose: texts.followUpReminder),
+                                              MailDeliveryJob(delivery: delivery, idle: Self.mailIdle(environment), logger: logger)],
+                                   logger: logger)
         say("Cartera is serving on http://\(settings.host):\(settings.port)/")
         if let (email, password) = login {
             say("Demo admin login: \(email)  password: \(password)")
         }
         try await app.runService()
         try await database.shutdown()
+    }
+}
+
+extension Serve {
+    /// How long the delivery job rests when the outbox is empty (env CARTERA_MAIL_IDLE_SECONDS, for tests; 10).
+    static func mailIdle(_ environment: [String: String]) -> Duration {
+        .seconds(environment["CARTERA_MAIL_IDLE_SECONDS"].flatMap(Int.init).map { max(1, min($0, 300)) } ?? 10)
+    }
+}
+
+/// Where the secret that seals mail passwords comes from: `--secret-key-file`, else
+/// `CARTERA_SECRET_KEY`, else (SQLite only) a key file made beside the database on
+/// first start, readable by its owner only. PostgreSQL deployments must configure one,
+/// so every instance shares it.
+enum SecretKeySource {
+    static func key(file: String?, environment: [String: String], database url: String) throws -> SealingKey? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8), let key = SealingKey(secret: text) else {
+                throw CommandFailure("--secret-key-file \(file): unreadable or shorter than 16 characters")
+            }
+            return key
+        }
+        if let secret = environment["CARTERA_SECRET_KEY"] {
+            guard let key = SealingKey(secret: secret) else { throw CommandFailure("CARTERA_SECRET_KEY must be at least 16 characters") }
+            return key
+        }
+        guard case .sqlite(let path) = try DatabaseLocation(url) else { return nil }
+        let keyFile = path + ".key"
+        if let text = try? String(contentsOfFile: keyFile, encoding: .utf8) { return SealingKey(secret: text) }
+        let secret = SealingKey.generateSecret()
+        guard FileManager.default.createFile(atPath: keyFile, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("cannot write the mail key file \(keyFile)")
+        }
+        return SealingKey(secret: secret)
     }
 }
 

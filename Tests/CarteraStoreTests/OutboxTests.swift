@@ -74,7 +74,13 @@ struct OutboxTests {
             try await world.deliverAll()
             let held = try #require(try await stores.outbox.list(status: .held, by: f.admin).first)
             #expect(held.lastError == "no_company_account" && held.attempts == 0)
+            await #expect(throws: ValidationFailure([FieldError("password", "no_secret_key")])) {   // never stored in the clear
+                try await Stores(database: db, clock: f.clock).mailAccounts.save(.company, MailWorld.account, expectedVersion: nil, by: f.admin)
+            }
             try await stores.mailAccounts.save(.company, MailWorld.account, expectedVersion: nil, by: f.admin)
+            // Sealed with the configured key: another key cannot open it.
+            let otherKey = Stores(database: db, clock: f.clock, sealingKey: SealingKey(secret: "otra clave, de otro servidor"))
+            #expect(try await otherKey.mailAccounts.credentials(.company).map { $0.passwordUnreadable && $0.password == nil } == true)
             world.transport.failures.withLock { $0 = [SMTPFailure(.temporary, "451 try later")] }
             try await world.deliverAll()
             let retried = try #require(try await stores.outbox.list(status: .pending, by: f.admin).first)

@@ -1,4 +1,5 @@
 import CarteraCore
+import CarteraIO
 import CarteraStore
 import CarteraTestSupport
 import CarteraWeb
@@ -96,9 +97,9 @@ struct WebWorld {
     }
 
     /// Runs `body` against the application built on this world's stores.
-    func withApp(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withApp(transport: any MailTransport = SMTPTransport(), _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let env = try await WebEnvironment.load(stores: fixture.stores, resources: try ResourceLocator.locate(override: nil),
-                                                clock: fixture.clock)
+                                                clock: fixture.clock, publicURL: "https://crm.demo.test/", mailTransport: transport)
         let app = Application(router: buildRouter(env: env, metrics: nil))
         try await app.test(.router, body)
     }

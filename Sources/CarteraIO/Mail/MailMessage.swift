@@ -18,13 +18,13 @@ public struct MailAddress: Sendable, Hashable, Codable {
             && !address.contains(where: { $0.isWhitespace || "<>(),;:\"[]\\".contains($0) }) && address.allSatisfy(\.isASCII)
     }
 
-    /// The header form: `=?UTF-8?B?…?= <a@b>` when the name is not plain ASCII.
-    var header: String {
-        guard let name else { return address }
+    /// The header's pieces: `=?UTF-8?B?…?=` words and `<a@b>` when the name is not plain ASCII.
+    var headerTokens: [String] {
+        guard let name else { return [address] }
         if name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "." || $0 == "-") }) {
-            return "\(name) <\(address)>"
+            return name.split(separator: " ").map(String.init) + ["<\(address)>"]
         }
-        return "\(MailMessage.encodedWords(name).joined(separator: " ")) <\(address)>"
+        return MailMessage.encodedWords(name) + ["<\(address)>"]
     }
 }
 
@@ -51,12 +51,16 @@ public struct MailMessage: Sendable, Hashable {
     /// The whole message with CRLF line ends.
     public func rendered(boundary: String = "cartera-" + UUID().uuidString) -> String {
         var headers = [
-            "From: " + from.header,
-            "To: " + to.map(\.header).joined(separator: ",\r\n "),
+            Self.folded("From:", from.headerTokens),
+            Self.folded("To:", to.enumerated().flatMap { index, address in
+                var tokens = address.headerTokens
+                if index < to.count - 1 { tokens[tokens.count - 1] += "," }
+                return tokens
+            }),
         ]
-        if let replyTo { headers.append("Reply-To: " + replyTo.header) }
+        if let replyTo { headers.append(Self.folded("Reply-To:", replyTo.headerTokens)) }
         headers += [
-            "Subject: " + (subject.allSatisfy(\.isASCII) && subject.utf8.count < 900 ? subject : Self.encodedWords(subject).joined(separator: "\r\n ")),
+            Self.folded("Subject:", subject.allSatisfy(\.isASCII) ? subject.split(separator: " ").map(String.init) : Self.encodedWords(subject)),
             "Date: " + Self.rfc5322(date),
             "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0",
@@ -68,13 +72,26 @@ public struct MailMessage: Sendable, Hashable {
         return (headers + ["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", ""] + body).joined(separator: "\r\n") + "\r\n"
     }
 
+    /// `name:` and its tokens separated by spaces, a line break before a token that would pass 78 characters.
+    static func folded(_ name: String, _ tokens: [String]) -> String {
+        var lines = [name]
+        for token in tokens {
+            if lines[lines.count - 1].utf8.count + 1 + token.utf8.count > 78 && lines[lines.count - 1] != name {
+                lines.append("")
+            }
+            lines[lines.count - 1] += " " + token
+        }
+        return lines.joined(separator: "\r\n")
+    }
+
     /// RFC 2047 encoded words of at most 75 characters, split between characters (never inside one).
     static func encodedWords(_ text: String) -> [String] {
         var words: [String] = []
         var chunk = ""
         for character in text {
-            // 45 bytes of UTF-8 make 60 base64 characters: with "=?UTF-8?B?" and "?=" the word stays under 75.
-            if chunk.utf8.count + String(character).utf8.count > 45 {
+            // 39 bytes of UTF-8 make 52 base64 characters: with "=?UTF-8?B?" and "?=" the word is 64 long,
+            // so "Reply-To: " and the word stay within 78.
+            if chunk.utf8.count + String(character).utf8.count > 39 {
                 words.append(chunk)
                 chunk = ""
             }

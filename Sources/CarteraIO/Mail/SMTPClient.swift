@@ -29,6 +29,18 @@ public struct SMTPFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// Hands a message to a mail server: SMTP in production, a recorder in tests.
+public protocol MailTransport: Sendable {
+    func send(_ message: MailMessage, via settings: SMTPSettings) async throws
+}
+
+public struct SMTPTransport: MailTransport {
+    public init() {}
+    public func send(_ message: MailMessage, via settings: SMTPSettings) async throws {
+        try await SMTPClient.send(message, via: settings)
+    }
+}
+
 /// A minimal SMTP client (RFC 5321): EHLO, STARTTLS or implicit TLS, AUTH PLAIN or LOGIN,
 /// MAIL/RCPT/DATA, QUIT. One connection per message: mail volume here is small, and
 /// a fresh connection never inherits a broken state.

@@ -60,6 +60,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)
     AdminController(env: env).register(signedIn)
+    MailController(env: env).register(signedIn)
     APIController(env: env).register(router)
     return router
 }

@@ -1,4 +1,5 @@
 import CarteraCore
+import CarteraIO
 import CarteraStore
 import Foundation
 
@@ -11,16 +12,22 @@ public struct WebEnvironment: Sendable {
     /// Whether cookies are marked `Secure` (behind HTTPS).
     public let secureCookies: Bool
     public let staticDirectory: URL
+    /// The address people reach Cartera at, for links in e-mails ("https://crm.example.com").
+    public let publicURL: String
+    /// How test messages reach the mail server (SMTP; a recorder in tests).
+    public let mailTransport: any MailTransport
     /// Imports running on this instance.
     let importJobs = ImportJobs()
 
     /// Loads templates, catalogues and static files from `resources`.
-    public static func load(stores: Stores, resources: URL, clock: Clock = .live, secureCookies: Bool = false) async throws -> WebEnvironment {
+    public static func load(stores: Stores, resources: URL, clock: Clock = .live, secureCookies: Bool = false,
+                            publicURL: String = "http://127.0.0.1:8080", mailTransport: any MailTransport = SMTPTransport()) async throws -> WebEnvironment {
         WebEnvironment(stores: stores,
                        renderer: try await Renderer(directory: resources.appendingPathComponent("templates")),
                        translator: try Translator(directory: resources.appendingPathComponent("locales")),
                        clock: clock, secureCookies: secureCookies,
-                       staticDirectory: resources.appendingPathComponent("static"))
+                       staticDirectory: resources.appendingPathComponent("static"),
+                       publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL, mailTransport: mailTransport)
     }
 
     func t(_ language: Language) -> [String: String] { translator.catalog(language) }

@@ -8,6 +8,7 @@ enum SiteURL {
     case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImports
     case contacts, contactExport, contactImport, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
+    case accountMail, accountMailTest, adminMail, adminMailTest, adminMailFallback, resendMail(OutboxMessage.ID)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
     case clientTypes, clientType(ClientType.ID), clientGroups, clientGroup(ClientGroup.ID)
     case customFields, customField(CustomFieldDefinition.ID)
@@ -52,6 +53,12 @@ enum SiteURL {
         case .contact(let id): "/contacts/\(id)"
         case .deleteContact(let id): "/contacts/\(id)/delete"
         case .account: "/account"
+        case .accountMail: "/account/mail"
+        case .accountMailTest: "/account/mail/test"
+        case .adminMail: "/admin/mail"
+        case .adminMailTest: "/admin/mail/test"
+        case .adminMailFallback: "/admin/mail/fallback"
+        case .resendMail(let id): "/admin/mail/outbox/\(id)/resend"
         case .accountLanguage: "/account/language"
         case .password: "/account/password"
         case .tokens: "/account/tokens"
