@@ -36,7 +36,8 @@ def server():
     s = Server(workdir)
     log = open(pathlib.Path(workdir) / "server.log", "w+")
     process = subprocess.Popen([str(s.binary), "serve", "--database", s.database, "--port", str(s.port), "--demo",
-                                "--demo-clients", "300"], cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+                                "--demo-clients", "300"], cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "CARTERA_MAIL_POLL_SECONDS": "1"})
     try:
         deadline = time.time() + 120
         while time.time() < deadline:

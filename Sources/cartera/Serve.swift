@@ -50,8 +50,8 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(env: env, settings: settings, metrics: registry,
                                    services: [SessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger),
                                               RecurringOrderJob(rules: stores.recurringOrders, logger: logger),
-                                              FollowUpReminderJob(followUps: stores.followUps, logger: logger, compose: texts.followUpReminder),
-                                              MailDeliveryJob(delivery: delivery, idle: Self.mailIdle(environment), logger: logger)],
+                                              FollowUpReminderJob(followUps: stores.followUps, interval: Self.mailPoll(environment), logger: logger, compose: texts.followUpReminder),
+                                              MailDeliveryJob(delivery: delivery, idle: Self.mailPoll(environment), logger: logger)],
                                    logger: logger)
         say("Cartera is serving on http://\(settings.host):\(settings.port)/")
         if let (email, password) = login {
@@ -63,9 +63,9 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
-    /// How long the delivery job rests when the outbox is empty (env CARTERA_MAIL_IDLE_SECONDS, for tests; 10).
-    static func mailIdle(_ environment: [String: String]) -> Duration {
-        .seconds(environment["CARTERA_MAIL_IDLE_SECONDS"].flatMap(Int.init).map { max(1, min($0, 300)) } ?? 10)
+    /// How often the mail jobs look for work (env CARTERA_MAIL_POLL_SECONDS; 10 seconds, less in tests).
+    static func mailPoll(_ environment: [String: String]) -> Duration {
+        .seconds(environment["CARTERA_MAIL_POLL_SECONDS"].flatMap(Int.init).map { max(1, min($0, 300)) } ?? 10)
     }
 }
 

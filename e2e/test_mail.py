@@ -1,0 +1,91 @@
+"""Mail that goes out, received by a real SMTP server on loopback (aiosmtpd):
+a test message, follow-up reminders that arrive once and well-formed from the
+company's address, and a server that refuses or drops the connection mid-send,
+which leads to a retry, not a loss or a duplicate."""
+import datetime, email, email.policy, socket, time, zoneinfo
+from aiosmtpd.controller import Controller
+from test_export import signed_in
+from test_import import csrf
+
+
+class Sink:
+    """Keeps what it accepts; the first attempt of a subject containing a word in
+    `refuse` gets 451, in `drop` sees the connection closed before any answer."""
+    def __init__(self):
+        self.accepted, self.attempts, self.refuse, self.drop = [], {}, set(), set()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        subject = str(message["Subject"])
+        first = subject not in self.attempts
+        self.attempts[subject] = self.attempts.get(subject, 0) + 1
+        if first and any(word in subject for word in self.refuse):
+            return "451 4.3.0 Try again later"
+        if first and any(word in subject for word in self.drop):
+            server.transport.close()
+            return "421 4.4.2 Gone"
+        self.accepted.append((envelope.mail_from, envelope.rcpt_tos, message))
+        return "250 2.0.0 OK"
+
+    def with_subject(self, subject):
+        return [m for m in self.accepted if str(m[2]["Subject"]) == subject]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return condition()
+
+
+def test_reminders_arrive_once_from_the_company_account_despite_refusals(server):
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        session = signed_in(server)
+        token = csrf(session, server)
+        saved = session.post(server.url + "/admin/mail", data={
+            "_csrf": token, "host": "127.0.0.1", "port": str(controller.port), "security": "none",
+            "fromName": "Cobranzas Peña", "fromAddress": "avisos@demo.example"})
+        assert saved.status_code == 200 and "127.0.0.1" in saved.text, saved.text[:500]
+
+        test = session.post(server.url + "/admin/mail/test", data={"_csrf": token})
+        assert test.status_code == 200 and server.admin_email in test.text
+        [(sender, recipients, message)] = sink.accepted
+        assert sender == "avisos@demo.example" and recipients == [server.admin_email]
+        assert message["From"].addresses[0].display_name == "Cobranzas Peña"
+
+        # Two follow-ups due in half an hour, reminded an hour before: both reminders are due now.
+        sink.refuse.add("Ñandú")
+        sink.drop.add("depósito")
+        due = datetime.datetime.now(zoneinfo.ZoneInfo("America/Argentina/Buenos_Aires")) + datetime.timedelta(minutes=30)
+        for title in ["Llamar a Ñandú por la cotización", "Visitar el depósito central"]:
+            made = session.post(server.url + "/clients/1/follow-ups", data={
+                "_csrf": token, "title": title, "dueDate": due.strftime("%Y-%m-%d"), "dueTime": due.strftime("%H:%M"),
+                "responsibleId": "1", "colour": "blue", "remindMinutesBefore": "60", "description": "Con la lista de precios nueva"})
+            assert made.status_code == 200, made.text[:300]
+        subjects = ["Recordatorio: Llamar a Ñandú por la cotización", "Recordatorio: Visitar el depósito central"]
+        # The first attempts fail (refused, dropped); the retry comes a minute later.
+        assert wait_for(lambda: all(sink.with_subject(s) for s in subjects), 150), (sink.attempts, len(sink.accepted))
+        time.sleep(4)
+        for subject in subjects:
+            [(sender, recipients, message)] = sink.with_subject(subject)   # exactly once
+            assert sink.attempts[subject] == 2
+            assert sender == "avisos@demo.example" and recipients == [server.admin_email]
+            assert message["Message-ID"] and message["Date"] and message.get_content_type() == "multipart/alternative"
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            html = message.get_body(preferencelist=("html",)).get_content()
+            assert "Con la lista de precios nueva" in text and "/follow-ups/" in text and "<a href=" in html
+        outbox = session.get(server.url + "/admin/mail?status=sent").text
+        assert all(s in outbox for s in subjects)
+    finally:
+        controller.stop()
