@@ -49,3 +49,27 @@ public struct FollowUpReminderJob: Service {
         }
     }
 }
+
+/// Writes the receivables notices due today, every `interval`: a notice goes out on
+/// the first pass of its day, and the store never writes one twice.
+public struct ReceivableNoticeJob: Service {
+    let notices: NoticeStore
+    let interval: Duration
+    let logger: Logger
+
+    public init(notices: NoticeStore, interval: Duration = .seconds(3600), logger: Logger) {
+        self.notices = notices; self.interval = interval; self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let queued = try await notices.queueDue()
+                if queued > 0 { logger.info("receivable notices queued", metadata: ["count": "\(queued)"]) }
+            } catch {
+                logger.error("receivable notices failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

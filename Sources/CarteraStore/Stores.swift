@@ -27,6 +27,8 @@ public struct Stores: Sendable {
     public let recurringOrders: RecurringOrderStore
     public let mailAccounts: MailAccountStore
     public let outbox: OutboxStore
+    public let receivables: ReceivableStore
+    public let notices: NoticeStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders; `sealingKey` seals mail passwords
     /// (nil: mail accounts can be saved without a password only).
@@ -54,5 +56,7 @@ public struct Stores: Sendable {
         recurringOrders = RecurringOrderStore(database: database, clock: clock, horizon: orderHorizon)
         mailAccounts = MailAccountStore(database: database, clock: clock, key: sealingKey)
         outbox = OutboxStore(database: database, clock: clock)
+        receivables = ReceivableStore(database: database, clock: clock)
+        notices = NoticeStore(database: database, clock: clock)
     }
 }

@@ -51,6 +51,8 @@ struct Serve: AsyncParsableCommand {
                                    services: [SessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger),
                                               RecurringOrderJob(rules: stores.recurringOrders, logger: logger),
                                               FollowUpReminderJob(followUps: stores.followUps, interval: Self.mailPoll(environment), logger: logger, compose: texts.followUpReminder),
+                                              ReceivableNoticeJob(notices: stores.notices, interval: min(.seconds(3600), Self.mailPoll(environment) * 60),
+                                                                  logger: logger),
                                               MailDeliveryJob(delivery: delivery, idle: Self.mailPoll(environment), logger: logger)],
                                    logger: logger)
         say("Cartera is serving on http://\(settings.host):\(settings.port)/")

@@ -32,7 +32,7 @@ extension FollowUpStore {
                 if let responsible = users.first(where: { $0.id == f.draft.responsibleID }), responsible.active {
                     var draft = compose(DueReminder(listing: listing, responsible: responsible))
                     draft.dedupeKey = "follow-up:\(f.id):\(Int64(remindAt.timeIntervalSince1970 * 1000))"
-                    if try await OutboxStore.enqueue(session, draft, at: now) { queued += 1 }
+                    if try await OutboxStore.enqueue(session, draft, at: now) != nil { queued += 1 }
                 }
                 try await session.run("UPDATE follow_ups SET reminded_at = \(session.instant(now)) WHERE id = \(bind: f.id.rawValue)")
             }

@@ -78,9 +78,9 @@ public struct OutboxStore: Sendable {
 
     public init(database: Database, clock: Clock) { self.database = database; self.clock = clock }
 
-    /// Writes `draft` in the caller's transaction; nothing when its dedupe key was used before. Returns whether it was written.
+    /// Writes `draft` in the caller's transaction; nothing when its dedupe key was used before. Returns the new message's id.
     @discardableResult
-    static func enqueue(_ session: Session, _ draft: OutboxDraft, at now: Date) async throws -> Bool {
+    static func enqueue(_ session: Session, _ draft: OutboxDraft, at now: Date) async throws -> OutboxMessage.ID? {
         let recipients = String(decoding: try JSONEncoder().encode(draft.recipients), as: UTF8.self)
         let inserted = try await session.rows("""
             INSERT INTO outbox_messages (kind, dedupe_key, sender_user_id, recipients, subject, text_body, html_body, message_id, client_id,
@@ -91,7 +91,7 @@ public struct OutboxStore: Sendable {
             ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING id
             """)
-        return !inserted.isEmpty
+        return try inserted.first?.id("id")
     }
 
     /// Writes a message on its own (a test message, a resend by hand).

@@ -37,6 +37,7 @@ public struct Migrator: Sendable {
         Migration015.migration,
         Migration016.migration,
         Migration017.migration,
+        Migration018.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
