@@ -60,6 +60,9 @@ struct ClientCardPage {
     let deliveryFields: DeliveriesController.Fields
     let canAddDelivery: Bool
     let deliveriesURL: String
+    let receivablesURL: String
+    /// "3 facturas con saldo"; nil when there are none.
+    let openInvoices: String?
     let forms: [FormRow]
     let hasForms: Bool
     let formTemplates: [Option]
@@ -84,7 +87,7 @@ struct ClientCardPage {
          activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
          projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?,
          assets: [AssetListing], assetKinds: [AssetKind], forms: [FormListing], formTemplates: [FormTemplate],
-         deliveries: [DeliveryListing], deliveryFields: DeliveriesController.Fields) {
+         deliveries: [DeliveryListing], deliveryFields: DeliveriesController.Fields, openInvoices: Int) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -176,6 +179,8 @@ struct ClientCardPage {
         self.deliveryFields = deliveryFields
         canAddDelivery = !deliveryFields.tables.isEmpty
         deliveriesURL = SiteURL.clientDeliveries(client.id).path
+        receivablesURL = SiteURL.clientReceivables(client.id).path
+        self.openInvoices = openInvoices == 0 ? nil : env.translator.text("receivables_card_open", context.language, ["count": String(openInvoices)])
         self.forms = forms.map { FormRow($0, env: env, context: context) }
         hasForms = !forms.isEmpty
         self.formTemplates = FormRow.templateOptions(formTemplates)

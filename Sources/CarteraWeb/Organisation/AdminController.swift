@@ -39,7 +39,8 @@ struct AdminController {
                       (.roles, "admin_roles"), (.clientTypes, "admin_client_types"), (.clientGroups, "admin_client_groups"),
                       (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories"),
                       (.assetKinds, "admin_asset_kinds"), (.masterTables, "admin_master_tables"), (.priceLists, "admin_price_lists"),
-                      (.formTemplates, "admin_forms"), (.adminMail, "admin_mail")]
+                      (.formTemplates, "admin_forms"), (.noticeConcepts, "admin_notice_concepts"),
+                      (.adminMail, "admin_mail")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
         let page = IndexPage(links: links.map { .init(href: $0.0.path, label: t[$0.1] ?? $0.1, help: t[$0.1 + "_help"] ?? "") })

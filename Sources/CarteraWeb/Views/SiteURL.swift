@@ -8,6 +8,8 @@ enum SiteURL {
     case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImports
     case contacts, contactExport, contactImport, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
+    case receivables, receivableExport, receivableImport, receivable(Receivable.ID), clientReceivables(Client.ID)
+    case clientNoticeSettings(Client.ID), noticeConcepts, noticeConcept(NoticeConcept.ID)
     case accountMail, accountMailTest, adminMail, adminMailTest, adminMailFallback, resendMail(OutboxMessage.ID)
     case admin, company, branches, departments, users, newUser, user(User.ID), roles, role(Role.ID)
     case clientTypes, clientType(ClientType.ID), clientGroups, clientGroup(ClientGroup.ID)
@@ -54,6 +56,14 @@ enum SiteURL {
         case .deleteContact(let id): "/contacts/\(id)/delete"
         case .account: "/account"
         case .accountMail: "/account/mail"
+        case .receivables: "/receivables"
+        case .receivableExport: "/receivables/export"
+        case .receivableImport: "/receivables/import"
+        case .receivable(let id): "/receivables/\(id)"
+        case .clientReceivables(let id): "/clients/\(id)/receivables"
+        case .clientNoticeSettings(let id): "/clients/\(id)/notice-settings"
+        case .noticeConcepts: "/admin/notice-concepts"
+        case .noticeConcept(let id): "/admin/notice-concepts/\(id)"
         case .accountMailTest: "/account/mail/test"
         case .adminMail: "/admin/mail"
         case .adminMailTest: "/admin/mail/test"
