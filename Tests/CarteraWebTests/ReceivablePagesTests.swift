@@ -67,4 +67,61 @@ struct ReceivablePagesTests {
             }
         }
     }
+
+    @Test("an ERP pushes invoices and payments through the API; notice settings are read and replaced with If-Match; the scope holds")
+    func api() async throws {
+        try await TestDatabase.with { db in
+            let world = try await WebWorld.make(db)
+            let f = world.fixture
+            let (_, erpToken) = try await f.stores.tokens.create(userID: f.admin.id, name: "erp")
+            let (_, sellerToken) = try await f.stores.tokens.create(userID: world.seller.id, name: "t")
+            try await world.withApp { client in
+                var headers: HTTPFields = [.authorization: "Bearer \(erpToken)", .contentType: "application/json"]
+                let invoice = """
+                    {"clientId": \(world.south.id), "number": "A-0001-00000077", "issueDate": "2026-09-01", "dueDate": "2026-10-01", "amountMinor": 150000}
+                    """
+                let made = try await client.execute(uri: "/api/v1/receivables", method: .post, headers: headers, body: ByteBuffer(string: invoice))
+                let made_ = String(buffer: made.body)
+                #expect(made.status == .created && made_.contains("\"balanceMinor\":150000") && made_.contains("\"currency\":\"ARS\""))
+                let twice = try await client.execute(uri: "/api/v1/receivables", method: .post, headers: headers, body: ByteBuffer(string: invoice))
+                #expect(twice.status == .unprocessableContent && String(buffer: twice.body).contains("\"number\""))
+                let bad = try await client.execute(uri: "/api/v1/receivables", method: .post, headers: headers, body: ByteBuffer(string: """
+                    {"number": "X", "issueDate": "2026-13-01", "dueDate": "2026-10-01"}
+                    """))
+                let bad_ = String(buffer: bad.body)
+                #expect(bad.status == .unprocessableContent && bad_.contains("clientId") && bad_.contains("issueDate") && bad_.contains("amountMinor"))
+                let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: made.body)) as? [String: Any])?["id"] as? Int)
+                let found = String(buffer: try await client.execute(uri: "/api/v1/receivables?number=a-0001-00000077&open=true", method: .get,
+                                                                    headers: headers).body)
+                #expect(found.contains("\"id\":\(id)"))
+                headers[.ifMatch] = "\"1\""
+                let paid = try await client.execute(uri: "/api/v1/receivables/\(id)", method: .patch, headers: headers,
+                                                    body: ByteBuffer(string: "{\"balanceMinor\": 0, \"paid\": true}"))
+                #expect(paid.status == .ok && String(buffer: paid.body).contains("\"paid\":true") && paid.headers[.eTag] == "\"2\"")
+                #expect(try await client.execute(uri: "/api/v1/receivables/\(id)", method: .patch, headers: headers,
+                                                 body: ByteBuffer(string: "{\"paid\": false}")).status == .preconditionFailed)
+                #expect(!String(buffer: try await client.execute(uri: "/api/v1/receivables?open=true", method: .get, headers: headers).body)
+                    .contains("\"id\":\(id)"))
+
+                let settingsURI = "/api/v1/clients/\(world.south.id)/notice-settings"
+                let fresh = try await client.execute(uri: settingsURI, method: .get, headers: headers)
+                #expect(fresh.status == .ok && fresh.headers[.eTag] == "\"0\"" && String(buffer: fresh.body).contains("\"active\":false"))
+                let concept = try #require(try await f.stores.notices.concepts().first { $0.kind == .beforeDue })
+                let body = """
+                    {"active": true, "subject": "Factura {factura}", "contactIds": [], "reminderConceptId": \(concept.id), "afterDueEnabled": false,
+                     "afterDueConceptId": null, "reminderBody": "Vence el {vencimiento}", "afterDueBody": "", "consolidated": false}
+                    """
+                headers[.ifMatch] = "\"0\""
+                let put = try await client.execute(uri: settingsURI, method: .put, headers: headers, body: ByteBuffer(string: body))
+                #expect(put.status == .ok && put.headers[.eTag] == "\"1\"")
+                #expect(try await client.execute(uri: settingsURI, method: .put, headers: headers, body: ByteBuffer(string: body)).status
+                        == .preconditionFailed)
+
+                let seller: HTTPFields = [.authorization: "Bearer \(sellerToken)", .contentType: "application/json"]
+                #expect(try await client.execute(uri: "/api/v1/receivables/\(id)", method: .get, headers: seller).status == .notFound)
+                #expect(try await client.execute(uri: settingsURI, method: .get, headers: seller).status == .notFound)
+                #expect(!String(buffer: try await client.execute(uri: "/api/v1/receivables", method: .get, headers: seller).body).contains("A-0001"))
+            }
+        }
+    }
 }

@@ -39,12 +39,13 @@ public struct ReceivableStore: Sendable {
         try await database.read { try await Self.receivable($0, id, scope: .of(viewer)) }
     }
 
-    /// Newest due date first; `openOnly` leaves out paid ones.
-    public func list(clientID: Client.ID? = nil, openOnly: Bool = false, by viewer: Viewer, limit: Int = 200,
+    /// Newest due date first; `openOnly` leaves out paid ones; `number` finds one invoice (case and punctuation aside).
+    public func list(clientID: Client.ID? = nil, openOnly: Bool = false, number: String? = nil, by viewer: Viewer, limit: Int = 200,
                      offset: Int = 0) async throws -> [ReceivableListing] {
         try await database.read { session in
-            try await session.rows("""
-                \(Self.select) WHERE \(Self.filter(session, clientID, openOnly, viewer))
+            let byNumber: SQLQueryString = number.map { " AND r.number_key = \(bind: Self.numberKey($0))" } ?? ""
+            return try await session.rows("""
+                \(Self.select) WHERE \(Self.filter(session, clientID, openOnly, viewer))\(byNumber)
                 ORDER BY r.due_date DESC, r.id DESC LIMIT \(bind: max(1, min(limit, 500))) OFFSET \(bind: max(0, offset))
                 """).map(Self.listing)
         }

@@ -40,6 +40,7 @@ struct APIController {
         registerForms(api)
         registerDeliveries(api)
         registerMasterData(api)
+        registerReceivables(api)
     }
 
     // MARK: Tokens and me
