@@ -23,7 +23,9 @@ public struct NoticeStore: Sendable {
     // MARK: Concepts
 
     public func concepts() async throws -> [NoticeConcept] {
-        try await database.read { try await $0.rows("SELECT * FROM notice_concepts ORDER BY kind, days, id").map(Self.concept) }
+        try await database.read { try await $0.rows("""
+            SELECT * FROM notice_concepts ORDER BY CASE kind WHEN 'before_due' THEN 0 ELSE 1 END, days, id
+            """).map(Self.concept) }
     }
 
     public func saveConcept(_ id: NoticeConcept.ID?, description: String, days: Int, kind: NoticeConcept.Kind, active: Bool,
