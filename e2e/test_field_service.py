@@ -72,7 +72,7 @@ def test_schedule_finish_on_a_phone_and_verify(browser, server):
     # The service report, with parts at the retail list's current price.
     Select(browser.find_element(By.ID, "order-form-template")).select_by_visible_text("Informe de servicio técnico")
     browser.find_element(By.CSS_SELECTOR, "#forms form button").click()
-    Select(browser.find_element(By.ID, "priceListId")).select_by_visible_text("Minorista")
+    Select(WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "priceListId")))).select_by_visible_text("Minorista")
     Select(browser.find_element(By.ID, "f_tipo_de_trabajo")).select_by_value("Correctivo")
     browser.find_element(By.ID, "f_repuestos_e_insumos_code_0").send_keys("GAS-R410")
     browser.find_element(By.ID, "f_repuestos_e_insumos_qty_0").send_keys("2")
