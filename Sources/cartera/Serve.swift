@@ -47,13 +47,14 @@ struct Serve: AsyncParsableCommand {
         let env = try await WebEnvironment.load(stores: stores, resources: resourcesURL, secureCookies: secureCookies, publicURL: address)
         let texts = MailTexts(env: env)
         let delivery = MailDelivery(outbox: stores.outbox, accounts: stores.mailAccounts, transport: SMTPTransport())
+        let poll = Self.mailPoll(environment)
         let app = buildApplication(env: env, settings: settings, metrics: registry,
-                                   services: [SessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger),
-                                              RecurringOrderJob(rules: stores.recurringOrders, logger: logger),
-                                              FollowUpReminderJob(followUps: stores.followUps, interval: Self.mailPoll(environment), logger: logger, compose: texts.followUpReminder),
-                                              ReceivableNoticeJob(notices: stores.notices, interval: min(.seconds(3600), Self.mailPoll(environment) * 60),
-                                                                  logger: logger),
-                                              MailDeliveryJob(delivery: delivery, idle: Self.mailPoll(environment), logger: logger)],
+                                   services: [PeriodicJob.sessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger),
+                                              PeriodicJob.recurringOrders(stores.recurringOrders, logger: logger),
+                                              PeriodicJob.followUpReminders(stores.followUps, interval: poll, logger: logger,
+                                                                            compose: texts.followUpReminder),
+                                              PeriodicJob.receivableNotices(stores.notices, interval: min(.seconds(600), poll * 60), logger: logger),
+                                              PeriodicJob.mailDelivery(delivery, interval: poll, logger: logger)],
                                    logger: logger)
         say("Cartera is serving on http://\(settings.host):\(settings.port)/")
         if let (email, password) = login {

@@ -262,8 +262,7 @@ struct ReceivablesController {
         let exportXLSX: String?
         let exportCSV: String?
         let canImport: Bool
-        let importSummary: String?
-        let importProblems: [MasterDataAdmin.TablePage.ImportProblem]
+        let importResult: ImportResult?
     }
 
     /// The list's filters: open only, a client by number.
@@ -279,7 +278,7 @@ struct ReceivablesController {
     }
 
     func list(_ request: Request, _ context: SignedInContext, addErrors: [String] = [],
-              importResult: (summary: String, problems: [MasterDataAdmin.TablePage.ImportProblem])? = nil,
+              importResult: ImportResult? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let form = FormData.query(request)
         let (open, clientID, number, errors) = try await filters(form, context)
@@ -292,7 +291,7 @@ struct ReceivablesController {
             errors: errors + addErrors,
             exportXLSX: canExport ? "\(SiteURL.receivableExport.path)?format=xlsx&\(filters)" : nil,
             exportCSV: canExport ? "\(SiteURL.receivableExport.path)?format=csv&\(filters)" : nil,
-            canImport: context.viewer.can(.importData), importSummary: importResult?.summary, importProblems: importResult?.problems ?? [])
+            canImport: context.viewer.can(.importData), importResult: importResult)
         return try env.render("receivables", request, context, title: env.t(context.language)["receivables_title"] ?? "", section: .receivables,
                               page, status: errors.isEmpty ? status : .unprocessableContent)
     }
@@ -329,13 +328,7 @@ struct ReceivablesController {
             let (fields, header, rows) = try await SheetRows.receive(request)
             let report = try await env.stores.receivables.importReceivables(header: header, rows: rows, commit: fields["commit"] == "1",
                                                                             by: context.viewer)
-            let summary = env.translator.text(report.committed ? "master_import_done" : "master_import_checked", context.language, [
-                "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),
-                "problems": String(report.problems.count), "unknown": report.unknownColumns.joined(separator: ", ")])
-            let problems = report.problems.map {
-                MasterDataAdmin.TablePage.ImportProblem(row: $0.row, message: env.translator.message(for: $0.error, context.language))
-            }
-            return try await list(request, context, importResult: (summary, problems), status: report.problems.isEmpty ? .ok : .unprocessableContent)
+            return try await list(request, context, importResult: ImportResult(report, env: env, language: context.language), status: report.problems.isEmpty ? .ok : .unprocessableContent)
         } catch let error as SheetReadError {
             return try await list(request, context, addErrors: [env.translator.text(error.code, context.language)], status: .unprocessableContent)
         } catch let failure as ValidationFailure {

@@ -79,8 +79,7 @@ struct AssetListPage {
     let exportXLSX: String?
     let exportCSV: String?
     let canImport: Bool
-    let importSummary: String?
-    let importProblems: [MasterDataAdmin.TablePage.ImportProblem]
+    let importResult: ImportResult?
 }
 
 /// The new-asset and asset pages.

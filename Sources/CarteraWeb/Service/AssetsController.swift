@@ -43,7 +43,7 @@ struct AssetsController {
     }
 
     func list(_ request: Request, _ context: SignedInContext, addErrors: [String] = [],
-              importResult: (summary: String, problems: [MasterDataAdmin.TablePage.ImportProblem])? = nil,
+              importResult: ImportResult? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let form = FormData.query(request)
         let (query, values, errors) = try await query(form, context)
@@ -73,7 +73,7 @@ struct AssetsController {
             exportXLSX: canExport ? "\(SiteURL.assetExport.path)?format=xlsx&\(filters)" : nil,
             exportCSV: canExport ? "\(SiteURL.assetExport.path)?format=csv&\(filters)" : nil,
             canImport: context.viewer.can(.importData),
-            importSummary: importResult?.summary, importProblems: importResult?.problems ?? [])
+            importResult: importResult)
         return try env.render("assets", request, context, title: t["nav_assets"] ?? "", section: .assets, page,
                               status: errors.isEmpty ? status : .unprocessableContent)
     }
@@ -126,15 +126,10 @@ struct AssetsController {
             let kind = try await chosenKind(fields["kindId"])
             let report = try await env.stores.assets.importAssets(kindID: kind.id, header: header, rows: rows, commit: fields["commit"] == "1",
                                                                   by: context.viewer)
-            let summary = env.translator.text(report.committed ? "master_import_done" : "master_import_checked", context.language, [
-                "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),
-                "problems": String(report.problems.count), "unknown": report.unknownColumns.joined(separator: ", ")])
-            let problems = report.problems.map { problem in
-                MasterDataAdmin.TablePage.ImportProblem(row: problem.row, message: env.translator.message(for: problem.error, context.language) { field in
-                    kind.fields.first { "customFields.\($0.key)" == field }?.label(context.language)
-                })
+            let result = ImportResult(report, env: env, language: context.language) { field in
+                kind.fields.first { "customFields.\($0.key)" == field }?.label(context.language)
             }
-            return try await list(request, context, importResult: (summary, problems), status: report.problems.isEmpty ? .ok : .unprocessableContent)
+            return try await list(request, context, importResult: result, status: report.problems.isEmpty ? .ok : .unprocessableContent)
         } catch let error as SheetReadError {
             return try await list(request, context, addErrors: [env.translator.text(error.code, context.language)], status: .unprocessableContent)
         } catch let failure as ValidationFailure {

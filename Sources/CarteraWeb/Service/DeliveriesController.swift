@@ -152,8 +152,7 @@ struct DeliveriesController {
         let exportCSV: String?
         let canImport: Bool
         let tables: [Option]
-        let importSummary: String?
-        let importProblems: [MasterDataAdmin.TablePage.ImportProblem]
+        let importResult: ImportResult?
     }
 
     func query(_ form: FormData, _ context: SignedInContext) async throws -> (DeliveryQuery?, [String: String], [String]) {
@@ -172,7 +171,7 @@ struct DeliveriesController {
     }
 
     func list(_ request: Request, _ context: SignedInContext, addErrors: [String] = [],
-              importResult: (summary: String, problems: [MasterDataAdmin.TablePage.ImportProblem])? = nil,
+              importResult: ImportResult? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let form = FormData.query(request)
         let (query, values, errors) = try await query(form, context)
@@ -190,7 +189,7 @@ struct DeliveriesController {
             exportCSV: canExport ? "\(SiteURL.deliveryExport.path)?format=csv&\(filters)" : nil,
             canImport: context.viewer.can(.importData),
             tables: try await env.stores.masterData.tables().filter(\.active).map { Option(value: $0.id.description, label: $0.name, selected: false) },
-            importSummary: importResult?.summary, importProblems: importResult?.problems ?? [])
+            importResult: importResult)
         return try env.render("deliveries", request, context, title: t["deliveries_title"] ?? "", section: .workOrders, page,
                               status: errors.isEmpty ? status : .unprocessableContent)
     }
@@ -232,13 +231,7 @@ struct DeliveriesController {
             guard let table = MasterTable.ID(string: fields["tableId"]) else { throw ValidationFailure([FieldError("tableId", "required")]) }
             let report = try await env.stores.deliveries.importDeliveries(tableID: table, header: header, rows: rows,
                                                                           commit: fields["commit"] == "1", by: context.viewer)
-            let summary = env.translator.text(report.committed ? "master_import_done" : "master_import_checked", context.language, [
-                "created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),
-                "problems": String(report.problems.count), "unknown": report.unknownColumns.joined(separator: ", ")])
-            let problems = report.problems.map {
-                MasterDataAdmin.TablePage.ImportProblem(row: $0.row, message: env.translator.message(for: $0.error, context.language))
-            }
-            return try await list(request, context, importResult: (summary, problems), status: report.problems.isEmpty ? .ok : .unprocessableContent)
+            return try await list(request, context, importResult: ImportResult(report, env: env, language: context.language), status: report.problems.isEmpty ? .ok : .unprocessableContent)
         } catch let error as SheetReadError {
             return try await list(request, context, addErrors: [env.translator.text(error.code, context.language)], status: .unprocessableContent)
         } catch let failure as ValidationFailure {

@@ -107,7 +107,6 @@ struct MasterDataAdmin {
     struct TablePage {
         struct ItemRow { let url: String; let code: String; let description: String; let unit: String?; let prices: String; let active: Bool }
         struct PriceInput { let name: String; let label: String; let value: String }
-        struct ImportProblem { let row: Int; let message: String }
         let name: String
         let active: Bool
         let version: Int64
@@ -123,8 +122,7 @@ struct MasterDataAdmin {
         let exportXLSX: String
         let exportCSV: String
         let importAction: String
-        let importSummary: String?
-        let importProblems: [ImportProblem]
+        let importResult: ImportResult?
         let errors: [String]
     }
 
@@ -166,17 +164,7 @@ struct MasterDataAdmin {
             itemsAction: base + "/items",
             itemForm: itemFormView(table, priceLists, form: itemForm, stored: nil, errors: errors, language: context.language),
             exportXLSX: base + "/export?format=xlsx", exportCSV: base + "/export?format=csv", importAction: base + "/import",
-            importSummary: importReport.map { report in
-                env.translator.text(report.committed ? "master_import_done" : "master_import_checked", context.language,
-                                    ["created": String(report.created), "updated": String(report.updated), "unchanged": String(report.unchanged),
-                                     "problems": String(report.problems.count),
-                                     "unknown": report.unknownColumns.joined(separator: ", ")])
-            },
-            importProblems: (importReport?.problems ?? []).map {
-                TablePage.ImportProblem(row: $0.row, message: env.translator.message(for: $0.error, context.language) { field in
-                    Self.label(field, table, context.language)
-                })
-            },
+            importResult: importReport.map { ImportResult($0, env: env, language: context.language) { Self.label($0, table, context.language) } },
             errors: errors.list)
         return try env.render("admin-master-table", request, context, title: table.name, section: .admin, page, status: status)
     }
