@@ -29,6 +29,7 @@ public struct Stores: Sendable {
     public let outbox: OutboxStore
     public let receivables: ReceivableStore
     public let notices: NoticeStore
+    public let opportunities: OpportunityStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders; `sealingKey` seals mail passwords
     /// (nil: mail accounts can be saved without a password only).
@@ -58,5 +59,6 @@ public struct Stores: Sendable {
         outbox = OutboxStore(database: database, clock: clock)
         receivables = ReceivableStore(database: database, clock: clock)
         notices = NoticeStore(database: database, clock: clock)
+        opportunities = OpportunityStore(database: database, clock: clock)
     }
 }

@@ -147,7 +147,7 @@ public struct ContactStore: Sendable {
 
     /// Deletes a contact; the follow-ups, activities, projects, work orders and recurring rules that named it keep their client.
     static func remove(_ session: Session, _ id: Contact.ID) async throws {
-        for table in ["follow_ups", "activities", "projects", "work_orders", "recurring_order_rules"] {
+        for table in ["follow_ups", "activities", "projects", "work_orders", "recurring_order_rules", "opportunities"] {
             try await session.run("UPDATE \(ident: table) SET contact_id = NULL WHERE contact_id = \(bind: id.rawValue)")
         }
         try await session.run("DELETE FROM contacts WHERE id = \(bind: id.rawValue)")

@@ -38,6 +38,7 @@ public struct Migrator: Sendable {
         Migration016.migration,
         Migration017.migration,
         Migration018.migration,
+        Migration019.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
