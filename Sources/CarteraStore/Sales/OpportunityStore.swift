@@ -122,6 +122,16 @@ public struct OpportunityStore: Sendable {
         try await database.read { try await Self.opportunity($0, id, visibleTo: viewer) }
     }
 
+    /// The opportunity with the names lists show.
+    public func listing(_ id: Opportunity.ID, by viewer: Viewer) async throws -> OpportunityListing? {
+        try await database.read { session in
+            try await session.first("""
+                \(Self.select) WHERE o.id = \(bind: id.rawValue)
+                    AND \(OperationScope.of(viewer).predicate(session, owner: "o.owner_id", assignee: "o.agent_id"))
+                """).map(Self.listing)
+        }
+    }
+
     /// The steps, oldest first, with who took them; empty outside the viewer's scope.
     public func history(of id: Opportunity.ID, by viewer: Viewer) async throws -> [OpportunityEvent] {
         try await database.read { session in

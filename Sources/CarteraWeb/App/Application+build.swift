@@ -57,6 +57,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     FormsController(env: env, clients: clients).register(signedIn)
     DeliveriesController(env: env, clients: clients).register(signedIn)
     ReceivablesController(env: env, clients: clients).register(signedIn)
+    OpportunitiesController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

@@ -61,6 +61,9 @@ struct ClientCardPage {
     let canAddDelivery: Bool
     let deliveriesURL: String
     let receivablesURL: String
+    let opportunities: [OpportunitiesController.Card]
+    let hasOpportunities: Bool
+    let newOpportunityURL: String
     /// "3 facturas con saldo"; nil when there are none.
     let openInvoices: String?
     let forms: [FormRow]
@@ -87,7 +90,8 @@ struct ClientCardPage {
          activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
          projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?,
          assets: [AssetListing], assetKinds: [AssetKind], forms: [FormListing], formTemplates: [FormTemplate],
-         deliveries: [DeliveryListing], deliveryFields: DeliveriesController.Fields, openInvoices: Int) {
+         deliveries: [DeliveryListing], deliveryFields: DeliveriesController.Fields, openInvoices: Int,
+         opportunities: [OpportunityListing]) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -180,6 +184,9 @@ struct ClientCardPage {
         canAddDelivery = !deliveryFields.tables.isEmpty
         deliveriesURL = SiteURL.clientDeliveries(client.id).path
         receivablesURL = SiteURL.clientReceivables(client.id).path
+        self.opportunities = opportunities.map { OpportunitiesController.Card($0, t: t, language: context.language) }
+        hasOpportunities = !opportunities.isEmpty
+        newOpportunityURL = SiteURL.newOpportunity(client.id).path
         self.openInvoices = openInvoices == 0 ? nil : env.translator.text("receivables_card_open", context.language, ["count": String(openInvoices)])
         self.forms = forms.map { FormRow($0, env: env, context: context) }
         hasForms = !forms.isEmpty
