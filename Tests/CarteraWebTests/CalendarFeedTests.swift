@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Calendar feeds")
 struct CalendarFeedTests {
-    @Test("a user's secret address lists their follow-ups and assigned orders with an appointment only; renewing or revoking kills the old address")
+    @Test("a user's secret address lists their follow-ups and assigned orders with an appointment and next contact dates only; renewing or revoking kills the old address")
     func feed() async throws {
         try await TestDatabase.with { db in
             let world = try await WebWorld.make(db)
@@ -25,6 +25,11 @@ struct CalendarFeedTests {
                 assigneeID: f.admin.id, appointmentAt: due, appointmentZone: "America/Argentina/Buenos_Aires", description: "Orden ajena"), by: f.admin)
             _ = try await f.stores.workOrders.create(clientID: world.north.id, WorkOrderDraft(assigneeID: world.seller.id,
                                                                                                description: "Sin cita"), by: f.admin)
+            let opportunity = try await f.stores.opportunities.create(clientID: world.north.id, OpportunityDraft(
+                agentID: world.seller.id, subject: "Local nuevo"), by: f.admin)
+            _ = try await f.stores.opportunities.step(opportunity.id, OpportunityStep(to: .waiting, comment: "Llamar",
+                                                                                      nextContactOn: CalendarDate("2026-10-05")),
+                                                      expectedVersion: opportunity.version, timeZone: .gmt, by: world.seller)
             try await world.withApp { client in
                 var browser = Browser(client: client)
                 _ = try await browser.login("vendedor@demo.test", WebWorld.password)
@@ -41,6 +46,7 @@ struct CalendarFeedTests {
                 #expect(text.contains("UID:work-order-\(mine.id)@cartera\r\n") && text.contains("SUMMARY:OT \(mine.orderNumber) · Ferretería del Norte\r\n"))
                 #expect(text.contains("DESCRIPTION:Cambiar filtro\\nAbierta") && text.contains("DURATION:PT60M"))
                 #expect(!text.contains("Orden ajena") && !text.contains("Sin cita"))
+                #expect(text.contains("DTSTART;VALUE=DATE:20261005\r\nDTEND;VALUE=DATE:20261006\r\nSUMMARY:Contactar: Local nuevo · Ferretería del Norte"))
                 #expect(try await client.execute(uri: path.replacingOccurrences(of: "cf_", with: "cf_x"), method: .get).status == .notFound)
 
                 _ = try await browser.send(.post, "/account/calendar", form: [:])

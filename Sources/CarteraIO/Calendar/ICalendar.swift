@@ -11,11 +11,13 @@ public struct CalendarEvent: Sendable, Hashable {
     public var summary: String
     public var description: String?
     public var cancelled: Bool
+    /// `YYYY-MM-DD` for an all-day event (a next contact date); `start` and `minutes` are then not written.
+    public var allDay: String?
 
     public init(uid: String, stamp: Date, start: Date, minutes: Int = 30, summary: String, description: String? = nil,
-                cancelled: Bool = false) {
+                cancelled: Bool = false, allDay: String? = nil) {
         self.uid = uid; self.stamp = stamp; self.start = start; self.minutes = minutes; self.summary = summary
-        self.description = description; self.cancelled = cancelled
+        self.description = description; self.cancelled = cancelled; self.allDay = allDay
     }
 }
 
@@ -28,8 +30,13 @@ public enum ICalendar {
                      "METHOD:PUBLISH", "X-WR-CALNAME:" + escape(name), "X-WR-TIMEZONE:" + timeZone,
                      "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"]
         for event in events {
-            lines += ["BEGIN:VEVENT", "UID:" + event.uid, "DTSTAMP:" + utc(event.stamp), "DTSTART:" + utc(event.start),
-                      "DURATION:PT\(max(1, event.minutes))M", "SUMMARY:" + escape(event.summary)]
+            lines += ["BEGIN:VEVENT", "UID:" + event.uid, "DTSTAMP:" + utc(event.stamp)]
+            if let day = event.allDay.flatMap(dayAndNext) {
+                lines += ["DTSTART;VALUE=DATE:" + day.start, "DTEND;VALUE=DATE:" + day.end]
+            } else {
+                lines += ["DTSTART:" + utc(event.start), "DURATION:PT\(max(1, event.minutes))M"]
+            }
+            lines.append("SUMMARY:" + escape(event.summary))
             if let description = event.description, !description.isEmpty { lines.append("DESCRIPTION:" + escape(description)) }
             lines.append(event.cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED")
             lines.append("END:VEVENT")
@@ -72,6 +79,17 @@ public enum ICalendar {
         }
         pieces.append(current)
         return pieces.joined(separator: "\r\n ")
+    }
+
+    /// `2026-10-05` → ("20261005", "20261006"): an all-day event ends the next day (RFC 5545 §3.6.1).
+    static func dayAndNext(_ day: String) -> (start: String, end: String)? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+              let next = calendar.date(byAdding: .day, value: 1, to: date) else { return nil }
+        let c = calendar.dateComponents([.year, .month, .day], from: next)
+        return (String(format: "%04d%02d%02d", parts[0], parts[1], parts[2]), String(format: "%04d%02d%02d", c.year!, c.month!, c.day!))
     }
 
     static func utc(_ date: Date) -> String {

@@ -7,8 +7,8 @@ import Hummingbird
 /// Each user's calendar feed: a secret address that Google Calendar, Outlook
 /// or Thunderbird subscribe to, with the follow-ups the user is responsible
 /// for and the work orders assigned to them with an appointment (from 30 days
-/// ago), under the same scope as the pages. Opportunities' next contact dates
-/// join when opportunities exist (sales).
+/// ago), and the next contact dates of their waiting opportunities as all-day
+/// events, under the same scope as the pages.
 struct CalendarController {
     let env: WebEnvironment
 
@@ -53,7 +53,18 @@ struct CalendarController {
                                  minutes: 60, summary: (finished ? "✓ " : "") + title, description: lines.joined(separator: "\n"),
                                  cancelled: o.status == .cancelled)
         }
-        let text = ICalendar.document(name: "Cartera — " + viewer.user.name, timeZone: zone.identifier, events: followUpEvents + orderEvents)
+        let from = CalendarDate(LocalDateTime.parts(now.addingTimeInterval(-Self.history), timeZone: zone).date)!
+        let contactEvents = try await env.stores.opportunities.nextContacts(from: from, by: viewer, limit: Self.limit).compactMap { listing in
+            listing.opportunity.nextContactOn.map { day in
+                CalendarEvent(uid: "opportunity-\(listing.opportunity.id)-\(day)@cartera", stamp: listing.opportunity.createdAt,
+                              start: listing.opportunity.createdAt,
+                              summary: t.text("calendar_next_contact", language, ["subject": listing.opportunity.draft.subject,
+                                                                                  "client": listing.clientName]),
+                              description: listing.contactName, allDay: day.description)
+            }
+        }
+        let text = ICalendar.document(name: "Cartera — " + viewer.user.name, timeZone: zone.identifier,
+                                      events: followUpEvents + orderEvents + contactEvents)
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=300"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
