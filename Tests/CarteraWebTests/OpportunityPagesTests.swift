@@ -61,4 +61,41 @@ struct OpportunityPagesTests {
             }
         }
     }
+
+    @Test("the API opens an opportunity, moves it with If-Match and the fields each status asks for, and gives its history; scope kept")
+    func api() async throws {
+        try await TestDatabase.with { db in
+            let world = try await WebWorld.make(db)
+            let f = world.fixture
+            let (_, sellerToken) = try await f.stores.tokens.create(userID: world.seller.id, name: "t")
+            let other = try await f.user("otra@demo.test")
+            let (_, otherToken) = try await f.stores.tokens.create(userID: other.id, name: "t")
+            try await world.withApp { client in
+                var headers: HTTPFields = [.authorization: "Bearer \(sellerToken)", .contentType: "application/json"]
+                let made = try await client.execute(uri: "/api/v1/opportunities", method: .post, headers: headers, body: ByteBuffer(string: """
+                    {"clientId": \(world.north.id), "subject": "Cotizar vitrinas", "heardFrom": "Instagram"}
+                    """))
+                let made_ = String(buffer: made.body)
+                #expect(made.status == .created && made_.contains("\"agentId\":\(world.seller.id)") && made_.contains("\"status\":\"new\""))
+                let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: made.body)) as? [String: Any])?["id"] as? Int)
+                headers[.ifMatch] = "\"1\""
+                let missing = try await client.execute(uri: "/api/v1/opportunities/\(id)/steps", method: .post, headers: headers,
+                                                       body: ByteBuffer(string: "{\"to\": \"closed\"}"))
+                #expect(missing.status == .unprocessableContent && String(buffer: missing.body).contains("invoiceNumber"))
+                let closed = try await client.execute(uri: "/api/v1/opportunities/\(id)/steps", method: .post, headers: headers,
+                                                      body: ByteBuffer(string: "{\"to\": \"closed\", \"comment\": \"Vendido\", \"invoiceNumber\": \"B-12\"}"))
+                #expect(closed.status == .ok && String(buffer: closed.body).contains("\"invoiceNumber\":\"B-12\"") && closed.headers[.eTag] == "\"2\"")
+                #expect(try await client.execute(uri: "/api/v1/opportunities/\(id)/steps", method: .post, headers: headers,
+                                                 body: ByteBuffer(string: "{\"to\": \"working\", \"comment\": \"x\"}")).status == .preconditionFailed)
+                let history = String(buffer: try await client.execute(uri: "/api/v1/opportunities/\(id)/history", method: .get, headers: headers).body)
+                #expect(history.contains("\"status\":\"new\"") && history.contains("\"invoiceNumber\":\"B-12\""))
+                #expect(String(buffer: try await client.execute(uri: "/api/v1/opportunities?status=closed", method: .get, headers: headers).body)
+                    .contains("Cotizar vitrinas"))
+                let outsider: HTTPFields = [.authorization: "Bearer \(otherToken)"]
+                #expect(try await client.execute(uri: "/api/v1/opportunities/\(id)", method: .get, headers: outsider).status == .notFound)
+                #expect(!String(buffer: try await client.execute(uri: "/api/v1/opportunities", method: .get, headers: outsider).body)
+                    .contains("Cotizar vitrinas"))
+            }
+        }
+    }
 }

@@ -41,6 +41,7 @@ struct APIController {
         registerDeliveries(api)
         registerMasterData(api)
         registerReceivables(api)
+        registerOpportunities(api)
     }
 
     // MARK: Tokens and me
