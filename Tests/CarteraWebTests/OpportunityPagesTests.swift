@@ -51,6 +51,14 @@ struct OpportunityPagesTests {
                 let csv = String(buffer: try await seller.send(.get, "/opportunities/export?format=csv&bom=0&status=all").body)
                 #expect(csv.contains("Equipar el local nuevo;\(world.north.clientNumber);Ferretería del Norte"))
 
+                // Types are a catalogue in administration.
+                var admin = Browser(client: client)
+                _ = try await admin.login("admin@demo.test", WebWorld.password)
+                #expect(try await admin.send(.post, "/admin/opportunity-types", form: ["name": "Renovación"]).status == .seeOther)
+                #expect(try await admin.send(.post, "/admin/opportunity-types", form: ["name": "renovacion"]).status == .unprocessableContent)
+                #expect(try await f.stores.opportunities.types().map(\.name).contains("Renovación"))
+                #expect(try await seller.send(.get, "/admin/opportunity-types").status == .forbidden)
+
                 // Another agent of level 4 sees none of it.
                 let other = try await f.user("otra@demo.test", name: "Otra Agente")
                 try await f.stores.users.setPasswordHash(other.id, try await Passwords.hash(WebWorld.password), keepingSession: nil)

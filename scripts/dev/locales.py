@@ -285,6 +285,8 @@ T = {
  "audit_receivable_create": ("Factura agregada", "Invoice added"), "audit_receivable_update": ("Factura modificada", "Invoice changed"),
  "audit_receivable_import_create": ("Factura importada", "Invoice imported"), "audit_receivable_import_update": ("Factura actualizada por importación", "Invoice updated by an import"),
  "audit_notice_settings_update": ("Avisos modificados", "Notices changed"),
+ "admin_opportunity_types": ("Tipos de oportunidad", "Opportunity types"),
+ "admin_opportunity_types_help": ("Venta, servicio, renovación…", "Sale, service, renewal…"),
  "nav_opportunities": ("Oportunidades", "Opportunities"), "opportunities_title": ("Oportunidades", "Opportunities"),
  "opportunities_views": ("Vistas", "Views"), "opportunities_list": ("Lista", "List"), "opportunities_board": ("Tablero", "Board"),
  "opportunities_none": ("No hay oportunidades con estos filtros.", "No opportunities match."),

@@ -68,7 +68,8 @@ public struct OpportunityType: Hashable, Sendable {
     public let id: ID
     public let name: String
     public let active: Bool
-    public init(id: ID, name: String, active: Bool) { self.id = id; self.name = name; self.active = active }
+    public let version: Int64
+    public init(id: ID, name: String, active: Bool, version: Int64) { self.id = id; self.name = name; self.active = active; self.version = version }
 }
 
 /// One step of an opportunity: the status it moves to and what that status asks for.

@@ -212,12 +212,14 @@ public struct OrganisationStore: Sendable {
 /// Catalogues that are just a unique name.
 enum NamedCatalogue: String {
     case branches, departments, clientGroups = "client_groups", activityCategories = "activity_categories"
+    case opportunityTypes = "opportunity_types"
     var entity: String {
         switch self {
         case .branches: "branch"
         case .departments: "department"
         case .clientGroups: "client_group"
         case .activityCategories: "activity_category"
+        case .opportunityTypes: "opportunity_type"
         }
     }
 }

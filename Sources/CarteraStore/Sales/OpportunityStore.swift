@@ -44,9 +44,20 @@ public struct OpportunityStore: Sendable {
     public func types() async throws -> [OpportunityType] {
         try await database.read { session in
             try await session.rows("SELECT * FROM opportunity_types ORDER BY name_key").map {
-                OpportunityType(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"))
+                OpportunityType(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"), version: try $0.int("version"))
             }
         }
+    }
+
+    public func createType(name: String?, by viewer: Viewer) async throws {
+        guard viewer.can(.manageSettings) else { throw StoreError.forbidden }
+        _ = try await OrganisationStore(database: database, clock: clock).createNamed(.opportunityTypes, name: name, by: viewer.id)
+    }
+
+    public func updateType(_ id: OpportunityType.ID, name: String?, active: Bool, expectedVersion: Int64, by viewer: Viewer) async throws {
+        guard viewer.can(.manageSettings) else { throw StoreError.forbidden }
+        try await OrganisationStore(database: database, clock: clock).updateNamed(.opportunityTypes, id.rawValue, name: name, active: active,
+                                                                                 expectedVersion: expectedVersion, by: viewer.id)
     }
 
     public func create(clientID: Client.ID, _ draft: OpportunityDraft, by viewer: Viewer) async throws -> Opportunity {

@@ -21,6 +21,9 @@ struct AdminController {
         group.get(SiteURL.activityCategories.route) { request, context in try await self.named(request, context, .activityCategories) }
         group.post(SiteURL.activityCategories.route) { request, context in try await self.createNamed(request, context, .activityCategories) }
         group.post("/admin/activity-categories/:id") { request, context in try await self.updateNamed(request, context, .activityCategories) }
+        group.get(SiteURL.opportunityTypes.route) { request, context in try await self.named(request, context, .opportunityTypes) }
+        group.post(SiteURL.opportunityTypes.route) { request, context in try await self.createNamed(request, context, .opportunityTypes) }
+        group.post("/admin/opportunity-types/:id") { request, context in try await self.updateNamed(request, context, .opportunityTypes) }
         group.post("/admin/activity-categories/:id/delete") { request, context in try await self.deleteCategory(request, context) }
         UsersAdmin(env: env).register(group)
         CataloguesAdmin(env: env).register(group)
@@ -40,6 +43,7 @@ struct AdminController {
                       (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories"),
                       (.assetKinds, "admin_asset_kinds"), (.masterTables, "admin_master_tables"), (.priceLists, "admin_price_lists"),
                       (.formTemplates, "admin_forms"), (.noticeConcepts, "admin_notice_concepts"),
+                      (.opportunityTypes, "admin_opportunity_types"),
                       (.adminMail, "admin_mail")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
@@ -85,13 +89,14 @@ struct AdminController {
     }
 
     enum Named {
-        case branches, departments, activityCategories
+        case branches, departments, activityCategories, opportunityTypes
 
         var url: SiteURL {
             switch self {
             case .branches: .branches
             case .departments: .departments
             case .activityCategories: .activityCategories
+            case .opportunityTypes: .opportunityTypes
             }
         }
     }
@@ -125,6 +130,9 @@ struct AdminController {
             .init(action: "\(SiteURL.activityCategories.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version,
                   deleteAction: "\(SiteURL.activityCategories.path)/\($0.id)/delete")
         })
+        case .opportunityTypes: (t["admin_opportunity_types"] ?? "", .opportunityTypes, try await env.stores.opportunities.types().map {
+            .init(action: "\(SiteURL.opportunityTypes.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version)
+        })
         }
         return try env.render("admin-named", request, context, title: title, section: .admin,
                               NamedPage(title: title, action: action.path, rows: rows, errors: errors, value: value),
@@ -150,6 +158,10 @@ struct AdminController {
                 guard let id = ActivityCategory.ID(string: raw) else { throw StoreError.notFound }
                 try await env.stores.organisation.updateActivityCategory(id, name: form["name"], active: form.bool("active"),
                                                                          expectedVersion: version, by: context.viewer.id)
+            case .opportunityTypes:
+                guard let id = OpportunityType.ID(string: raw) else { throw StoreError.notFound }
+                try await env.stores.opportunities.updateType(id, name: form["name"], active: form.bool("active"), expectedVersion: version,
+                                                              by: context.viewer)
             }
             return redirect(kind.url, flash: env.translator.text("flash_saved", context.language))
         } catch let failure as ValidationFailure {
@@ -169,6 +181,7 @@ struct AdminController {
             case .departments: _ = try await env.stores.organisation.createDepartment(name: form["name"], by: context.viewer.id)
             case .activityCategories:
                 _ = try await env.stores.organisation.createActivityCategory(name: form["name"], by: context.viewer.id)
+            case .opportunityTypes: try await env.stores.opportunities.createType(name: form["name"], by: context.viewer)
             }
             return redirect(kind.url, flash: env.translator.text("flash_saved", context.language))
         } catch let failure as ValidationFailure {

@@ -8,7 +8,7 @@ enum SiteURL {
     case clientHistory(Client.ID), clientContacts(Client.ID), clientColumns, clientExport, clientImport, clientImports
     case contacts, contactExport, contactImport, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
-    case opportunities, opportunityExport, opportunity(Opportunity.ID), clientOpportunities(Client.ID), newOpportunity(Client.ID)
+    case opportunityTypes, opportunities, opportunityExport, opportunity(Opportunity.ID), clientOpportunities(Client.ID), newOpportunity(Client.ID)
     case receivables, receivableExport, receivableImport, receivable(Receivable.ID), clientReceivables(Client.ID)
     case clientNoticeSettings(Client.ID), noticeConcepts, noticeConcept(NoticeConcept.ID)
     case accountMail, accountMailTest, adminMail, adminMailTest, adminMailFallback, resendMail(OutboxMessage.ID)
@@ -58,6 +58,7 @@ enum SiteURL {
         case .account: "/account"
         case .accountMail: "/account/mail"
         case .receivables: "/receivables"
+        case .opportunityTypes: "/admin/opportunity-types"
         case .opportunities: "/opportunities"
         case .opportunityExport: "/opportunities/export"
         case .opportunity(let id): "/opportunities/\(id)"
