@@ -38,6 +38,10 @@ struct NormalizationTests {
         #expect(CalendarDate("2024-02-29") != nil)
         #expect(CalendarDate("2023-02-29") == nil)
         #expect(CalendarDate("2024-2-1") == nil)
+        // Spreadsheets from Spanish-speaking countries write the day first.
+        #expect(CalendarDate.spreadsheet("5/10/2026") == CalendarDate("2026-10-05") && CalendarDate.spreadsheet("05-10-2026") == CalendarDate("2026-10-05"))
+        #expect(CalendarDate.spreadsheet(" 2026-10-05 ") == CalendarDate("2026-10-05") && CalendarDate.spreadsheet("31/02/2026") == nil)
+        #expect(CalendarDate.spreadsheet("10/5/26") == nil && CalendarDate.spreadsheet("2026/10/05") == nil)
     }
 
     @Test("contact checks accept real formats")

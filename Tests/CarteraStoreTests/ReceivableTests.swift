@@ -140,7 +140,7 @@ struct ReceivableTests {
             let f = try await Fixture.make(db)
             let client = try await f.client("Ñandú Logística SRL")
             let header = ["N.º de cliente", "Factura", "Emisión", "Vencimiento", "Importe", "Saldo", "Pagada"]
-            let rows = [["\(client.clientNumber)", "A-1", "2026-09-01", "2026-10-01", "1.234,50", "1.234,50", "no"],
+            let rows = [["\(client.clientNumber)", "A-1", "01/09/2026", "2026-10-01", "1.234,50", "1.234,50", "no"],
                         ["\(client.clientNumber)", "A-2", "2026-09-01", "2026-09-30", "2.000", "", ""],
                         ["999", "A-3", "2026-09-01", "2026-08-01", "x", "", "quizás"]]
             let bad = try await f.stores.receivables.importReceivables(header: header, rows: rows, commit: true, by: f.admin)

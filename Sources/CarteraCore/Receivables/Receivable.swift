@@ -156,6 +156,18 @@ extension CalendarDate {
 }
 
 extension CalendarDate {
+    /// A date as a spreadsheet cell writes it: `2026-10-05`, or day first as Spanish-speaking
+    /// countries write it (`5/10/2026`, `05-10-2026`, `05.10.2026`).
+    public static func spreadsheet(_ text: String) -> CalendarDate? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let iso = CalendarDate(trimmed) { return iso }
+        let parts = trimmed.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
+        guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+              let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]),
+              let date = CalendarDate(String(format: "%04d-%02d-%02d", year, month, day)) else { return nil }
+        return date
+    }
+
     /// As a notice writes it: 12/10/2026 in Spanish, 2026-10-12 in English.
     public func formatted(_ language: Language) -> String {
         language == .es ? String(format: "%02d/%02d/%04d", day, month, year) : description

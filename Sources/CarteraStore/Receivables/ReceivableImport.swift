@@ -65,7 +65,7 @@ extension ReceivableStore {
                 if current == nil { errors.append(FieldError(field, "required")) }
                 return current
             }
-            guard let date = CalendarDate(text) else { errors.append(FieldError(field, "invalid_date")); return current }
+            guard let date = CalendarDate.spreadsheet(text) else { errors.append(FieldError(field, "invalid_date")); return current }
             return date
         }
         let issue = date(.issueDate, "issueDate", existing?.draft.issueDate)

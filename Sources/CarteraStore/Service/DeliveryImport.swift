@@ -100,7 +100,7 @@ extension DeliveryStore {
             deliveryID = Delivery.ID(string: raw)
             if deliveryID == nil { errors.append(FieldError("delivery", "invalid_type")) }
         }
-        let date = cell(.date).flatMap(CalendarDate.init)
+        let date = cell(.date).flatMap { CalendarDate.spreadsheet($0) }
         if date == nil { errors.append(FieldError("date", cell(.date) == nil ? "required" : "invalid_date")) }
         let status = cell(.status).map(Self.status) ?? .scheduled
         if status == nil { errors.append(FieldError("status", "invalid_choice")) }
