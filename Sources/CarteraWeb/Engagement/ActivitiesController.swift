@@ -30,11 +30,7 @@ struct ActivitiesController {
                       "contact": form.text("contact") ?? "", "from": form["from"] ?? "", "to": form["to"] ?? ""]
         if !FollowUpsController.seesOthers(context.viewer) { values["person"] = "me" }
         var errors: [String] = []
-        let person: PersonFilter = switch values["person"]! {
-        case "all": .anyone
-        case "me": .me
-        default: User.ID(string: values["person"]).map { .user($0) } ?? .me
-        }
+        let person = PersonFilter(key: values["person"]!)
         var clientID: Client.ID?
         if let number = Int64(values["client"]!) {
             clientID = try await env.stores.clients.client(number: number, scope: context.clientScope)?.id
@@ -66,11 +62,8 @@ struct ActivitiesController {
         let t = env.translator
         let canFilter = FollowUpsController.seesOthers(context.viewer)
         let users = canFilter ? try await env.stores.users.all().filter(\.active) : []
-        let people = [Option(value: "me", label: t.text("activities_mine", context.language), selected: values["person"] == "me"),
-                      Option(value: "all", label: t.text("followups_everyone", context.language), selected: values["person"] == "all")]
-            + users.filter { $0.id != context.viewer.id }.map {
-                Option(value: $0.id.description, label: $0.name, selected: values["person"] == $0.id.description)
-            }
+        let people = Option.people(users, selected: values["person"]!, viewer: context.viewer,
+                                   mine: t.text("activities_mine", context.language), everyone: t.text("followups_everyone", context.language))
         let statuses = ["pending", "done", "all"].map {
             Option(value: $0, label: t.text("activities_status_\($0)", context.language), selected: values["status"] == $0)
         }

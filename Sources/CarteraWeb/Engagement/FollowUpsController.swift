@@ -25,12 +25,7 @@ struct FollowUpsController {
     func selection(_ query: FormData, _ context: SignedInContext) -> (FollowUpTab, String, PersonFilter) {
         let tab = FollowUpTab(rawValue: query["tab"] ?? "") ?? .today
         let responsibleKey = Self.seesOthers(context.viewer) ? (query["responsible"] ?? "me") : "me"
-        let responsible: PersonFilter = switch responsibleKey {
-        case "all": .anyone
-        case "me": .me
-        default: User.ID(string: responsibleKey).map { .user($0) } ?? .me
-        }
-        return (tab, responsibleKey, responsible)
+        return (tab, responsibleKey, PersonFilter(key: responsibleKey))
     }
 
     func panel(_ request: Request, _ context: SignedInContext) async throws -> Response {
@@ -49,11 +44,9 @@ struct FollowUpsController {
                                   url: "\(SiteURL.followUps.path)?tab=\(each.rawValue)&responsible=\(responsibleKey)",
                                   current: each == tab)
         }
-        let responsibles = [Option(value: "me", label: t.text("followups_mine", context.language), selected: responsibleKey == "me"),
-                            Option(value: "all", label: t.text("followups_everyone", context.language), selected: responsibleKey == "all")]
-            + users.filter { $0.id != context.viewer.id }.map {
-                Option(value: $0.id.description, label: $0.name, selected: responsibleKey == $0.id.description)
-            }
+        let responsibles = Option.people(users, selected: responsibleKey, viewer: context.viewer,
+                                         mine: t.text("followups_mine", context.language),
+                                         everyone: t.text("followups_everyone", context.language))
         let rows = try await listings.map { FollowUpRow($0, env: env, context: context) }
         let exportBase = "\(SiteURL.followUpExport.path)?tab=\(tab.rawValue)&responsible=\(responsibleKey)"
         let canExport = context.viewer.can(.exportData)

@@ -76,11 +76,7 @@ struct OpportunitiesController {
         if values["person"]!.isEmpty || !seesOthers { values["person"] = seesOthers ? "all" : "me" }
         if values["status"]!.isEmpty { values["status"] = "open" }
         var query = OpportunityQuery(limit: 500)
-        query.agent = switch values["person"]! {
-        case "all": .anyone
-        case "me": .me
-        default: User.ID(string: values["person"]).map { .user($0) } ?? .me
-        }
+        query.agent = PersonFilter(key: values["person"]!)
         // The board shows every status in its columns.
         let statuses: Set<Opportunity.Status> = switch values["status"]! {
         case "all": []
@@ -121,11 +117,8 @@ struct OpportunitiesController {
                              count: inColumn.count)
             },
             empty: cards.isEmpty, canFilter: canFilter,
-            people: [Option(value: "me", label: t["activities_mine"] ?? "", selected: values["person"] == "me"),
-                     Option(value: "all", label: t["followups_everyone"] ?? "", selected: values["person"] == "all")]
-                + users.filter { $0.id != context.viewer.id }.map {
-                    Option(value: $0.id.description, label: $0.name, selected: values["person"] == $0.id.description)
-                },
+            people: Option.people(users, selected: values["person"]!, viewer: context.viewer, mine: t["activities_mine"] ?? "",
+                                  everyone: t["followups_everyone"] ?? ""),
             statuses: (["open", "all"] + Opportunity.Status.allCases.map(\.rawValue)).map {
                 Option(value: $0, label: t["opportunity_status_\($0)"] ?? $0, selected: values["status"] == $0)
             },

@@ -40,11 +40,7 @@ struct WorkOrdersController {
         if values["status"]!.isEmpty { values["status"] = "pending" }
         var errors: [String] = []
         var query = WorkOrderQuery(limit: Self.pageSize + 1, offset: max(0, Int(form["offset"] ?? "") ?? 0))
-        query.assignee = switch values["person"]! {
-        case "all": .anyone
-        case "me": .me
-        default: User.ID(string: values["person"]).map { .user($0) } ?? .me
-        }
+        query.assignee = PersonFilter(key: values["person"]!)
         query.statuses = switch values["status"]! {
         case "all": []
         case "pending": [.open, .inProgress]
@@ -101,11 +97,8 @@ struct WorkOrdersController {
         let canFilter = FollowUpsController.seesOthers(context.viewer)
         async let users = canFilter ? env.stores.users.all().filter(\.active) : []
         async let categories = env.stores.organisation.activityCategories()
-        let people = [Option(value: "me", label: t["activities_mine"] ?? "", selected: values["person"] == "me"),
-                      Option(value: "all", label: t["followups_everyone"] ?? "", selected: values["person"] == "all")]
-            + (try await users).filter { $0.id != context.viewer.id }.map {
-                Option(value: $0.id.description, label: $0.name, selected: values["person"] == $0.id.description)
-            }
+        let people = Option.people(try await users, selected: values["person"]!, viewer: context.viewer,
+                                   mine: t["activities_mine"] ?? "", everyone: t["followups_everyone"] ?? "")
         let statuses = (["pending", "all"] + WorkOrder.Status.allCases.map(\.rawValue)).map {
             Option(value: $0, label: t["order_status_\($0)"] ?? $0, selected: values["status"] == $0)
         }
