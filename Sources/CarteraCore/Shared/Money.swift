@@ -57,6 +57,12 @@ public struct Money: Hashable, Sendable, Codable {
         return (minor < 0 ? "-" : "") + "\(abs(minor) / unit)." + String(format: "%0\(places)lld", abs(minor) % unit)
     }
 
+    /// The amount as a number (1234.5), for spreadsheet cells.
+    public var decimalValue: Double { Double(minor) / pow(10, Double(Self.decimals(currency))) }
+
+    /// "1.234,50 ARS": the amount in the reader's language with its currency code (notices, receivables).
+    public func labelled(_ language: Language) -> String { formatted(language) + " " + currency }
+
     /// `self` times a quantity in thousandths (3 decimals), rounded half away from zero.
     public func times(milli quantity: Int64) -> Money {
         let product = minor.multipliedReportingOverflow(by: quantity)

@@ -219,12 +219,11 @@ public struct NoticeStore: Sendable {
     /// The placeholders' values: one invoice's, or the list of several.
     static func values(_ client: Client, _ invoices: [Receivable], _ concept: NoticeConcept, _ language: Language) -> [String: String] {
         let first = invoices[0].draft
-        func money(_ m: Money) -> String { m.formatted(language) + " " + m.currency }
         return [
             "client": client.draft.legalName, "invoice": first.number, "issue_date": first.issueDate.formatted(language),
-            "due_date": first.dueDate.formatted(language), "amount": money(first.amount),
-            "balance": money(first.balance), "days": String(concept.days),
-            "invoices": invoices.map { "- \($0.draft.number) · \($0.draft.dueDate.formatted(language)) · \(money($0.draft.balance))" }
+            "due_date": first.dueDate.formatted(language), "amount": first.amount.labelled(language),
+            "balance": first.balance.labelled(language), "days": String(concept.days),
+            "invoices": invoices.map { "- \($0.draft.number) · \($0.draft.dueDate.formatted(language)) · \($0.draft.balance.labelled(language))" }
                 .joined(separator: "\n"),
         ]
     }

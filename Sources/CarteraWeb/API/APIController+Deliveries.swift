@@ -83,19 +83,10 @@ extension APIController {
 
     func createDelivery(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let input = try JSONInput.decode(DeliveryInput.self, from: try await body(request))
-        let draft: DeliveryDraft
-        do {
-            draft = try input.draft()
-        } catch let failure as ValidationFailure {
-            throw ValidationFailure((input.clientId == nil ? [FieldError("clientId", "required")] : []) + failure.errors)
+        let created = try await createAtClient(input.clientId, draft: input.draft) {
+            try await env.stores.deliveries.create(clientID: $0, $1, by: context.viewer)
         }
-        guard let clientID = input.clientId.map(Client.ID.init) else { throw ValidationFailure([FieldError("clientId", "required")]) }
-        do {
-            let created = try await env.stores.deliveries.create(clientID: clientID, draft, by: context.viewer)
-            return try json(DeliveryJSON(created), status: .created, etag: created.version)
-        } catch StoreError.notFound {
-            throw ValidationFailure([FieldError("clientId", "unknown_reference")])
-        }
+        return try json(DeliveryJSON(created), status: .created, etag: created.version)
     }
 
     func getDelivery(_ context: SignedInContext) async throws -> Response {

@@ -81,21 +81,12 @@ extension APIController {
     /// The agent defaults to the caller.
     func createOpportunity(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let input = try JSONInput.decode(OpportunityInput.self, from: try await body(request))
-        let draft: OpportunityDraft
-        do {
-            draft = try input.draft(defaultAgent: context.viewer.id)
-        } catch let failure as ValidationFailure {
-            throw ValidationFailure((input.clientId == nil ? [FieldError("clientId", "required")] : []) + failure.errors)
+        let created = try await createAtClient(input.clientId, draft: { try input.draft(defaultAgent: context.viewer.id) }) {
+            try await env.stores.opportunities.create(clientID: $0, $1, by: context.viewer)
         }
-        guard let clientID = input.clientId.map(Client.ID.init) else { throw ValidationFailure([FieldError("clientId", "required")]) }
-        do {
-            let created = try await env.stores.opportunities.create(clientID: clientID, draft, by: context.viewer)
-            var response = try json(OpportunityJSON(created), status: .created, etag: created.version)
-            response.headers[.location] = "/api/v1/opportunities/\(created.id)"
-            return response
-        } catch StoreError.notFound {
-            throw ValidationFailure([FieldError("clientId", "unknown_reference")])
-        }
+        var response = try json(OpportunityJSON(created), status: .created, etag: created.version)
+        response.headers[.location] = "/api/v1/opportunities/\(created.id)"
+        return response
     }
 
     func getOpportunity(_ context: SignedInContext) async throws -> Response {

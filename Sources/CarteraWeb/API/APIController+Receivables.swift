@@ -71,21 +71,12 @@ extension APIController {
         try context.require(.editClients)
         let input = try JSONInput.decode(ReceivableInput.self, from: try await body(request))
         let currency = try await env.stores.organisation.company()?.currency ?? "USD"
-        let draft: ReceivableDraft
-        do {
-            draft = try input.draft(defaultCurrency: currency)
-        } catch let failure as ValidationFailure {
-            throw ValidationFailure((input.clientId == nil ? [FieldError("clientId", "required")] : []) + failure.errors)
+        let created = try await createAtClient(input.clientId, draft: { try input.draft(defaultCurrency: currency) }) {
+            try await env.stores.receivables.create(clientID: $0, $1, by: context.viewer)
         }
-        guard let clientID = input.clientId.map(Client.ID.init) else { throw ValidationFailure([FieldError("clientId", "required")]) }
-        do {
-            let created = try await env.stores.receivables.create(clientID: clientID, draft, by: context.viewer)
-            var response = try json(ReceivableJSON(created), status: .created, etag: created.version)
-            response.headers[.location] = "/api/v1/receivables/\(created.id)"
-            return response
-        } catch StoreError.notFound {
-            throw ValidationFailure([FieldError("clientId", "unknown_reference")])
-        }
+        var response = try json(ReceivableJSON(created), status: .created, etag: created.version)
+        response.headers[.location] = "/api/v1/receivables/\(created.id)"
+        return response
     }
 
     func getReceivable(_ context: SignedInContext) async throws -> Response {

@@ -294,6 +294,25 @@ struct APIController {
             .trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
     }
 
+    /// Creates a record at the body's client: a missing `clientId` is reported with the draft's own invalid
+    /// fields, and a client outside the caller's scope as an unknown reference (a 422, not a 404).
+    func createAtClient<Draft, Record>(_ clientId: Int64?, draft: () throws -> Draft,
+                                       _ create: (Client.ID, Draft) async throws -> Record) async throws -> Record {
+        let missing = clientId == nil ? [FieldError("clientId", "required")] : []
+        let checked: Draft
+        do {
+            checked = try draft()
+        } catch let failure as ValidationFailure {
+            throw ValidationFailure(missing + failure.errors)
+        }
+        guard let clientId else { throw ValidationFailure(missing) }
+        do {
+            return try await create(Client.ID(clientId), checked)
+        } catch StoreError.notFound {
+            throw ValidationFailure([FieldError("clientId", "unknown_reference")])
+        }
+    }
+
     func rejectReadOnly(_ object: [String: Any], writable: Set<String>) throws {
         let extra = object.keys.filter { !writable.contains($0) }.sorted()
         if !extra.isEmpty { throw ValidationFailure(extra.map { FieldError($0, "read_only") }) }

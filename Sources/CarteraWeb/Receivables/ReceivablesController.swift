@@ -46,14 +46,12 @@ struct ReceivablesController {
             clientURL = SiteURL.clientReceivables(listing.receivable.clientID).path
             issue = d.issueDate.formatted(language)
             due = d.dueDate.formatted(language)
-            amount = ReceivablesController.money(d.amount, language)
-            balance = ReceivablesController.money(d.balance, language)
+            amount = d.amount.labelled(language)
+            balance = d.balance.labelled(language)
             paid = !listing.receivable.isOpen
             overdue = listing.receivable.isOpen && d.dueDate < today
         }
     }
-
-    static func money(_ m: Money, _ language: Language) -> String { m.formatted(language) + " " + m.currency }
 
     func today(_ context: SignedInContext) -> CalendarDate {
         CalendarDate(LocalDateTime.parts(env.clock.now(), timeZone: context.timeZone).date)!
@@ -313,10 +311,9 @@ struct ReceivablesController {
         let file = try await sheet.write({ emit in try await stores.receivables.export(clientID: clientID, openOnly: open, by: viewer, emit) }) {
             (listing: ReceivableListing) -> [SheetCell?] in
             let d = listing.receivable.draft
-            let places = Double(Money.decimals(d.amount.currency) == 0 ? 1 : 100)
             return [.integer(listing.clientNumber), .text(listing.clientName), .text(d.number), .text(d.issueDate.description),
-                    .text(d.dueDate.description), .text(d.amount.currency), .decimal(Double(d.amount.minor) / places),
-                    .decimal(Double(d.balance.minor) / places), .text(d.paid ? yes : no)]
+                    .text(d.dueDate.description), .text(d.amount.currency), .decimal(d.amount.decimalValue),
+                    .decimal(d.balance.decimalValue), .text(d.paid ? yes : no)]
         }
         let name = env.translator.text("export_receivables_filename", context.language)
         return download(file, filename: "\(name)-\(ClientsController.today(context)).\(format.rawValue)", format: format)

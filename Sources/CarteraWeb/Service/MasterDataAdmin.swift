@@ -329,7 +329,7 @@ struct MasterDataAdmin {
                 }
             } }
             // Amounts as numbers in the sheet (the import reads "1234.5" as well as "1.234,50").
-            cells += lists.map { list in priced.prices[list.id].map { .decimal(Double($0.minor) / pow(10, Double(Money.decimals($0.currency)))) } }
+            cells += lists.map { list in priced.prices[list.id].map { .decimal($0.decimalValue) } }
             cells.append(.text(d.active ? yes : no))
             return cells
         }
