@@ -156,6 +156,11 @@ public enum LocalDateTime {
         return (lower, upper, errors)
     }
 
+    /// The calendar day an instant falls on in `timeZone` ("today" for a user or the company).
+    public static func day(_ instant: Date, timeZone: TimeZone) -> CalendarDate {
+        CalendarDate(parts(instant, timeZone: timeZone).date)!
+    }
+
     /// The date ("2026-11-24") and time ("09:30") of an instant in `timeZone`.
     public static func parts(_ instant: Date, timeZone: TimeZone) -> (date: String, time: String) {
         var calendar = Calendar(identifier: .gregorian)

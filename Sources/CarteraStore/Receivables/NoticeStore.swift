@@ -148,7 +148,7 @@ public struct NoticeStore: Sendable {
             guard let company = try await session.first("SELECT locale, time_zone FROM company") else { return 0 }
             let language = Language(rawValue: try company.string("locale")) ?? .es
             let zone = TimeZone(identifier: try company.string("time_zone")) ?? .gmt
-            let today = CalendarDate(LocalDateTime.parts(now, timeZone: zone).date)!
+            let today = LocalDateTime.day(now, timeZone: zone)
             let concepts = Dictionary(uniqueKeysWithValues: try await session.rows("SELECT * FROM notice_concepts WHERE active = \(bind: true)")
                 .map(Self.concept).map { ($0.id, $0) })
             let horizon = today.adding(days: concepts.values.filter { $0.kind == .beforeDue }.map(\.days).max() ?? 0)

@@ -109,7 +109,7 @@ public struct OpportunityStore: Sendable {
     public func step(_ id: Opportunity.ID, _ step: OpportunityStep, expectedVersion: Int64, timeZone: TimeZone,
                      by viewer: Viewer) async throws -> Opportunity {
         let now = clock.now()
-        let today = CalendarDate(LocalDateTime.parts(now, timeZone: timeZone).date)!
+        let today = LocalDateTime.day(now, timeZone: timeZone)
         return try await database.write { session in
             guard let before = try await Self.opportunity(session, id, visibleTo: viewer) else { throw StoreError.notFound }
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }

@@ -53,7 +53,7 @@ struct CalendarController {
                                  minutes: 60, summary: (finished ? "✓ " : "") + title, description: lines.joined(separator: "\n"),
                                  cancelled: o.status == .cancelled)
         }
-        let from = CalendarDate(LocalDateTime.parts(now.addingTimeInterval(-Self.history), timeZone: zone).date)!
+        let from = LocalDateTime.day(now.addingTimeInterval(-Self.history), timeZone: zone)
         let contactEvents = try await env.stores.opportunities.nextContacts(from: from, by: viewer, limit: Self.limit).compactMap { listing in
             listing.opportunity.nextContactOn.map { day in
                 CalendarEvent(uid: "opportunity-\(listing.opportunity.id)-\(day)@cartera", stamp: listing.opportunity.createdAt,

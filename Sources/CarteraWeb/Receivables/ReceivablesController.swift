@@ -54,7 +54,7 @@ struct ReceivablesController {
     }
 
     func today(_ context: SignedInContext) -> CalendarDate {
-        CalendarDate(LocalDateTime.parts(env.clock.now(), timeZone: context.timeZone).date)!
+        LocalDateTime.day(env.clock.now(), timeZone: context.timeZone)
     }
 
     // MARK: A client's invoices and notices
