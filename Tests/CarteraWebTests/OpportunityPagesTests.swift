@@ -66,6 +66,9 @@ struct OpportunityPagesTests {
                 _ = try await outsider.login("otra@demo.test", WebWorld.password)
                 #expect(try await outsider.send(.get, location).status == .notFound)
                 #expect(!String(buffer: try await outsider.send(.get, "/opportunities?status=all").body).contains("Equipar el local nuevo"))
+                let outsiderCSV = String(buffer: try await outsider.send(.get, "/opportunities/export?format=csv&bom=0&status=all").body)
+                #expect(outsiderCSV.contains(";") && !outsiderCSV.contains("Equipar el local nuevo"))
+                #expect(try await outsider.send(.get, location + "/history/export?format=csv").status == .notFound)
             }
         }
     }

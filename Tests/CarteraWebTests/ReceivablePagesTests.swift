@@ -63,6 +63,8 @@ struct ReceivablePagesTests {
                 #expect(try await seller.send(.get, base).status == .notFound)
                 #expect(try await seller.send(.get, "/receivables/\(invoice.id)").status == .notFound)
                 #expect(!String(buffer: try await seller.send(.get, "/receivables?open=0").body).contains("A-1"))
+                let sellerCSV = String(buffer: try await seller.send(.get, "/receivables/export?format=csv&open=0&bom=0").body)
+                #expect(sellerCSV.hasPrefix("N.º;") && !sellerCSV.contains("A-1"))
                 #expect(try await seller.send(.get, "/admin/notice-concepts").status == .forbidden)
             }
         }
