@@ -30,6 +30,9 @@ public struct Stores: Sendable {
     public let receivables: ReceivableStore
     public let notices: NoticeStore
     public let opportunities: OpportunityStore
+    public let salesCatalogue: SalesCatalogueStore
+    public let leads: LeadStore
+    public let funnel: FunnelStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders; `sealingKey` seals mail passwords
     /// (nil: mail accounts can be saved without a password only).
@@ -60,5 +63,8 @@ public struct Stores: Sendable {
         receivables = ReceivableStore(database: database, clock: clock)
         notices = NoticeStore(database: database, clock: clock)
         opportunities = OpportunityStore(database: database, clock: clock)
+        salesCatalogue = SalesCatalogueStore(database: database, clock: clock)
+        leads = LeadStore(database: database, clock: clock)
+        funnel = FunnelStore(database: database, clock: clock)
     }
 }

@@ -78,6 +78,12 @@ public enum Normalization {
         return digits.count >= 6 ? String(digits.suffix(8)) : nil
     }
 
+    /// An e-mail as a lookup key: trimmed and lower-cased; nil when it has no "@".
+    public static func emailKey(_ email: String) -> String? {
+        let key = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return key.contains("@") && key.count <= 254 ? key : nil
+    }
+
     /// Words of a quick-search query, normalised, at most `limit` of them.
     public static func queryWords(_ query: String, limit: Int = 8) -> [String] {
         Array(searchKey(query).split(separator: " ").prefix(limit).map(String.init))

@@ -135,6 +135,12 @@ public struct DemoGenerator: Sendable {
             if !tails.isEmpty {
                 try await session.run("INSERT INTO client_phone_tails (tail, client_id) VALUES \(tails.joined(separator: ", "))")
             }
+            let emails: [SQLQueryString] = zip(ids, drafts).flatMap { id, draft in
+                Set(draft.emails.compactMap(Normalization.emailKey)).sorted().map { "(\(bind: $0), \(bind: id))" }
+            }
+            if !emails.isEmpty {
+                try await session.run("INSERT INTO client_email_keys (email_key, client_id) VALUES \(emails.joined(separator: ", "))")
+            }
             let audits: [SQLQueryString] = ids.map {
                 "(\(session.instant(now)), 'client', \(bind: $0), \(bind: $0), 'create', '[]')"
             }

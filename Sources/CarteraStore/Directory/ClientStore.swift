@@ -176,9 +176,10 @@ public struct ClientStore: Sendable {
     // MARK: Internals
 
     /// Validates and inserts a client with the next number, inside the caller's
-    /// transaction, and audits it; refused when it would fall outside the viewer's scope.
+    /// transaction, and audits it; refused when it would fall outside the viewer's scope
+    /// (or `readBack`, for writers such as lead intake whose new client is reached through its lead).
     static func insert(_ session: Session, _ draft: ClientDraft, definitions: [CustomFieldDefinition], by viewer: Viewer,
-                       at now: Date, action: String) async throws -> Client {
+                       at now: Date, action: String, readBack: ClientScope? = nil) async throws -> Client {
         let draft = try draft.validated(customFields: definitions)
         try await checkReferences(session, draft, except: nil)
         let number = try await Counters.next(session, "client")
@@ -188,8 +189,9 @@ public struct ClientStore: Sendable {
                 \(session.instant(now)), \(session.instant(now)))
             RETURNING id
             """)!.id("id")
-        try await ClientPhoneTails.write(session, clientID: id.rawValue, phones: draft.phones, replacing: false)
-        guard let client = try await client(session, id, scope: .of(viewer)) else {
+        try await ClientLookupKeys.writePhones(session, clientID: id.rawValue, phones: draft.phones, replacing: false)
+        try await ClientLookupKeys.writeEmails(session, clientID: id.rawValue, emails: draft.emails, replacing: false)
+        guard let client = try await client(session, id, scope: readBack ?? .of(viewer)) else {
             throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
         }
         try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: id.rawValue,
@@ -200,7 +202,7 @@ public struct ClientStore: Sendable {
     /// Validates and writes new fields over `before` (already checked for
     /// scope and version) inside the caller's transaction, and audits the diff.
     static func replace(_ session: Session, _ before: Client, _ draft: ClientDraft, definitions: [CustomFieldDefinition],
-                        by viewer: Viewer, at now: Date, action: String) async throws -> Client {
+                        by viewer: Viewer, at now: Date, action: String, readBack: ClientScope? = nil) async throws -> Client {
         let draft = try draft.validated(customFields: definitions)
         try await checkReferences(session, draft, except: before.id)
         try await session.run("""
@@ -210,9 +212,12 @@ public struct ClientStore: Sendable {
             WHERE id = \(bind: before.id.rawValue) AND version = \(bind: before.version)
             """)
         if draft.phones != before.draft.phones {
-            try await ClientPhoneTails.write(session, clientID: before.id.rawValue, phones: draft.phones)
+            try await ClientLookupKeys.writePhones(session, clientID: before.id.rawValue, phones: draft.phones)
         }
-        guard let after = try await client(session, before.id, scope: .of(viewer)) else {
+        if draft.emails != before.draft.emails {
+            try await ClientLookupKeys.writeEmails(session, clientID: before.id.rawValue, emails: draft.emails)
+        }
+        guard let after = try await client(session, before.id, scope: readBack ?? .of(viewer)) else {
             throw ValidationFailure([FieldError("clientGroupId", "outside_scope")])
         }
         try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: before.id.rawValue,

@@ -61,18 +61,23 @@ public struct FollowUpStore: Sendable {
         let now = clock.now()
         return try await database.write { session in
             guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
-            try await Self.checkReferences(session, draft, clientID: clientID)
-            let id: FollowUp.ID = try await session.first("""
-                INSERT INTO follow_ups (client_id, owner_id, \(unsafeRaw: Self.editableColumns), created_at, updated_at)
-                VALUES (\(bind: clientID.rawValue), \(bind: viewer.id.rawValue), \(Self.values(session, draft)),
-                        \(session.instant(now)), \(session.instant(now)))
-                RETURNING id
-                """)!.id("id")
-            let created = try await Self.followUp(session, id, visibleTo: nil)!
-            try await AuditLog.record(session, at: now, userID: viewer.id, entity: "follow_up", entityID: id.rawValue,
-                                      clientID: clientID, action: "create", changes: AuditLog.diff([:], Self.flatten(created)))
-            return created
+            return try await Self.insert(session, clientID: clientID, draft, by: viewer.id, at: now)
         }
+    }
+
+    /// Inserts a validated follow-up on a client already checked for scope, inside the caller's transaction, audited.
+    static func insert(_ session: Session, clientID: Client.ID, _ draft: FollowUpDraft, by owner: User.ID, at now: Date) async throws -> FollowUp {
+        try await checkReferences(session, draft, clientID: clientID)
+        let id: FollowUp.ID = try await session.first("""
+            INSERT INTO follow_ups (client_id, owner_id, \(unsafeRaw: editableColumns), created_at, updated_at)
+            VALUES (\(bind: clientID.rawValue), \(bind: owner.rawValue), \(values(session, draft)),
+                    \(session.instant(now)), \(session.instant(now)))
+            RETURNING id
+            """)!.id("id")
+        let created = try await followUp(session, id, visibleTo: nil)!
+        try await AuditLog.record(session, at: now, userID: owner, entity: "follow_up", entityID: id.rawValue,
+                                  clientID: clientID, action: "create", changes: AuditLog.diff([:], flatten(created)))
+        return created
     }
 
     /// Writes the draft over a visible follow-up at `expectedVersion`.

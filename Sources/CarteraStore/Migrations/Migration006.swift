@@ -15,7 +15,7 @@ enum Migration006 {
     }, backfill: { session in
         for row in try await session.rows("SELECT id, phones FROM clients") {
             let phones = try row.json("phones", as: [String].self)
-            try await ClientPhoneTails.write(session, clientID: try row.int("id"), phones: phones, replacing: false)
+            try await ClientLookupKeys.writePhones(session, clientID: try row.int("id"), phones: phones, replacing: false)
         }
     })
 }

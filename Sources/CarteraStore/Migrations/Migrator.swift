@@ -39,6 +39,7 @@ public struct Migrator: Sendable {
         Migration017.migration,
         Migration018.migration,
         Migration019.migration,
+        Migration020.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

@@ -213,6 +213,8 @@ public struct OrganisationStore: Sendable {
 enum NamedCatalogue: String {
     case branches, departments, clientGroups = "client_groups", activityCategories = "activity_categories"
     case opportunityTypes = "opportunity_types"
+    case salesProjects = "sales_projects", reservationStatuses = "reservation_statuses"
+    case surveyQuestions = "survey_questions"
     var entity: String {
         switch self {
         case .branches: "branch"
@@ -220,6 +222,9 @@ enum NamedCatalogue: String {
         case .clientGroups: "client_group"
         case .activityCategories: "activity_category"
         case .opportunityTypes: "opportunity_type"
+        case .salesProjects: "sales_project"
+        case .reservationStatuses: "reservation_status"
+        case .surveyQuestions: "survey_question"
         }
     }
 }
