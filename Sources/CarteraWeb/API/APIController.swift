@@ -42,6 +42,7 @@ struct APIController {
         registerMasterData(api)
         registerReceivables(api)
         registerOpportunities(api)
+        registerLeads(api)
     }
 
     // MARK: Tokens and me

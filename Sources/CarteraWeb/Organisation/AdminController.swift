@@ -24,6 +24,11 @@ struct AdminController {
         group.get(SiteURL.opportunityTypes.route) { request, context in try await self.named(request, context, .opportunityTypes) }
         group.post(SiteURL.opportunityTypes.route) { request, context in try await self.createNamed(request, context, .opportunityTypes) }
         group.post("/admin/opportunity-types/:id") { request, context in try await self.updateNamed(request, context, .opportunityTypes) }
+        for kind in [Named.reservationStatuses, .surveyQuestions] {
+            group.get(kind.url.route) { request, context in try await self.named(request, context, kind) }
+            group.post(kind.url.route) { request, context in try await self.createNamed(request, context, kind) }
+            group.post(RouterPath(kind.url.path + "/:id")) { request, context in try await self.updateNamed(request, context, kind) }
+        }
         group.post("/admin/activity-categories/:id/delete") { request, context in try await self.deleteCategory(request, context) }
         UsersAdmin(env: env).register(group)
         CataloguesAdmin(env: env).register(group)
@@ -43,7 +48,7 @@ struct AdminController {
                       (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories"),
                       (.assetKinds, "admin_asset_kinds"), (.masterTables, "admin_master_tables"), (.priceLists, "admin_price_lists"),
                       (.formTemplates, "admin_forms"), (.noticeConcepts, "admin_notice_concepts"),
-                      (.opportunityTypes, "admin_opportunity_types"),
+                      (.opportunityTypes, "admin_opportunity_types"), (.salesAdmin, "admin_sales"),
                       (.adminMail, "admin_mail")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }
@@ -89,7 +94,7 @@ struct AdminController {
     }
 
     enum Named {
-        case branches, departments, activityCategories, opportunityTypes
+        case branches, departments, activityCategories, opportunityTypes, reservationStatuses, surveyQuestions
 
         var url: SiteURL {
             switch self {
@@ -97,6 +102,8 @@ struct AdminController {
             case .departments: .departments
             case .activityCategories: .activityCategories
             case .opportunityTypes: .opportunityTypes
+            case .reservationStatuses: .reservationStatuses
+            case .surveyQuestions: .surveyQuestions
             }
         }
     }
@@ -133,6 +140,13 @@ struct AdminController {
         case .opportunityTypes: (t["admin_opportunity_types"] ?? "", .opportunityTypes, try await env.stores.opportunities.types().map {
             .init(action: "\(SiteURL.opportunityTypes.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version)
         })
+        case .reservationStatuses: (t["admin_reservation_statuses"] ?? "", .reservationStatuses,
+                                    try await env.stores.salesCatalogue.reservationStatuses().map {
+            .init(action: "\(SiteURL.reservationStatuses.path)/\($0.id)", name: $0.name, active: $0.active, version: $0.version)
+        })
+        case .surveyQuestions: (t["admin_survey_questions"] ?? "", .surveyQuestions, try await env.stores.salesCatalogue.surveyQuestions().map {
+            .init(action: "\(SiteURL.surveyQuestions.path)/\($0.id)", name: $0.text, active: $0.active, version: $0.version)
+        })
         }
         return try env.render("admin-named", request, context, title: title, section: .admin,
                               NamedPage(title: title, action: action.path, rows: rows, errors: errors, value: value),
@@ -162,6 +176,11 @@ struct AdminController {
                 guard let id = OpportunityType.ID(string: raw) else { throw StoreError.notFound }
                 try await env.stores.opportunities.updateType(id, name: form["name"], active: form.bool("active"), expectedVersion: version,
                                                               by: context.viewer)
+            case .reservationStatuses, .surveyQuestions:
+                guard let id = Int64(raw ?? "") else { throw StoreError.notFound }
+                try await env.stores.salesCatalogue.updateNamed(kind == .reservationStatuses ? .reservationStatuses : .surveyQuestions, id: id,
+                                                                name: form["name"], active: form.bool("active"), expectedVersion: version,
+                                                                by: context.viewer)
             }
             return redirect(kind.url, flash: env.translator.text("flash_saved", context.language))
         } catch let failure as ValidationFailure {
@@ -182,6 +201,8 @@ struct AdminController {
             case .activityCategories:
                 _ = try await env.stores.organisation.createActivityCategory(name: form["name"], by: context.viewer.id)
             case .opportunityTypes: try await env.stores.opportunities.createType(name: form["name"], by: context.viewer)
+            case .reservationStatuses: try await env.stores.salesCatalogue.createNamed(.reservationStatuses, name: form["name"], by: context.viewer)
+            case .surveyQuestions: try await env.stores.salesCatalogue.createNamed(.surveyQuestions, name: form["name"], by: context.viewer)
             }
             return redirect(kind.url, flash: env.translator.text("flash_saved", context.language))
         } catch let failure as ValidationFailure {

@@ -18,7 +18,7 @@ struct Chrome {
     let back: String
 
     /// The sections of the top navigation.
-    enum Section { case clients, contacts, followUps, activities, workOrders, assets, notes, opportunities, receivables, admin, account }
+    enum Section { case clients, contacts, followUps, activities, workOrders, assets, notes, funnel, opportunities, receivables, admin, account }
 
     init(_ env: WebEnvironment, _ request: Request, _ context: SignedInContext, title: String, section: Section?) {
         let t = env.t(context.language)
@@ -34,6 +34,7 @@ struct Chrome {
             NavItem(href: SiteURL.workOrders.path, label: t["nav_work_orders"] ?? "", active: section == .workOrders),
             NavItem(href: SiteURL.assets.path, label: t["nav_assets"] ?? "", active: section == .assets),
             NavItem(href: SiteURL.notes.path, label: t["nav_notes"] ?? "", active: section == .notes),
+            NavItem(href: SiteURL.funnel.path, label: t["nav_funnel"] ?? "", active: section == .funnel),
             NavItem(href: SiteURL.opportunities.path, label: t["nav_opportunities"] ?? "", active: section == .opportunities),
             NavItem(href: SiteURL.receivables.path, label: t["nav_receivables"] ?? "", active: section == .receivables),
         ]

@@ -9,6 +9,7 @@ enum SiteURL {
     case contacts, contactExport, contactImport, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case opportunityTypes, opportunities, opportunityExport, opportunity(Opportunity.ID), clientOpportunities(Client.ID), newOpportunity(Client.ID)
+    case funnel, funnelExport, newLead, leads, lead(Lead.ID), salesAdmin, salesProject(SalesProject.ID), reservationStatuses, surveyQuestions
     case receivables, receivableExport, receivableImport, receivable(Receivable.ID), clientReceivables(Client.ID)
     case clientNoticeSettings(Client.ID), noticeConcepts, noticeConcept(NoticeConcept.ID)
     case accountMail, accountMailTest, adminMail, adminMailTest, adminMailFallback, resendMail(OutboxMessage.ID)
@@ -59,6 +60,15 @@ enum SiteURL {
         case .accountMail: "/account/mail"
         case .receivables: "/receivables"
         case .opportunityTypes: "/admin/opportunity-types"
+        case .funnel: "/funnel"
+        case .funnelExport: "/funnel/export"
+        case .leads: "/leads"
+        case .newLead: "/leads/new"
+        case .lead(let id): "/leads/\(id)"
+        case .salesAdmin: "/admin/sales"
+        case .salesProject(let id): "/admin/sales/projects/\(id)"
+        case .reservationStatuses: "/admin/reservation-statuses"
+        case .surveyQuestions: "/admin/survey-questions"
         case .opportunities: "/opportunities"
         case .opportunityExport: "/opportunities/export"
         case .opportunity(let id): "/opportunities/\(id)"
