@@ -50,6 +50,11 @@ struct FunnelPagesTests {
                 #expect(leadPage.contains("Lucía Quispe") && leadPage.contains("Con problemas") && leadPage.contains("https://meet.jit.si/cartera-")
                         && leadPage.contains("https://wa.me/51987111222") && leadPage.contains("Vino a la sala") && leadPage.contains("id=\"discard\""))
 
+                let leadID = try #require(Lead.ID(string: String(leadURL.dropFirst("/leads/".count))))
+                let clientID = try #require(try await f.stores.leads.listing(leadID, by: f.admin)?.lead.clientID)
+                let card = String(buffer: try await seller.send(.get, "/clients/\(clientID)").body)
+                #expect(card.contains("id=\"leads\"") && card.contains("href=\"\(leadURL)\">Torre Mirador</a>"))
+
                 let funnel = String(buffer: try await seller.send(.get, "/funnel").body)
                 #expect(funnel.contains("Lead: 1") && funnel.contains("Lucía Quispe") && funnel.contains("<svg class=\"funnel\""))
                 #expect(!String(buffer: try await seller.send(.get, "/funnel?status=not_contacted").body).contains("Lucía Quispe"))

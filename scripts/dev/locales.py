@@ -722,6 +722,7 @@ T = {
  "lead_person": ("Persona", "Person"), "lead_interest": ("Interés", "Interest"), "lead_interaction": ("Interacción", "Interaction"),
  "lead_responsible_by_rule": ("Según la regla del proyecto", "By the project's rule"),
  "lead_registered": ("Interacción registrada; responsable: {name}.", "Interaction registered; responsible: {name}."),
+ "lead_files_client": ("Embudo de ventas", "Sales funnel"),
  "lead_data": ("Datos del lead", "Lead data"), "lead_contact_deadline": ("Fecha límite de contacto", "Contact deadline"),
  "lead_contact_help": ("Completá los datos de la persona; quedan en su ficha. Un lead con estado Bueno se edita en la ficha del cliente.",
                        "Complete the person's data; it goes to their client record. A lead whose quality is Good is edited on the client card."),

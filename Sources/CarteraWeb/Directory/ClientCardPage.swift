@@ -62,6 +62,10 @@ struct ClientCardPage {
     let deliveriesURL: String
     let receivablesURL: String
     let opportunities: [OpportunitiesController.Card]
+    /// The client's lead files the viewer sees (sales funnel), each linking to its page.
+    struct LeadLine { let url: String; let project: String; let phase: String; let state: String?; let responsible: String }
+    let leads: [LeadLine]
+    let hasLeads: Bool
     let hasOpportunities: Bool
     let newOpportunityURL: String
     /// "3 facturas con saldo"; nil when there are none.
@@ -91,7 +95,7 @@ struct ClientCardPage {
          projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?,
          assets: [AssetListing], assetKinds: [AssetKind], forms: [FormListing], formTemplates: [FormTemplate],
          deliveries: [DeliveryListing], deliveryFields: DeliveriesController.Fields, openInvoices: Int,
-         opportunities: [OpportunityListing]) {
+         opportunities: [OpportunityListing], leads: [LeadListing]) {
         let t = env.t(context.language)
         let d = client.draft
         id = client.id.description
@@ -186,6 +190,11 @@ struct ClientCardPage {
         receivablesURL = SiteURL.clientReceivables(client.id).path
         self.opportunities = opportunities.map { OpportunitiesController.Card($0, t: t, language: context.language) }
         hasOpportunities = !opportunities.isEmpty
+        self.leads = leads.map {
+            LeadLine(url: SiteURL.lead($0.lead.id).path, project: $0.projectName, phase: t["interaction_kind_\($0.lead.phase.rawValue)"] ?? "",
+                     state: $0.lead.state == .open ? nil : t["lead_state_\($0.lead.state.rawValue)"], responsible: $0.responsibleName)
+        }
+        hasLeads = !leads.isEmpty
         newOpportunityURL = SiteURL.newOpportunity(client.id).path
         self.openInvoices = openInvoices == 0 ? nil : env.translator.text("receivables_card_open", context.language, ["count": String(openInvoices)])
         self.forms = forms.map { FormRow($0, env: env, context: context) }

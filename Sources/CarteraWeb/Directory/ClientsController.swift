@@ -168,6 +168,7 @@ struct ClientsController {
         async let deliveries = env.stores.deliveries.list(DeliveryQuery(clientID: client.id, limit: 20), by: context.viewer)
         async let invoices = env.stores.receivables.list(clientID: client.id, openOnly: true, by: context.viewer, limit: 500)
         async let opportunities = env.stores.opportunities.list(OpportunityQuery(clientID: client.id, limit: 20), by: context.viewer)
+        async let leads = env.stores.leads.leads(of: client.id, by: context.viewer)
         let deliveryFields = try await DeliveriesController(env: env, clients: self).fields(nil, nil, context: context)
         let lookups = try await Lookups.load(env.stores)
         let contactList = try await contacts
@@ -183,7 +184,7 @@ struct ClientsController {
                               rules: try await rules, lastVisit: try await lastVisit, assets: try await assets,
                               assetKinds: try await assetKinds, forms: try await forms, formTemplates: try await formTemplates,
                               deliveries: try await deliveries, deliveryFields: deliveryFields, openInvoices: try await invoices.count,
-                              opportunities: try await opportunities)
+                              opportunities: try await opportunities, leads: try await leads)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {
