@@ -142,6 +142,10 @@ struct LeadStoreTests {
             // Filters narrow the records: an entry type nobody used counts nothing.
             let salesRoom = try await s.counts(FunnelQuery(entryType: .salesRoom))
             #expect(salesRoom.values.allSatisfy { $0.total == 0 })
+            let before = try await s.counts(FunnelQuery(to: Fixture.now.addingTimeInterval(-86_400)))
+            #expect(before.values.allSatisfy { $0.total == 0 })
+            let inSubgroup = try await s.counts(FunnelQuery(stageID: s.stage, subgroupID: s.subgroup, from: Fixture.now.addingTimeInterval(-60)))
+            #expect(inSubgroup[.quote]?.total == 3 && inSubgroup[.lead]?.total == 1)
         }
     }
 

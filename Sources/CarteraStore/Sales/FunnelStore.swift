@@ -169,27 +169,27 @@ public struct FunnelStore: Sendable {
         }
     }
 
-    static func leadFilters(_ session: Session, _ q: FunnelQuery, viewer: Viewer) -> [SQLQueryString] {
+    /// The funnel's filters on lead files (`l`, entered in the period) or on records (`i`, happened in it);
+    /// the responsible is always the lead file's.
+    static func filters(_ session: Session, _ q: FunnelQuery, on alias: String, viewer: Viewer) -> [SQLQueryString] {
+        let column = { (name: String) in SQLQueryString("\(alias).\(name)") }
+        let date = column(alias == "l" ? "entered_at" : "occurred_at")
         var out: [SQLQueryString] = []
-        if let p = q.projectID { out.append("l.project_id = \(bind: p.rawValue)") }
-        if let s = q.stageID { out.append("l.stage_id = \(bind: s.rawValue)") }
-        if let g = q.subgroupID { out.append("l.subgroup_id = \(bind: g.rawValue)") }
+        if let p = q.projectID { out.append("\(column("project_id")) = \(bind: p.rawValue)") }
+        if let s = q.stageID { out.append("\(column("stage_id")) = \(bind: s.rawValue)") }
+        if let g = q.subgroupID { out.append("\(column("subgroup_id")) = \(bind: g.rawValue)") }
         if let person = q.responsible.condition("l.responsible_id", viewer: viewer) { out.append(person) }
-        if let e = q.entryType { out.append("l.entry_type = \(bind: e.rawValue)") }
-        if let from = q.from { out.append("l.entered_at >= \(session.instant(from))") }
-        if let to = q.to { out.append("l.entered_at < \(session.instant(to))") }
+        if let e = q.entryType { out.append("\(column("entry_type")) = \(bind: e.rawValue)") }
+        if let from = q.from { out.append("\(date) >= \(session.instant(from))") }
+        if let to = q.to { out.append("\(date) < \(session.instant(to))") }
         return out
     }
 
+    static func leadFilters(_ session: Session, _ q: FunnelQuery, viewer: Viewer) -> [SQLQueryString] {
+        filters(session, q, on: "l", viewer: viewer)
+    }
+
     static func recordFilters(_ session: Session, _ phase: FunnelPhase, _ q: FunnelQuery, viewer: Viewer) -> SQLQueryString {
-        var out: [SQLQueryString] = ["i.kind IN (\(binds: phase.kinds.map(\.rawValue)))"]
-        if let p = q.projectID { out.append("i.project_id = \(bind: p.rawValue)") }
-        if let s = q.stageID { out.append("i.stage_id = \(bind: s.rawValue)") }
-        if let g = q.subgroupID { out.append("i.subgroup_id = \(bind: g.rawValue)") }
-        if let person = q.responsible.condition("l.responsible_id", viewer: viewer) { out.append(person) }
-        if let e = q.entryType { out.append("i.entry_type = \(bind: e.rawValue)") }
-        if let from = q.from { out.append("i.occurred_at >= \(session.instant(from))") }
-        if let to = q.to { out.append("i.occurred_at < \(session.instant(to))") }
-        return out.joined(separator: " AND ")
+        (["i.kind IN (\(binds: phase.kinds.map(\.rawValue)))"] + filters(session, q, on: "i", viewer: viewer)).joined(separator: " AND ")
     }
 }
