@@ -33,6 +33,7 @@ public struct Stores: Sendable {
     public let salesCatalogue: SalesCatalogueStore
     public let leads: LeadStore
     public let funnel: FunnelStore
+    public let maps: MapStore
 
     /// `orderHorizon`: how far ahead recurring rules make their orders; `sealingKey` seals mail passwords
     /// (nil: mail accounts can be saved without a password only).
@@ -66,5 +67,6 @@ public struct Stores: Sendable {
         salesCatalogue = SalesCatalogueStore(database: database, clock: clock)
         leads = LeadStore(database: database, clock: clock)
         funnel = FunnelStore(database: database, clock: clock)
+        maps = MapStore(database: database, clock: clock)
     }
 }

@@ -99,6 +99,7 @@ public struct DemoGenerator: Sendable {
         try await addFollowUps(for: [admin] + agents, random: &random)
         try await addActivities(for: [admin] + agents, random: &random)
         try await addNotes(for: [admin] + agents)
+        try await addPastVisits(technicians: technicians, owner: admin, random: &random)
         try await addWorkOrders(for: technicians, by: admin, random: &random)
         try await addSales(admin: admin, sellers: agents, random: &random)
         return Summary(adminEmail: Self.adminEmail, clients: count, contacts: contacts, users: 1 + branchNames.count * 5)

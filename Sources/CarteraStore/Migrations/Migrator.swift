@@ -40,6 +40,7 @@ public struct Migrator: Sendable {
         Migration018.migration,
         Migration019.migration,
         Migration020.migration,
+        Migration021.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

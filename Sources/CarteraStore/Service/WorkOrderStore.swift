@@ -144,6 +144,15 @@ public struct WorkOrderStore: Sendable {
         }
     }
 
+    /// How many orders the query matches (its limit and offset ignored).
+    public func count(_ query: WorkOrderQuery, by viewer: Viewer) async throws -> Int {
+        try await database.read { session in
+            Int(try await session.first("""
+                SELECT COUNT(*) AS n FROM work_orders o JOIN clients c ON c.id = o.client_id WHERE \(Self.filter(session, query, viewer: viewer))
+                """)!.int("n"))
+        }
+    }
+
     /// Every order the query matches, streamed (downloads); the rows carry no asset ids (one query per row would be N+1).
     public func export(_ query: WorkOrderQuery, by viewer: Viewer, _ each: @escaping @Sendable (WorkOrderListing) -> Void) async throws {
         try await database.read { session in

@@ -9,7 +9,6 @@ struct ClientsController {
     static let pageSize = 50
 
     func register(_ group: RouterGroup<SignedInContext>) {
-        group.get(SiteURL.home.route) { _, _ in redirect(.clients) }
         group.get(SiteURL.clients.route) { request, context in try await self.list(request, context) }
         group.get(SiteURL.clientExport.route) { request, context in try await self.export(request, context) }
         group.post(SiteURL.clientColumns.route) { request, context in try await self.saveColumns(request, context) }

@@ -48,7 +48,7 @@ struct AdminController {
                       (.customFields, "admin_custom_fields"), (.activityCategories, "admin_activity_categories"),
                       (.assetKinds, "admin_asset_kinds"), (.masterTables, "admin_master_tables"), (.priceLists, "admin_price_lists"),
                       (.formTemplates, "admin_forms"), (.noticeConcepts, "admin_notice_concepts"),
-                      (.opportunityTypes, "admin_opportunity_types"), (.salesAdmin, "admin_sales"),
+                      (.opportunityTypes, "admin_opportunity_types"), (.salesAdmin, "admin_sales"), (.mapSettings, "admin_maps"),
                       (.adminMail, "admin_mail")]
         }
         if context.viewer.can(.manageUsers) { links.insert((.users, "admin_users"), at: 0) }

@@ -18,7 +18,7 @@ struct Chrome {
     let back: String
 
     /// The sections of the top navigation.
-    enum Section { case clients, contacts, followUps, activities, workOrders, assets, notes, funnel, opportunities, receivables, admin, account }
+    enum Section { case home, clients, map, contacts, followUps, activities, workOrders, assets, notes, funnel, opportunities, receivables, admin, account }
 
     init(_ env: WebEnvironment, _ request: Request, _ context: SignedInContext, title: String, section: Section?) {
         let t = env.t(context.language)
@@ -28,6 +28,7 @@ struct Chrome {
         csrf = context.session?.csrfSecret ?? ""
         var nav = [
             NavItem(href: SiteURL.clients.path, label: t["nav_clients"] ?? "", active: section == .clients),
+            NavItem(href: SiteURL.map.path, label: t["nav_map"] ?? "", active: section == .map),
             NavItem(href: SiteURL.contacts.path, label: t["nav_contacts"] ?? "", active: section == .contacts),
             NavItem(href: SiteURL.followUps.path, label: t["nav_followups"] ?? "", active: section == .followUps),
             NavItem(href: SiteURL.activities.path, label: t["nav_activities"] ?? "", active: section == .activities),

@@ -9,6 +9,7 @@ enum SiteURL {
     case contacts, contactExport, contactImport, contact(Contact.ID), deleteContact(Contact.ID)
     case account, accountLanguage, password, tokens, revokeToken(EntityID<APIToken>)
     case opportunityTypes, opportunities, opportunityExport, opportunity(Opportunity.ID), clientOpportunities(Client.ID), newOpportunity(Client.ID)
+    case map, mapList, mapListExport, mapSettings
     case funnel, funnelExport, newLead, leads, lead(Lead.ID), salesAdmin, salesProject(SalesProject.ID), reservationStatuses, surveyQuestions
     case receivables, receivableExport, receivableImport, receivable(Receivable.ID), clientReceivables(Client.ID)
     case clientNoticeSettings(Client.ID), noticeConcepts, noticeConcept(NoticeConcept.ID)
@@ -60,6 +61,10 @@ enum SiteURL {
         case .accountMail: "/account/mail"
         case .receivables: "/receivables"
         case .opportunityTypes: "/admin/opportunity-types"
+        case .map: "/map"
+        case .mapList: "/map/list"
+        case .mapListExport: "/map/list/export"
+        case .mapSettings: "/admin/maps"
         case .funnel: "/funnel"
         case .funnelExport: "/funnel/export"
         case .leads: "/leads"

@@ -1,0 +1,210 @@
+import CarteraCore
+import Foundation
+import SQLKit
+
+/// One square of the map's grid: the clients in it, where they are on average,
+/// how recently they were visited, and — when it holds one client — that client.
+public struct MapCell: Sendable, Hashable {
+    public let count: Int
+    public let latitude: Double
+    public let longitude: Double
+    public let recency: [VisitRecency: Int]
+    public var pin: MapPin?
+
+    public init(count: Int, latitude: Double, longitude: Double, recency: [VisitRecency: Int], pin: MapPin? = nil) {
+        self.count = count; self.latitude = latitude; self.longitude = longitude; self.recency = recency; self.pin = pin
+    }
+
+    /// Two cells as one: counts added, position weighted by count, no single pin.
+    public func merged(with other: MapCell) -> MapCell {
+        let total = Double(count + other.count)
+        return MapCell(count: count + other.count,
+                       latitude: (latitude * Double(count) + other.latitude * Double(other.count)) / total,
+                       longitude: (longitude * Double(count) + other.longitude * Double(other.count)) / total,
+                       recency: recency.merging(other.recency, uniquingKeysWith: +))
+    }
+
+    /// The colour most of its clients share, the oldest first on ties.
+    public var dominant: VisitRecency {
+        [VisitRecency.never, .old, .medium, .recent].max { (recency[$0] ?? 0) < (recency[$1] ?? 0) } ?? .never
+    }
+}
+
+/// A client drawn on its own.
+public struct MapPin: Sendable, Hashable {
+    public let id: Client.ID
+    public let number: Int64
+    public let name: String
+    public let typeID: ClientType.ID?
+    public let latitude: Double
+    public let longitude: Double
+    public let lastVisitAt: Date?
+}
+
+/// What the heat map colours by: the company's thresholds, optionally only visits since a date.
+public struct RecencyRule: Sendable, Hashable {
+    public let settings: MapSettings
+    public let recentSince: Date
+    public let mediumSince: Date
+    /// Visits before this do not count (the client is "not visited in the period").
+    public let visitsFrom: Date?
+
+    public init(settings: MapSettings, now: Date, visitsFrom: Date? = nil) {
+        self.settings = settings
+        recentSince = now.addingTimeInterval(-Double(settings.recentDays) * 86_400)
+        mediumSince = now.addingTimeInterval(-Double(settings.mediumDays) * 86_400)
+        self.visitsFrom = visitsFrom
+    }
+}
+
+/// The maps (seed 000): clients with coordinates grouped into a grid over the
+/// view — one query whatever the portfolio size — with the client list's
+/// filters and scope, and the heat map's visit recency per cell.
+public struct MapStore: Sendable {
+    let database: Database
+    let clock: Clock
+
+    public init(database: Database, clock: Clock) { self.database = database; self.clock = clock }
+
+    public func settings() async throws -> MapSettings {
+        try await database.read { session in
+            let row = try await session.first("SELECT * FROM map_settings WHERE id = 1")!
+            return MapSettings(recentDays: Int(try row.int("recent_days")), mediumDays: Int(try row.int("medium_days")),
+                               tileURL: try row.optString("tile_url"), geocoderURL: try row.optString("geocoder_url"),
+                               version: try row.int("version"))
+        }
+    }
+
+    public func saveSettings(_ settings: MapSettings, expectedVersion: Int64, by viewer: Viewer) async throws {
+        guard viewer.can(.manageSettings) else { throw StoreError.forbidden }
+        let settings = try settings.validated()
+        let before = try await self.settings()
+        try await database.write { session in
+            guard try await session.first("SELECT version FROM map_settings WHERE id = 1")!.int("version") == expectedVersion else {
+                throw StoreError.versionConflict(current: before.version)
+            }
+            try await session.run("""
+                UPDATE map_settings SET recent_days = \(bind: settings.recentDays), medium_days = \(bind: settings.mediumDays),
+                    tile_url = \(bind: settings.tileURL), geocoder_url = \(bind: settings.geocoderURL), version = version + 1 WHERE id = 1
+                """)
+            let flat = { (s: MapSettings) in
+                ["recentDays": String(s.recentDays), "mediumDays": String(s.mediumDays), "tileUrl": s.tileURL ?? "", "geocoderUrl": s.geocoderURL ?? ""]
+            }
+            try await AuditLog.record(session, at: clock.now(), userID: viewer.id, entity: "map_settings", entityID: 1, clientID: nil,
+                                      action: "update", changes: AuditLog.diff(flat(before), flat(settings)))
+        }
+    }
+
+    /// The box around every client of the list that has coordinates; nil when none has.
+    public func bounds(_ query: ClientQuery, scope: ClientScope) async throws -> GeoBox? {
+        try await database.read { session in
+            let row = try await session.first("""
+                SELECT MIN(c.latitude) AS s, MIN(c.longitude) AS w, MAX(c.latitude) AS n, MAX(c.longitude) AS e
+                FROM \(Self.from(session, query)) WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL
+                """)!
+            guard let s = try row.double("s"), let w = try row.double("w"), let n = try row.double("n"), let e = try row.double("e") else { return nil }
+            return GeoBox(south: s, west: w, north: n, east: e)
+        }
+    }
+
+    /// The list's clients inside `box`, grouped into `columns` × `rows` cells; a cell of one client carries its pin.
+    public func cells(_ query: ClientQuery, scope: ClientScope, box: GeoBox, columns: Int, rows: Int, rule: RecencyRule) async throws -> [MapCell] {
+        let cellLon = max((box.east - box.west) / Double(columns), 1e-9)
+        let cellLat = max((box.north - box.south) / Double(rows), 1e-9)
+        return try await database.read { session in
+            let recency = Self.recency(session, rule)
+            let found = try await session.rows("""
+                SELECT \(Self.floor(session, "(c.longitude - \(bind: box.west)) / \(bind: cellLon)")) AS gx,
+                    \(Self.floor(session, "(c.latitude - \(bind: box.south)) / \(bind: cellLat)")) AS gy,
+                    COUNT(*) AS n, AVG(c.latitude) AS lat, AVG(c.longitude) AS lon, MIN(c.id) AS first_id,
+                    SUM(CASE WHEN \(recency) = 'recent' THEN 1 ELSE 0 END) AS recent,
+                    SUM(CASE WHEN \(recency) = 'medium' THEN 1 ELSE 0 END) AS medium,
+                    SUM(CASE WHEN \(recency) = 'old' THEN 1 ELSE 0 END) AS old
+                FROM \(Self.from(session, query))
+                WHERE \(Self.predicate(session, query, scope)) AND \(Self.inside(box))
+                GROUP BY 1, 2
+                """)
+            var cells: [MapCell] = []
+            var singles: [Int64: Int] = [:]
+            for row in found {
+                let n = Int(try row.int("n")), recent = Int(try row.int("recent")), medium = Int(try row.int("medium")), old = Int(try row.int("old"))
+                if n == 1 { singles[try row.int("first_id")] = cells.count }
+                cells.append(MapCell(count: n, latitude: try row.double("lat") ?? 0, longitude: try row.double("lon") ?? 0,
+                                     recency: [.recent: recent, .medium: medium, .old: old, .never: n - recent - medium - old]))
+            }
+            guard !singles.isEmpty else { return cells }
+            for row in try await session.rows("""
+                SELECT c.id, c.client_number, c.legal_name, c.trade_name, c.client_type_id, c.latitude, c.longitude, c.last_visit_at
+                FROM clients c WHERE c.id IN (\(binds: singles.keys.sorted()))
+                """) {
+                let id = try row.int("id")
+                cells[singles[id]!].pin = MapPin(
+                    id: Client.ID(id), number: try row.int("client_number"), name: try row.optString("trade_name") ?? row.string("legal_name"),
+                    typeID: try row.optID("client_type_id"), latitude: try row.double("latitude") ?? 0, longitude: try row.double("longitude") ?? 0,
+                    lastVisitAt: try row.optInstant("last_visit_at"))
+            }
+            return cells
+        }
+    }
+
+    /// How many of the list's clients with coordinates fall in each colour, and how many have no coordinates.
+    public func summary(_ query: ClientQuery, scope: ClientScope, rule: RecencyRule) async throws -> (recency: [VisitRecency: Int], withoutCoordinates: Int) {
+        try await database.read { session in
+            let rows = try await session.rows("""
+                SELECT CASE WHEN c.latitude IS NULL THEN 'none' ELSE \(Self.recency(session, rule)) END AS bucket, COUNT(*) AS n
+                FROM \(Self.from(session, query)) WHERE \(Self.predicate(session, query, scope)) GROUP BY 1
+                """)
+            var out: [VisitRecency: Int] = [:], without = 0
+            for row in rows {
+                let bucket = try row.string("bucket"), n = Int(try row.int("n"))
+                if let recency = VisitRecency(rawValue: bucket) { out[recency] = n } else { without = n }
+            }
+            return (out, without)
+        }
+    }
+
+    /// The list's clients with coordinates in one colour, least recently visited first (the printable list).
+    public func clients(_ query: ClientQuery, scope: ClientScope, recency: VisitRecency, rule: RecencyRule, limit: Int = 1000,
+                        _ each: @escaping @Sendable (Client, Date?) -> Void) async throws {
+        try await database.read { session in
+            try await session.stream("""
+                SELECT \(ClientSQL.columns(session)), c.last_visit_at AS map_last_visit FROM \(Self.from(session, query))
+                WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL AND \(Self.recency(session, rule)) = \(bind: recency.rawValue)
+                ORDER BY c.last_visit_at IS NOT NULL, c.last_visit_at, c.id LIMIT \(bind: limit)
+                """) { row in
+                if let client = try? ClientSQL.client(row) { each(client, try? row.optInstant("map_last_visit")) }
+            }
+        }
+    }
+
+    // MARK: SQL
+
+    static func from(_ session: Session, _ query: ClientQuery) -> SQLQueryString {
+        ClientStore.from(session, query.search.flatMap(SearchQuery.init))
+    }
+
+    static func predicate(_ session: Session, _ query: ClientQuery, _ scope: ClientScope) -> SQLQueryString {
+        ClientStore.conditions(session, query, scope).map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+    }
+
+    static func inside(_ box: GeoBox) -> SQLQueryString {
+        "c.latitude BETWEEN \(bind: box.south) AND \(bind: box.north) AND c.longitude BETWEEN \(bind: box.west) AND \(bind: box.east)"
+    }
+
+    /// The recency of `c`'s last visit under the rule, as text.
+    static func recency(_ session: Session, _ rule: RecencyRule) -> SQLQueryString {
+        let notCounted: SQLQueryString = rule.visitsFrom.map { " OR c.last_visit_at < \(session.instant($0))" } ?? ""
+        return """
+            (CASE WHEN c.last_visit_at IS NULL\(notCounted) THEN 'never' WHEN c.last_visit_at >= \(session.instant(rule.recentSince)) THEN 'recent'
+                  WHEN c.last_visit_at >= \(session.instant(rule.mediumSince)) THEN 'medium' ELSE 'old' END)
+            """
+    }
+
+    /// The whole part of a non-negative number (SQLite truncates a cast; PostgreSQL rounds one).
+    static func floor(_ session: Session, _ expression: SQLQueryString) -> SQLQueryString {
+        switch session.kind {
+        case .sqlite: "CAST(\(expression) AS INTEGER)"
+        case .postgres: "CAST(FLOOR(\(expression)) AS BIGINT)"
+        }
+    }
+}

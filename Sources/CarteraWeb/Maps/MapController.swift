@@ -1,0 +1,306 @@
+import CarteraCore
+import CarteraIO
+import CarteraStore
+import Foundation
+import Hummingbird
+
+/// The client map and the visit-recency heat map (seed 000, "Vistas de Mapa"):
+/// an SVG drawn by the server in Web Mercator, over tiles when a tile server
+/// is configured and over a plain graticule otherwise, with the client list's
+/// filters, zoom and pan as links, clusters where clients crowd, and the
+/// printable list of the clients of one colour.
+struct MapController {
+    let env: WebEnvironment
+
+    func register(_ group: RouterGroup<SignedInContext>) {
+        group.get(SiteURL.map.route) { request, context in try await self.page(request, context) }
+        group.get(SiteURL.mapList.route) { request, context in try await self.list(request, context) }
+        group.get(SiteURL.mapListExport.route) { request, context in try await self.export(request, context) }
+    }
+
+    /// Grid cells are about this many pixels across; a cell of several clients is drawn as a cluster.
+    static let cellPixels = 48.0
+    static let colours: [VisitRecency: String] = [.recent: "#2e7d32", .medium: "#f9a825", .old: "#c62828", .never: "#6b7280"]
+    /// Parameters that place the view (kept apart from the list's filters).
+    static let viewKeys = ["z", "lat", "lon"]
+
+    struct Request_ {
+        let form: FormData
+        let heat: Bool
+        let query: ClientQuery
+        let rule: RecencyRule
+        let settings: MapSettings
+        let lookups: Lookups
+        let errors: [String]
+    }
+
+    func read(_ request: Request, _ context: SignedInContext) async throws -> Request_ {
+        let form = FormData.query(request)
+        let lookups = try await Lookups.load(env.stores)
+        let settings = try await env.stores.maps.settings()
+        var errors: [String] = []
+        var visitsFrom: Date?
+        if let text = form.text("visitsFrom") {
+            visitsFrom = LocalDateTime.dayRange(from: text, to: nil, timeZone: context.timeZone).from
+            if visitsFrom == nil { errors.append(env.translator.message(for: FieldError("visitsFrom", "invalid_date"), context.language)) }
+        }
+        var query = ClientListQuery(form: form).storeQuery(lookups, pageSize: 1)
+        query.filters.removeAll { if case .hasCoordinates = $0 { true } else { false } }
+        return Request_(form: form, heat: form["mode"] == "heat", query: query,
+                        rule: RecencyRule(settings: settings, now: env.clock.now(), visitsFrom: visitsFrom), settings: settings,
+                        lookups: lookups, errors: errors)
+    }
+
+    // MARK: The map
+
+    struct Page {
+        struct Tile { let href: String; let x: Int; let y: Int }
+        struct Line { let x1: Int; let y1: Int; let x2: Int; let y2: Int; let label: String; let lx: Int; let ly: Int }
+        struct Marker {
+            let href: String; let title: String; let x: Int; let y: Int; let r: Int; let fill: String
+            let count: String?; let icon: String?; let never: Bool
+        }
+        struct Legend { let label: String; let colour: String; let count: Int; let url: String }
+        struct Nav { let label: String; let url: String; let key: String }
+        let heat: Bool
+        let title: String
+        let width: Int
+        let height: Int
+        let tiles: [Tile]
+        let attribution: String?
+        let lines: [Line]
+        let markers: [Marker]
+        let nav: [Nav]
+        let legend: [Legend]
+        let withoutCoordinates: Int
+        let withoutURL: String
+        let mapURL: String
+        let heatURL: String
+        let q: String
+        let types: [Option], groups: [Option], branches: [Option], agents: [Option]
+        let visitsFrom: String
+        let thresholds: String
+        let errors: [String]
+        let empty: Bool
+    }
+
+    func page(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let read = try await read(request, context)
+        let t = env.t(context.language)
+        let maps = env.stores.maps
+        let scope = context.clientScope
+        let view: MapView
+        if let z = Int(read.form["z"] ?? ""), let lat = Double(read.form["lat"] ?? ""), let lon = Double(read.form["lon"] ?? "") {
+            view = MapView(zoom: z, centerLatitude: lat, centerLongitude: lon)
+        } else if let box = try await maps.bounds(read.query, scope: scope) {
+            view = .fitting(box)
+        } else {
+            view = MapView(zoom: 2, centerLatitude: -15, centerLongitude: -65)
+        }
+        let columns = Int(view.width / Self.cellPixels), rows = Int(view.height / Self.cellPixels)
+        async let cells = maps.cells(read.query, scope: scope, box: view.box, columns: columns, rows: rows, rule: read.rule)
+        async let summary = maps.summary(read.query, scope: scope, rule: read.rule)
+        let types = Dictionary(uniqueKeysWithValues: read.lookups.types.map { ($0.id, $0) })
+        let link = { (v: MapView) in url(read.form, view: v) }
+        let markers = Self.separated(try await cells, in: view).map { cell -> Page.Marker in
+            let (x, y) = view.point(latitude: cell.latitude, longitude: cell.longitude)
+            if let pin = cell.pin {
+                let type = pin.typeID.flatMap { types[$0] }
+                let recency = cell.dominant
+                let visit = pin.lastVisitAt.map { "\(t["map_last_visit"] ?? ""): \(env.dateTime($0, context))" } ?? (t["map_never_visited"] ?? "")
+                return Page.Marker(href: SiteURL.client(pin.id).path, title: "\(pin.number) · \(pin.name) — \(visit)", x: Int(x), y: Int(y), r: 10,
+                                   fill: read.heat ? Self.colours[recency]! : type?.color ?? "#0b5cad", count: nil,
+                                   icon: read.heat ? nil : "icon-\(type?.icon ?? "pin")", never: read.heat && recency == .never)
+            }
+            let zoomed = MapView(zoom: view.zoom + 2, centerLatitude: cell.latitude, centerLongitude: cell.longitude)
+            return Page.Marker(href: link(zoomed), title: env.translator.plural("clients_count", count: cell.count, context.language),
+                               x: Int(x), y: Int(y), r: Self.radius(cell),
+                               fill: read.heat ? Self.colours[cell.dominant]! : "#0b5cad", count: String(cell.count), icon: nil,
+                               never: false)
+        }
+        let (recency, without) = try await summary
+        var plain = read.form.pairs.filter { !Self.viewKeys.contains($0.0) && $0.0 != "mode" }
+        plain.removeAll { $0.1.isEmpty }
+        let listQuery = plain.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let v = read.form, any = t["any"] ?? ""
+        let page = Page(
+            heat: read.heat, title: t[read.heat ? "heat_title" : "map_title"] ?? "", width: Int(view.width), height: Int(view.height),
+            tiles: read.settings.tileURL == nil ? [] : view.tiles.compactMap { tile in
+                read.settings.tile(z: tile.z, x: tile.x, y: tile.y).map { Page.Tile(href: $0, x: Int(tile.left), y: Int(tile.top)) }
+            },
+            attribution: read.settings.tileURL.flatMap { URL(string: $0)?.host }.map { "\(t["map_tiles_from"] ?? "") \($0)" },
+            lines: read.settings.tileURL == nil ? Self.graticule(view) : [], markers: markers,
+            nav: [("map_zoom_in", "+", view.moved(zoomBy: 1)), ("map_zoom_out", "−", view.moved(zoomBy: -1)),
+                  ("map_north", "↑", view.moved(dy: -0.5)), ("map_south", "↓", view.moved(dy: 0.5)),
+                  ("map_west", "←", view.moved(dx: -0.5)), ("map_east", "→", view.moved(dx: 0.5))].map {
+                Page.Nav(label: t[$0.0] ?? $0.1, url: link($0.2), key: $0.1)
+            } + [Page.Nav(label: t["map_fit"] ?? "", url: url(read.form, view: nil), key: "⤢")],
+            legend: read.heat ? VisitRecency.allCases.map { r in
+                Page.Legend(label: Self.legendLabel(r, read.settings, t), colour: Self.colours[r]!, count: recency[r] ?? 0,
+                            url: "\(SiteURL.mapList.path)?recency=\(r.rawValue)&\(listQuery)")
+            } : [],
+            withoutCoordinates: without, withoutURL: "\(SiteURL.clients.path)?coords=no&\(listQuery)",
+            mapURL: url(read.form, view: nil, mode: nil), heatURL: url(read.form, view: nil, mode: "heat"),
+            q: v["q"] ?? "", types: Option.list(read.lookups.types.map { ($0.id, $0.name) }, selected: v["type"], emptyLabel: any),
+            groups: Option.list(read.lookups.groups.map { ($0.id, $0.name) }, selected: v["group"], emptyLabel: any),
+            branches: Option.list(read.lookups.branches.map { ($0.id, $0.name) }, selected: v["branch"], emptyLabel: any),
+            agents: Option.list(read.lookups.users.map { ($0.id, $0.name) }, selected: v["agent"], emptyLabel: any),
+            visitsFrom: read.form["visitsFrom"] ?? "",
+            thresholds: env.translator.text("heat_thresholds", context.language,
+                                            ["recent": String(read.settings.recentDays), "medium": String(read.settings.mediumDays)]),
+            errors: read.errors, empty: recency.values.reduce(0, +) == 0)
+        return try env.render("map", request, context, title: page.title, section: .map, page)
+    }
+
+    static func radius(_ cell: MapCell) -> Int { cell.pin != nil ? 10 : 14 + Int(4 * log10(Double(cell.count))) }
+
+    /// Cells whose markers would overlap on screen merged into one cluster, the biggest first.
+    static func separated(_ cells: [MapCell], in view: MapView) -> [MapCell] {
+        var out: [(cell: MapCell, x: Double, y: Double)] = []
+        for cell in cells.sorted(by: { $0.count > $1.count }) {
+            let (x, y) = view.point(latitude: cell.latitude, longitude: cell.longitude)
+            if let index = out.firstIndex(where: { hypot($0.x - x, $0.y - y) < Double(radius($0.cell) + radius(cell)) }) {
+                let merged = out[index].cell.merged(with: cell)
+                let p = view.point(latitude: merged.latitude, longitude: merged.longitude)
+                out[index] = (merged, p.x, p.y)
+            } else {
+                out.append((cell, x, y))
+            }
+        }
+        return out.map(\.cell)
+    }
+
+    static func legendLabel(_ r: VisitRecency, _ s: MapSettings, _ t: [String: String]) -> String {
+        (t["heat_\(r.rawValue)"] ?? r.rawValue).replacingOccurrences(of: "{recent}", with: String(s.recentDays))
+            .replacingOccurrences(of: "{medium}", with: String(s.mediumDays))
+    }
+
+    /// This page's address with another view (nil: fit to the clients) or mode.
+    func url(_ form: FormData, view: MapView?, mode: String?? = .none) -> String {
+        var pairs = form.pairs.filter { !Self.viewKeys.contains($0.0) && !$0.1.isEmpty && (mode == .none || $0.0 != "mode") }
+        if case .some(let chosen) = mode, let chosen { pairs.append(("mode", chosen)) }
+        if let view {
+            pairs += [("z", String(view.zoom)), ("lat", String(format: "%.5f", view.centerLatitude)), ("lon", String(format: "%.5f", view.centerLongitude))]
+        }
+        return "\(SiteURL.map.path)?\(pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))"
+    }
+
+    /// Meridians and parallels at a round step for the zoom, for a plain base without tiles.
+    static func graticule(_ view: MapView) -> [Page.Line] {
+        let step: Double = switch view.zoom {
+        case ...3: 20
+        case 4...5: 5
+        case 6...7: 2
+        case 8...9: 0.5
+        case 10...11: 0.1
+        case 12...13: 0.02
+        default: 0.005
+        }
+        let box = view.box
+        var out: [Page.Line] = []
+        var lon = (box.west / step).rounded(.up) * step
+        while lon <= box.east {
+            let x = Int(view.point(latitude: box.north, longitude: lon).x)
+            out.append(.init(x1: x, y1: 0, x2: x, y2: Int(view.height), label: Self.degrees(lon, step), lx: x + 3, ly: Int(view.height) - 4))
+            lon += step
+        }
+        var lat = (box.south / step).rounded(.up) * step
+        while lat <= box.north {
+            let y = Int(view.point(latitude: lat, longitude: box.west).y)
+            out.append(.init(x1: 0, y1: y, x2: Int(view.width), y2: y, label: Self.degrees(lat, step), lx: 3, ly: y - 3))
+            lat += step
+        }
+        return out
+    }
+
+    static func degrees(_ value: Double, _ step: Double) -> String {
+        String(format: step >= 1 ? "%.0f°" : step >= 0.1 ? "%.1f°" : "%.3f°", value)
+    }
+
+    // MARK: The printable list of one colour
+
+    struct ListPage {
+        struct Row { let number: Int64; let url: String; let name: String; let city: String; let type: String; let lastVisit: String; let days: String }
+        let title: String
+        let colour: String
+        let filtersText: String
+        let company: String
+        let printedAt: String
+        let rows: [Row]
+        let empty: Bool
+        let exportXLSX: String?
+        let backURL: String
+    }
+
+    func recencyParameter(_ form: FormData) throws -> VisitRecency {
+        guard let recency = VisitRecency(rawValue: form["recency"] ?? "") else { throw ValidationFailure([FieldError("recency", "invalid_choice")]) }
+        return recency
+    }
+
+    func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        let read = try await read(request, context)
+        let recency = try recencyParameter(read.form)
+        let t = env.t(context.language)
+        let now = env.clock.now()
+        let collected = Collected()
+        try await env.stores.maps.clients(read.query, scope: context.clientScope, recency: recency, rule: read.rule) { collected.add($0, $1) }
+        let rows = collected.items.map { client, visit in
+            ListPage.Row(number: client.clientNumber, url: SiteURL.client(client.id).path, name: client.displayName,
+                         city: client.draft.address.city ?? "", type: read.lookups.typeName(client.draft.clientTypeID) ?? "",
+                         lastVisit: visit.map { env.dateTime($0, context) } ?? (t["map_never_visited"] ?? ""),
+                         days: visit.map { String(Int(now.timeIntervalSince($0) / 86_400)) } ?? "—")
+        }
+        let filtersText = Self.describe(read, t: t, language: context.language)
+        let query = read.form.pairs.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+        let page = ListPage(
+            title: Self.legendLabel(recency, read.settings, t), colour: Self.colours[recency]!, filtersText: filtersText,
+            company: try await env.stores.organisation.company()?.name ?? "", printedAt: env.dateTime(now, context), rows: rows, empty: rows.isEmpty,
+            exportXLSX: context.viewer.can(.exportData) ? "\(SiteURL.mapListExport.path)?format=xlsx&\(query)" : nil,
+            backURL: "\(SiteURL.map.path)?mode=heat&\(query.replacingOccurrences(of: "recency=\(recency.rawValue)", with: ""))")
+        return try env.render("map-list", request, context, title: page.title, section: .map, page)
+    }
+
+    func export(_ request: Request, _ context: SignedInContext) async throws -> Response {
+        try context.require(.exportData)
+        let read = try await read(request, context)
+        let recency = try recencyParameter(read.form)
+        let format = try SheetFormat.requested(read.form)
+        let t = env.t(context.language)
+        let now = env.clock.now()
+        let sheet = SheetExport(columns: ["column_number", "column_legalName", "column_city", "column_type", "map_last_visit", "map_days"]
+                                    .map { SheetColumn(t[$0] ?? $0) },
+                                sheetName: Self.legendLabel(recency, read.settings, t), timeZone: context.timeZone, format: format, options: read.form)
+        let maps = env.stores.maps, scope = context.clientScope, lookups = read.lookups
+        let file = try await sheet.write({ emit in
+            try await maps.clients(read.query, scope: scope, recency: recency, rule: read.rule) { emit(($0, $1)) }
+        }) { (item: (Client, Date?)) -> [SheetCell?] in
+            let (client, visit) = item
+            return [.integer(client.clientNumber), .text(client.displayName), client.draft.address.city.map { .text($0) },
+                    lookups.typeName(client.draft.clientTypeID).map { .text($0) }, visit.map { .dateTime($0) },
+                    visit.map { .integer(Int64(now.timeIntervalSince($0) / 86_400)) }]
+        }
+        return download(file, filename: "\(env.translator.text("export_heat_filename", context.language))-\(recency.rawValue).\(format.rawValue)",
+                        format: format)
+    }
+
+    /// The filters in words, for the printed header.
+    static func describe(_ read: Request_, t: [String: String], language: Language) -> String {
+        let f = read.form
+        var parts: [String] = []
+        if let q = f.text("q") { parts.append("“\(q)”") }
+        if let type = read.lookups.typeName(ClientType.ID(string: f["type"])) { parts.append("\(t["column_type"] ?? ""): \(type)") }
+        if let group = read.lookups.groupName(ClientGroup.ID(string: f["group"])) { parts.append("\(t["column_group"] ?? ""): \(group)") }
+        if let branch = read.lookups.branchName(Branch.ID(string: f["branch"])) { parts.append("\(t["column_branch"] ?? ""): \(branch)") }
+        if let agent = read.lookups.userName(User.ID(string: f["agent"])) { parts.append("\(t["column_salesAgent"] ?? ""): \(agent)") }
+        if let from = f.text("visitsFrom") { parts.append("\(t["field_visitsFrom"] ?? ""): \(from)") }
+        return parts.isEmpty ? (t["map_all_clients"] ?? "") : parts.joined(separator: " · ")
+    }
+}
+
+/// Rows handed over by a streaming read, kept for one page.
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var items: [(Client, Date?)] = []
+    func add(_ client: Client, _ visit: Date?) { lock.withLock { items.append((client, visit)) } }
+}
