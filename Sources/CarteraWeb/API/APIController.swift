@@ -43,6 +43,7 @@ struct APIController {
         registerReceivables(api)
         registerOpportunities(api)
         registerLeads(api)
+        registerMaps(api)
     }
 
     // MARK: Tokens and me
