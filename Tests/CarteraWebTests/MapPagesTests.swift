@@ -9,6 +9,44 @@ import Testing
 
 @Suite("Maps, heat map and home page in the browser")
 struct MapPagesTests {
+    @Test("a client is placed by a click on the map, by typed coordinates, or by its address when a geocoder is configured")
+    func place() async throws {
+        try await TestDatabase.with { db in
+            let world = try await WebWorld.make(db)
+            let f = world.fixture
+            _ = try await f.stores.clients.update(world.north.id, ClientDraft(legalName: world.north.draft.legalName, clientGroupID: world.north.draft.clientGroupID,
+                                                                             address: Address(street: "Av. Colón", number: "1200", city: "Córdoba")),
+                                                  expectedVersion: world.north.version, by: f.admin)
+            try await world.withApp(geocoder: { _ in StandInGeocoder(answer: (-31.4135, -64.1811)) }) { client in
+                var seller = Browser(client: client)
+                _ = try await seller.login("vendedor@demo.test", WebWorld.password)
+                let page = String(buffer: try await seller.send(.get, "/clients/\(world.north.id)/place").body)
+                #expect(page.contains("data-pick=\"map-pick\"") && !page.contains("/geocode"))
+                // The middle of a view centred on a spot is that spot.
+                let clicked = try await seller.send(.post, "/clients/\(world.north.id)/place", form: [
+                    "version": "2", "z": "15", "lat": "-31.42", "lon": "-64.18", "x": "480", "y": "300"])
+                #expect(clicked.status == .seeOther)
+                var placed = try #require(try await f.stores.clients.client(world.north.id, scope: .all))
+                #expect(placed.draft.latitude == -31.42 && placed.draft.longitude == -64.18)
+                let typed = try await seller.send(.post, "/clients/\(world.north.id)/place", form: ["version": "3", "latitude": "-31,4", "longitude": "x"])
+                #expect(typed.status == .unprocessableContent && String(buffer: typed.body).contains("«Latitud»"))
+                #expect(try await seller.send(.post, "/clients/\(world.north.id)/place", form: ["version": "2", "latitude": "-31.5", "longitude": "-64.2"])
+                    .status == .conflict)
+                // The south client is not the seller's to place.
+                #expect(try await seller.send(.get, "/clients/\(world.south.id)/place").status == .notFound)
+
+                var admin = Browser(client: client)
+                _ = try await admin.login("admin@demo.test", WebWorld.password)
+                #expect(try await admin.send(.post, "/admin/maps", form: ["version": "1", "recentDays": "30", "mediumDays": "90",
+                                                                         "geocoderUrl": "https://nominatim.example/search"]).status == .seeOther)
+                #expect(String(buffer: try await seller.send(.get, "/clients/\(world.north.id)/place").body).contains("/clients/\(world.north.id)/geocode"))
+                #expect(try await seller.send(.post, "/clients/\(world.north.id)/geocode", form: ["version": "3"]).status == .seeOther)
+                placed = try #require(try await f.stores.clients.client(world.north.id, scope: .all))
+                #expect(placed.draft.latitude == -31.4135 && placed.draft.longitude == -64.1811)
+            }
+        }
+    }
+
     @Test("the map draws the clients a user sees with links to their cards; the heat map's legend and printable list; settings; home")
     func flow() async throws {
         try await TestDatabase.with { db in

@@ -97,10 +97,21 @@ struct WebWorld {
     }
 
     /// Runs `body` against the application built on this world's stores.
-    func withApp(transport: any MailTransport = SMTPTransport(), _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withApp(transport: any MailTransport = SMTPTransport(), geocoder: @escaping @Sendable (String) -> any Geocoding = { _ in StandInGeocoder(answer: nil) },
+                 _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let env = try await WebEnvironment.load(stores: fixture.stores, resources: try ResourceLocator.locate(override: nil),
-                                                clock: fixture.clock, publicURL: "https://crm.demo.test/", mailTransport: transport)
+                                                clock: fixture.clock, publicURL: "https://crm.demo.test/", mailTransport: transport,
+                                                geocoder: geocoder)
         let app = Application(router: buildRouter(env: env, metrics: nil))
         try await app.test(.router, body)
+    }
+}
+
+/// A geocoder that answers what the test says, remembering what it was asked.
+struct StandInGeocoder: Geocoding {
+    let answer: (latitude: Double, longitude: Double)?
+    func locate(_ address: String) async throws -> (latitude: Double, longitude: Double)? {
+        guard !address.isEmpty else { throw GeocodingError.badAddress }
+        return answer
     }
 }

@@ -64,6 +64,7 @@ public func buildRouter(env: WebEnvironment, metrics: PrometheusCollectorRegistr
     MapController(env: env).register(signedIn)
     DashboardController(env: env).register(signedIn)
     MapSettingsAdmin(env: env).register(signedIn)
+    PlaceController(env: env, clients: clients).register(signedIn)
     ReassignController(env: env).register(signedIn)
     CalendarController(env: env).register(public: router, signedIn: signedIn)
     AccountController(env: env).register(signedIn)

@@ -79,6 +79,7 @@ struct ClientCardPage {
     let canEdit: Bool
     let canArchive: Bool
     let editURL: String
+    let placeURL: String
     let archiveURL: String
     let restoreURL: String
     let historyURL: String
@@ -205,6 +206,7 @@ struct ClientCardPage {
         canEdit = context.viewer.can(.editClients)
         canArchive = context.viewer.can(.archiveClients)
         editURL = SiteURL.editClient(client.id).path
+        placeURL = "/clients/\(client.id)/place"
         archiveURL = SiteURL.archiveClient(client.id).path
         restoreURL = SiteURL.restoreClient(client.id).path
         historyURL = SiteURL.clientHistory(client.id).path

@@ -54,22 +54,12 @@ struct MapController {
     // MARK: The map
 
     struct Page {
-        struct Tile { let href: String; let x: Int; let y: Int }
-        struct Line { let x1: Int; let y1: Int; let x2: Int; let y2: Int; let label: String; let lx: Int; let ly: Int }
-        struct Marker {
-            let href: String; let title: String; let x: Int; let y: Int; let r: Int; let fill: String
-            let count: String?; let icon: String?; let never: Bool
-        }
+        typealias Marker = MapCanvas.Marker
         struct Legend { let label: String; let colour: String; let count: Int; let url: String }
         struct Nav { let label: String; let url: String; let key: String }
         let heat: Bool
         let title: String
-        let width: Int
-        let height: Int
-        let tiles: [Tile]
-        let attribution: String?
-        let lines: [Line]
-        let markers: [Marker]
+        let canvas: MapCanvas
         let nav: [Nav]
         let legend: [Legend]
         let withoutCoordinates: Int
@@ -124,12 +114,8 @@ struct MapController {
         let listQuery = plain.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         let v = read.form, any = t["any"] ?? ""
         let page = Page(
-            heat: read.heat, title: t[read.heat ? "heat_title" : "map_title"] ?? "", width: Int(view.width), height: Int(view.height),
-            tiles: read.settings.tileURL == nil ? [] : view.tiles.compactMap { tile in
-                read.settings.tile(z: tile.z, x: tile.x, y: tile.y).map { Page.Tile(href: $0, x: Int(tile.left), y: Int(tile.top)) }
-            },
-            attribution: read.settings.tileURL.flatMap { URL(string: $0)?.host }.map { "\(t["map_tiles_from"] ?? "") \($0)" },
-            lines: read.settings.tileURL == nil ? Self.graticule(view) : [], markers: markers,
+            heat: read.heat, title: t[read.heat ? "heat_title" : "map_title"] ?? "",
+            canvas: MapCanvas(view: view, settings: read.settings, markers: markers, title: t[read.heat ? "heat_title" : "map_title"] ?? "", t: t),
             nav: [("map_zoom_in", "+", view.moved(zoomBy: 1)), ("map_zoom_out", "−", view.moved(zoomBy: -1)),
                   ("map_north", "↑", view.moved(dy: -0.5)), ("map_south", "↓", view.moved(dy: 0.5)),
                   ("map_west", "←", view.moved(dx: -0.5)), ("map_east", "→", view.moved(dx: 0.5))].map {
@@ -183,38 +169,6 @@ struct MapController {
             pairs += [("z", String(view.zoom)), ("lat", String(format: "%.5f", view.centerLatitude)), ("lon", String(format: "%.5f", view.centerLongitude))]
         }
         return "\(SiteURL.map.path)?\(pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))"
-    }
-
-    /// Meridians and parallels at a round step for the zoom, for a plain base without tiles.
-    static func graticule(_ view: MapView) -> [Page.Line] {
-        let step: Double = switch view.zoom {
-        case ...3: 20
-        case 4...5: 5
-        case 6...7: 2
-        case 8...9: 0.5
-        case 10...11: 0.1
-        case 12...13: 0.02
-        default: 0.005
-        }
-        let box = view.box
-        var out: [Page.Line] = []
-        var lon = (box.west / step).rounded(.up) * step
-        while lon <= box.east {
-            let x = Int(view.point(latitude: box.north, longitude: lon).x)
-            out.append(.init(x1: x, y1: 0, x2: x, y2: Int(view.height), label: Self.degrees(lon, step), lx: x + 3, ly: Int(view.height) - 4))
-            lon += step
-        }
-        var lat = (box.south / step).rounded(.up) * step
-        while lat <= box.north {
-            let y = Int(view.point(latitude: lat, longitude: box.west).y)
-            out.append(.init(x1: 0, y1: y, x2: Int(view.width), y2: y, label: Self.degrees(lat, step), lx: 3, ly: y - 3))
-            lat += step
-        }
-        return out
-    }
-
-    static func degrees(_ value: Double, _ step: Double) -> String {
-        String(format: step >= 1 ? "%.0f°" : step >= 0.1 ? "%.1f°" : "%.3f°", value)
     }
 
     // MARK: The printable list of one colour

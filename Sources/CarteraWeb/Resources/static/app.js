@@ -32,3 +32,15 @@ document.addEventListener('click', function (event) {
 document.addEventListener('click', function (event) {
   if (event.target.closest && event.target.closest('button[data-print]')) window.print();
 });
+// Placing a client: a click on the map sends the spot (its pixel in the map's own coordinates).
+document.addEventListener('click', function (event) {
+  var svg = event.target.closest && event.target.closest('svg[data-pick]');
+  if (!svg || event.target.closest('a')) return;
+  var form = document.getElementById(svg.getAttribute('data-pick'));
+  var point = svg.createSVGPoint();
+  point.x = event.clientX; point.y = event.clientY;
+  var spot = point.matrixTransform(svg.getScreenCTM().inverse());
+  form.elements.x.value = Math.round(spot.x);
+  form.elements.y.value = Math.round(spot.y);
+  form.submit();
+});
