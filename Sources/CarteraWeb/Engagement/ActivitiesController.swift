@@ -76,7 +76,7 @@ struct ActivitiesController {
             nextURL: found.count > Self.pageSize ? "\(SiteURL.activities.path)?\(filters)&offset=\(offset + Self.pageSize)" : nil,
             exportXLSX: canExport ? "\(SiteURL.activityExport.path)?format=xlsx&\(filters)" : nil,
             exportCSV: canExport ? "\(SiteURL.activityExport.path)?format=csv&\(filters)" : nil,
-            back: request.uri.description)
+            back: request.uri.description, print: try await PrintHeader.make(env, context, title: t.text("nav_activities", context.language)))
         return try env.render("activities", request, context, title: t.text("nav_activities", context.language),
                               section: .activities, page, status: errors.isEmpty ? .ok : .unprocessableContent)
     }

@@ -59,6 +59,7 @@ struct ActivityListPage {
     let exportXLSX: String?
     let exportCSV: String?
     let back: String
+    let print: PrintHeader
 }
 
 /// The fields of an activity form (the card's add form, the edit page).

@@ -50,6 +50,7 @@ struct FollowUpPanelPage {
     let back: String
     let exportXLSX: String?
     let exportCSV: String?
+    let print: PrintHeader
 }
 
 /// The form to add or change a follow-up.

@@ -53,7 +53,8 @@ struct FollowUpsController {
         let page = FollowUpPanelPage(tabs: tabs, tab: tab.rawValue, canFilter: canFilter, responsibles: responsibles, rows: rows,
                                      empty: rows.isEmpty, back: request.uri.description,
                                      exportXLSX: canExport ? exportBase + "&format=xlsx" : nil,
-                                     exportCSV: canExport ? exportBase + "&format=csv" : nil)
+                                     exportCSV: canExport ? exportBase + "&format=csv" : nil,
+                                     print: try await PrintHeader.make(env, context, title: "\(t.text("nav_followups", context.language)) — \(t.text("followups_tab_\(tab.rawValue)", context.language))"))
         return try env.render("follow-ups", request, context, title: t.text("nav_followups", context.language),
                               section: .followUps, page)
     }

@@ -84,7 +84,7 @@ struct NotesController {
         let errors: [String]
         let exportXLSX: String?
         let exportCSV: String?
-        let printedAt: String
+        let print: PrintHeader
     }
 
     /// The report's filters read from the address.
@@ -141,7 +141,7 @@ struct NotesController {
             authors: Option.list(lookups.users.map { ($0.id, $0.name) }, selected: values["author"], emptyLabel: t.text("any", context.language)),
             errors: errors, exportXLSX: canExport ? "\(SiteURL.noteExport.path)?format=xlsx&\(filters)" : nil,
             exportCSV: canExport ? "\(SiteURL.noteExport.path)?format=csv&\(filters)" : nil,
-            printedAt: env.dateTime(env.clock.now(), context))
+            print: try await PrintHeader.make(env, context, title: env.translator.text("notes_report", context.language)))
         return try env.render("notes", request, context, title: t.text("notes_report", context.language), section: .notes, page,
                               status: errors.isEmpty ? .ok : .unprocessableContent)
     }

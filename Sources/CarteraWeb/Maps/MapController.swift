@@ -177,9 +177,7 @@ struct MapController {
         struct Row { let number: Int64; let url: String; let name: String; let city: String; let type: String; let lastVisit: String; let days: String }
         let title: String
         let colour: String
-        let filtersText: String
-        let company: String
-        let printedAt: String
+        let print: PrintHeader
         let rows: [Row]
         let empty: Bool
         let exportXLSX: String?
@@ -208,8 +206,10 @@ struct MapController {
         let query = read.form.pairs.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             .joined(separator: "&")
         let page = ListPage(
-            title: Self.legendLabel(recency, read.settings, t), colour: Self.colours[recency]!, filtersText: filtersText,
-            company: try await env.stores.organisation.company()?.name ?? "", printedAt: env.dateTime(now, context), rows: rows, empty: rows.isEmpty,
+            title: Self.legendLabel(recency, read.settings, t), colour: Self.colours[recency]!,
+            print: try await PrintHeader.make(env, context, title: "\(t["heat_title"] ?? "") — \(Self.legendLabel(recency, read.settings, t))",
+                                              filters: filtersText),
+            rows: rows, empty: rows.isEmpty,
             exportXLSX: context.viewer.can(.exportData) ? "\(SiteURL.mapListExport.path)?format=xlsx&\(query)" : nil,
             backURL: "\(SiteURL.map.path)?mode=heat&\(query.replacingOccurrences(of: "recency=\(recency.rawValue)", with: ""))")
         return try env.render("map-list", request, context, title: page.title, section: .map, page)

@@ -66,7 +66,8 @@ struct PlaceController {
                 MapController.Page.Nav(label: t[$0.0] ?? $0.1, url: link($0.2), key: $0.1)
             },
             view: ["z": String(view.zoom), "lat": String(view.centerLatitude), "lon": String(view.centerLongitude)],
-            version: client.version, latitude: d.latitude.map { String($0) } ?? "", longitude: d.longitude.map { String($0) } ?? "",
+            version: client.version, latitude: d.latitude.map { String(format: "%.6f", $0) } ?? "",
+            longitude: d.longitude.map { String(format: "%.6f", $0) } ?? "",
             errors: errors)
         return try env.render("place", request, context, title: page.title, section: .map, page, status: status)
     }

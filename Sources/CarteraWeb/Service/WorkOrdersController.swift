@@ -151,7 +151,11 @@ struct WorkOrdersController {
     // MARK: The report
 
     struct ReportPage {
-        struct Row { let label: String; let count: String; let finished: String; let hours: String; let rating: String }
+        struct Row {
+            let label: String; let count: String; let finished: String; let hours: String; let rating: String
+            /// The bar's length in the table's SVG chart: this row's orders as a share (0–100) of the largest row's.
+            var bar = 0
+        }
         struct Table { let title: String; let rows: [Row] }
         let tables: [Table]
         let total: Row
@@ -164,7 +168,7 @@ struct WorkOrdersController {
         let canFilter: Bool
         let exportXLSX: String?
         let exportCSV: String?
-        let printedAt: String
+        let print: PrintHeader
     }
 
     /// Counts by status, assignee and category over the orders the filters match; printable, and as a spreadsheet.
@@ -175,15 +179,20 @@ struct WorkOrdersController {
         let t = env.t(context.language), language = context.language
         let report = try await query.asyncMap { try await env.stores.workOrders.report($0, by: context.viewer) }
         let number = Foundation.Locale(identifier: language == .es ? "es_AR" : "en_US")
-        func row(_ group: WorkOrderReport.Group, _ label: String) -> ReportPage.Row {
+        func row(_ group: WorkOrderReport.Group, _ label: String, of largest: Int = 0) -> ReportPage.Row {
             ReportPage.Row(label: label, count: env.count(group.count, context), finished: env.count(group.finished, context),
                            hours: group.averageHoursToFinish.map { $0.formatted(.number.precision(.fractionLength(1)).locale(number)) } ?? "—",
-                           rating: group.averageRating.map { $0.formatted(.number.precision(.fractionLength(1)).locale(number)) } ?? "—")
+                           rating: group.averageRating.map { $0.formatted(.number.precision(.fractionLength(1)).locale(number)) } ?? "—",
+                           bar: largest > 0 ? group.count * 100 / largest : 0)
+        }
+        func rows(_ groups: [WorkOrderReport.Group], _ label: (WorkOrderReport.Group) -> String) -> [ReportPage.Row] {
+            let largest = groups.map(\.count).max() ?? 0
+            return groups.map { row($0, label($0), of: largest) }
         }
         let tables: [ReportPage.Table] = report.map { r in [
-            .init(title: t["report_by_status"] ?? "", rows: r.byStatus.map { row($0, t["order_status_\($0.label ?? "")"] ?? $0.label ?? "") }),
-            .init(title: t["report_by_assignee"] ?? "", rows: r.byAssignee.map { row($0, $0.label ?? t["order_unassigned"] ?? "") }),
-            .init(title: t["report_by_category"] ?? "", rows: r.byCategory.map { row($0, $0.label ?? t["report_no_category"] ?? "") }),
+            .init(title: t["report_by_status"] ?? "", rows: rows(r.byStatus) { t["order_status_\($0.label ?? "")"] ?? $0.label ?? "" }),
+            .init(title: t["report_by_assignee"] ?? "", rows: rows(r.byAssignee) { $0.label ?? t["order_unassigned"] ?? "" }),
+            .init(title: t["report_by_category"] ?? "", rows: rows(r.byCategory) { $0.label ?? t["report_no_category"] ?? "" }),
         ] } ?? []
         let filters = FormData.encode(values)
         let canFilter = FollowUpsController.seesOthers(context.viewer)
@@ -204,7 +213,7 @@ struct WorkOrdersController {
             canFilter: canFilter,
             exportXLSX: canExport ? SiteURL.workOrderReport.path + "?download=xlsx&" + filters : nil,
             exportCSV: canExport ? SiteURL.workOrderReport.path + "?download=csv&" + filters : nil,
-            printedAt: env.dateTime(env.clock.now(), context))
+            print: try await PrintHeader.make(env, context, title: t["report_orders_title"] ?? ""))
         if let asked = form["download"], let report {
             try context.require(.exportData)
             guard let format = SheetFormat(rawValue: asked) else { throw ValidationFailure([FieldError("format", "invalid_choice")]) }

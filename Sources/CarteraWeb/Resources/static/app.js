@@ -44,3 +44,17 @@ document.addEventListener('click', function (event) {
   form.elements.y.value = Math.round(spot.y);
   form.submit();
 });
+// Before printing a report, its filter form in words goes into the printed header.
+window.addEventListener('beforeprint', function () {
+  var target = document.querySelector('[data-print-filters]');
+  var form = document.querySelector('main form[method=get]');
+  if (!target || !form || target.textContent.trim()) return;
+  var parts = [];
+  Array.prototype.forEach.call(form.elements, function (field) {
+    var label = field.id && form.querySelector('label[for="' + field.id + '"]');
+    if (!label || !field.value || field.type === 'hidden') return;
+    var value = field.tagName === 'SELECT' ? field.options[field.selectedIndex].text : field.value;
+    parts.push(label.textContent.trim() + ': ' + value);
+  });
+  target.textContent = parts.join(' · ');
+});
