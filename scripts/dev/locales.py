@@ -796,6 +796,8 @@ T = {
  "geocoder_url_help": ("Vacío: las coordenadas vienen de la importación, la API o la ficha.", "Empty: coordinates come from imports, the API or the card."),
  "error_not_after_recent": ("«{field}» debe ser mayor que los días de «reciente».", "“{field}” must be more than the recent days."),
  "error_invalid_tile_template": ("«{field}» debe ser una dirección http(s) con {z}, {x} e {y}.", "“{field}” must be an http(s) address with {z}, {x} and {y}."),
+ "map_list_truncated": ("Se muestran los primeros {count}; la descarga de Excel los tiene a todos.",
+                        "The first {count} are shown; the Excel download has them all."),
  "place_title": ("Ubicar en el mapa", "Place on the map"),
  "place_help": ("Tocá el lugar exacto en el mapa (acercá con +), o escribí las coordenadas abajo.",
                 "Click the exact spot on the map (zoom in with +), or type the coordinates below."),

@@ -121,7 +121,7 @@ public struct MapStore: Sendable {
                     SUM(CASE WHEN \(recency) = 'medium' THEN 1 ELSE 0 END) AS medium,
                     SUM(CASE WHEN \(recency) = 'old' THEN 1 ELSE 0 END) AS old
                 FROM \(Self.from(session, query))
-                WHERE \(Self.predicate(session, query, scope)) AND \(Self.inside(box))
+                WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL AND \(Self.inside(box))
                 GROUP BY 1, 2
                 """)
             var cells: [MapCell] = []
@@ -150,27 +150,26 @@ public struct MapStore: Sendable {
     /// How many of the list's clients with coordinates fall in each colour, and how many have no coordinates.
     public func summary(_ query: ClientQuery, scope: ClientScope, rule: RecencyRule) async throws -> (recency: [VisitRecency: Int], withoutCoordinates: Int) {
         try await database.read { session in
-            let rows = try await session.rows("""
-                SELECT CASE WHEN c.latitude IS NULL THEN 'none' ELSE \(Self.recency(session, rule)) END AS bucket, COUNT(*) AS n
-                FROM \(Self.from(session, query)) WHERE \(Self.predicate(session, query, scope)) GROUP BY 1
-                """)
-            var out: [VisitRecency: Int] = [:], without = 0
-            for row in rows {
-                let bucket = try row.string("bucket"), n = Int(try row.int("n"))
-                if let recency = VisitRecency(rawValue: bucket) { out[recency] = n } else { without = n }
+            let from = Self.from(session, query), predicate = Self.predicate(session, query, scope)
+            var out: [VisitRecency: Int] = [:]
+            for row in try await session.rows("""
+                SELECT \(Self.recency(session, rule)) AS bucket, COUNT(*) AS n FROM \(from) WHERE \(predicate) AND c.latitude IS NOT NULL GROUP BY 1
+                """) {
+                if let recency = VisitRecency(rawValue: try row.string("bucket")) { out[recency] = Int(try row.int("n")) }
             }
-            return (out, without)
+            let without = try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(predicate) AND c.latitude IS NULL")!.int("n")
+            return (out, Int(without))
         }
     }
 
-    /// The list's clients with coordinates in one colour, least recently visited first (the printable list).
-    public func clients(_ query: ClientQuery, scope: ClientScope, recency: VisitRecency, rule: RecencyRule, limit: Int = 1000,
+    /// The list's clients with coordinates in one colour, least recently visited first (the printable list; all of them without a limit).
+    public func clients(_ query: ClientQuery, scope: ClientScope, recency: VisitRecency, rule: RecencyRule, limit: Int? = nil,
                         _ each: @escaping @Sendable (Client, Date?) -> Void) async throws {
         try await database.read { session in
             try await session.stream("""
                 SELECT \(ClientSQL.columns(session)), c.last_visit_at AS map_last_visit FROM \(Self.from(session, query))
                 WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL AND \(Self.recency(session, rule)) = \(bind: recency.rawValue)
-                ORDER BY c.last_visit_at IS NOT NULL, c.last_visit_at, c.id LIMIT \(bind: limit)
+                ORDER BY c.last_visit_at IS NOT NULL, c.last_visit_at, c.id \(limit.map { "LIMIT \(bind: $0)" as SQLQueryString } ?? "")
                 """) { row in
                 if let client = try? ClientSQL.client(row) { each(client, try? row.optInstant("map_last_visit")) }
             }

@@ -20,6 +20,8 @@ struct MapController {
 
     /// Grid cells are about this many pixels across; a cell of several clients is drawn as a cluster.
     static let cellPixels = 48.0
+    /// The printable list shows at most this many clients; the download has every one.
+    static let listLimit = 2000
     static let colours: [VisitRecency: String] = [.recent: "#2e7d32", .medium: "#f9a825", .old: "#c62828", .never: "#6b7280"]
     /// Parameters that place the view (kept apart from the list's filters).
     static let viewKeys = ["z", "lat", "lon"]
@@ -180,6 +182,8 @@ struct MapController {
         let print: PrintHeader
         let rows: [Row]
         let empty: Bool
+        /// More clients than the page shows: the download has them all.
+        let truncated: String?
         let exportXLSX: String?
         let backURL: String
     }
@@ -195,8 +199,10 @@ struct MapController {
         let t = env.t(context.language)
         let now = env.clock.now()
         let collected = Collected()
-        try await env.stores.maps.clients(read.query, scope: context.clientScope, recency: recency, rule: read.rule) { collected.add($0, $1) }
-        let rows = collected.items.map { client, visit in
+        try await env.stores.maps.clients(read.query, scope: context.clientScope, recency: recency, rule: read.rule, limit: Self.listLimit + 1) {
+            collected.add($0, $1)
+        }
+        let rows = collected.items.prefix(Self.listLimit).map { client, visit in
             ListPage.Row(number: client.clientNumber, url: SiteURL.client(client.id).path, name: client.displayName,
                          city: client.draft.address.city ?? "", type: read.lookups.typeName(client.draft.clientTypeID) ?? "",
                          lastVisit: visit.map { env.dateTime($0, context) } ?? (t["map_never_visited"] ?? ""),
@@ -209,7 +215,9 @@ struct MapController {
             title: Self.legendLabel(recency, read.settings, t), colour: Self.colours[recency]!,
             print: try await PrintHeader.make(env, context, title: "\(t["heat_title"] ?? "") — \(Self.legendLabel(recency, read.settings, t))",
                                               filters: filtersText),
-            rows: rows, empty: rows.isEmpty,
+            rows: Array(rows), empty: rows.isEmpty,
+            truncated: collected.items.count > Self.listLimit
+                ? env.translator.text("map_list_truncated", context.language, ["count": String(Self.listLimit)]) : nil,
             exportXLSX: context.viewer.can(.exportData) ? "\(SiteURL.mapListExport.path)?format=xlsx&\(query)" : nil,
             backURL: "\(SiteURL.map.path)?mode=heat&\(query.replacingOccurrences(of: "recency=\(recency.rawValue)", with: ""))")
         return try env.render("map-list", request, context, title: page.title, section: .map, page)
