@@ -25,12 +25,14 @@ def test_heat_map_to_printable_list(browser, server):
     WebDriverWait(browser, 10).until(EC.url_contains("/map/list"))
     rows = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     assert len(rows) == count
-    assert all(int(row.find_elements(By.TAG_NAME, "td")[5].text) > 90 for row in rows)
+    assert all(int(row.find_elements(By.TAG_NAME, "td")[5].text) >= 90 for row in rows)
     assert browser.find_element(By.CSS_SELECTOR, "button[data-print]")
 
 
 def test_place_a_client_with_a_click(browser, server):
     login(browser, server)
+    # Tall enough that the whole map is in view: WebDriver clicks the middle of the visible part.
+    browser.set_window_size(1280, 1600)
     browser.get(server.url + "/clients/12/place?z=15&lat=-12.046&lon=-77.043")
     svg = browser.find_element(By.CSS_SELECTOR, "svg[data-pick]")
     # The middle of the drawing is the view's centre.
@@ -38,4 +40,5 @@ def test_place_a_client_with_a_click(browser, server):
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash")))
     flash = browser.find_element(By.CSS_SELECTOR, ".flash").text
     latitude, longitude = map(float, re.search(r"(-?\d+\.\d+), (-?\d+\.\d+)", flash).groups())
-    assert abs(latitude - -12.046) < 0.001 and abs(longitude - -77.043) < 0.001, flash
+    assert abs(latitude - -12.046) < 0.0002 and abs(longitude - -77.043) < 0.0002, flash
+    browser.set_window_size(1280, 900)
