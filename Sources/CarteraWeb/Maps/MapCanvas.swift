@@ -22,6 +22,18 @@ struct MapCanvas {
     /// Clicking the map picks a spot (app.js fills the form `map-pick`).
     let pick: Bool
 
+    /// A pan or zoom link: its label for screen readers, its symbol, where it goes.
+    struct Nav { let label: String; let url: String; let key: String }
+
+    /// Zoom in and out and pan half a view each way, as links built by `link`.
+    static func navigation(_ view: MapView, t: [String: String], link: (MapView) -> String) -> [Nav] {
+        [("map_zoom_in", "+", view.moved(zoomBy: 1)), ("map_zoom_out", "−", view.moved(zoomBy: -1)),
+         ("map_north", "↑", view.moved(dy: -0.5)), ("map_south", "↓", view.moved(dy: 0.5)),
+         ("map_west", "←", view.moved(dx: -0.5)), ("map_east", "→", view.moved(dx: 0.5))].map {
+            Nav(label: t[$0.0] ?? $0.1, url: link($0.2), key: $0.1)
+        }
+    }
+
     init(view: MapView, settings: MapSettings, markers: [Marker], title: String, pick: Bool = false, t: [String: String]) {
         self.title = title
         width = Int(view.width); height = Int(view.height)

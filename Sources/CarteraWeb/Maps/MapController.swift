@@ -26,7 +26,7 @@ struct MapController {
     /// Parameters that place the view (kept apart from the list's filters).
     static let viewKeys = ["z", "lat", "lon"]
 
-    struct Request_ {
+    struct Reading {
         let form: FormData
         let heat: Bool
         let query: ClientQuery
@@ -36,7 +36,7 @@ struct MapController {
         let errors: [String]
     }
 
-    func read(_ request: Request, _ context: SignedInContext) async throws -> Request_ {
+    func read(_ request: Request, _ context: SignedInContext) async throws -> Reading {
         let form = FormData.query(request)
         let lookups = try await Lookups.load(env.stores)
         let settings = try await env.stores.maps.settings()
@@ -48,7 +48,7 @@ struct MapController {
         }
         var query = ClientListQuery(form: form).storeQuery(lookups, pageSize: 1)
         query.filters.removeAll { if case .hasCoordinates = $0 { true } else { false } }
-        return Request_(form: form, heat: form["mode"] == "heat", query: query,
+        return Reading(form: form, heat: form["mode"] == "heat", query: query,
                         rule: RecencyRule(settings: settings, now: env.clock.now(), visitsFrom: visitsFrom), settings: settings,
                         lookups: lookups, errors: errors)
     }
@@ -58,7 +58,7 @@ struct MapController {
     struct Page {
         typealias Marker = MapCanvas.Marker
         struct Legend { let label: String; let colour: String; let count: Int; let url: String }
-        struct Nav { let label: String; let url: String; let key: String }
+        typealias Nav = MapCanvas.Nav
         let heat: Bool
         let title: String
         let canvas: MapCanvas
@@ -118,11 +118,7 @@ struct MapController {
         let page = Page(
             heat: read.heat, title: t[read.heat ? "heat_title" : "map_title"] ?? "",
             canvas: MapCanvas(view: view, settings: read.settings, markers: markers, title: t[read.heat ? "heat_title" : "map_title"] ?? "", t: t),
-            nav: [("map_zoom_in", "+", view.moved(zoomBy: 1)), ("map_zoom_out", "−", view.moved(zoomBy: -1)),
-                  ("map_north", "↑", view.moved(dy: -0.5)), ("map_south", "↓", view.moved(dy: 0.5)),
-                  ("map_west", "←", view.moved(dx: -0.5)), ("map_east", "→", view.moved(dx: 0.5))].map {
-                Page.Nav(label: t[$0.0] ?? $0.1, url: link($0.2), key: $0.1)
-            } + [Page.Nav(label: t["map_fit"] ?? "", url: url(read.form, view: nil), key: "⤢")],
+            nav: MapCanvas.navigation(view, t: t, link: link) + [Page.Nav(label: t["map_fit"] ?? "", url: url(read.form, view: nil), key: "⤢")],
             legend: read.heat ? VisitRecency.allCases.map { r in
                 Page.Legend(label: Self.legendLabel(r, read.settings, t), colour: Self.colours[r]!, count: recency[r] ?? 0,
                             url: "\(SiteURL.mapList.path)?recency=\(r.rawValue)&\(listQuery)")
@@ -247,7 +243,7 @@ struct MapController {
     }
 
     /// The filters in words, for the printed header.
-    static func describe(_ read: Request_, t: [String: String], language: Language) -> String {
+    static func describe(_ read: Reading, t: [String: String], language: Language) -> String {
         let f = read.form
         var parts: [String] = []
         if let q = f.text("q") { parts.append("“\(q)”") }

@@ -23,7 +23,7 @@ struct PlaceController {
         let geocodeAction: String?
         let address: String
         let canvas: MapCanvas
-        let nav: [MapController.Page.Nav]
+        let nav: [MapCanvas.Nav]
         let view: [String: String]
         let version: Int64
         let latitude: String
@@ -60,11 +60,7 @@ struct PlaceController {
             geocodeAction: settings.geocoderURL != nil && !d.address.oneLine.isEmpty ? "/clients/\(client.id)/geocode" : nil,
             address: d.address.oneLine,
             canvas: MapCanvas(view: view, settings: settings, markers: markers, title: t["place_title"] ?? "", pick: true, t: t),
-            nav: [("map_zoom_in", "+", view.moved(zoomBy: 1)), ("map_zoom_out", "−", view.moved(zoomBy: -1)),
-                  ("map_north", "↑", view.moved(dy: -0.5)), ("map_south", "↓", view.moved(dy: 0.5)),
-                  ("map_west", "←", view.moved(dx: -0.5)), ("map_east", "→", view.moved(dx: 0.5))].map {
-                MapController.Page.Nav(label: t[$0.0] ?? $0.1, url: link($0.2), key: $0.1)
-            },
+            nav: MapCanvas.navigation(view, t: t, link: link),
             view: ["z": String(view.zoom), "lat": String(view.centerLatitude), "lon": String(view.centerLongitude)],
             version: client.version, latitude: d.latitude.map { String(format: "%.6f", $0) } ?? "",
             longitude: d.longitude.map { String(format: "%.6f", $0) } ?? "",

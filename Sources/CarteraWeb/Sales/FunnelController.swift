@@ -24,14 +24,14 @@ struct FunnelController {
         case name, quality, lastInteraction, nationalId, phone, email, project, responsible, entered, lastContact
     }
 
-    struct Request_ {
+    struct Reading {
         let query: FunnelTableQuery
         let values: [String: String]
         let columns: [Column]
         let errors: [String]
     }
 
-    func read(_ form: FormData, _ context: SignedInContext) -> Request_ {
+    func read(_ form: FormData, _ context: SignedInContext) -> Reading {
         var values = (Self.filterKeys + ["phase", "status", "q", "offset"]).reduce(into: [String: String]()) { $0[$1] = form.text($1) ?? "" }
         if values["person"]!.isEmpty { values["person"] = "all" }
         let phase = FunnelPhase(rawValue: values["phase"]!) ?? .lead
@@ -46,7 +46,7 @@ struct FunnelController {
         let columns = (picked.isEmpty ? Column.allCases : picked).filter { $0 != .quality || phase == .lead }
         let query = FunnelTableQuery(funnel: funnel, phase: phase, status: values["status"]!.isEmpty ? nil : values["status"],
                                      search: values["q"], limit: Self.pageSize + 1, offset: Int(values["offset"]!) ?? 0)
-        return Request_(query: query, values: values, columns: columns, errors: errors)
+        return Reading(query: query, values: values, columns: columns, errors: errors)
     }
 
     // MARK: The page
