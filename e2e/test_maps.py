@@ -14,7 +14,7 @@ from test_browser import browser, login  # noqa: F401  (the fixture and the admi
 def test_heat_map_to_printable_list(browser, server):
     login(browser, server)
     browser.get(server.url + "/map?mode=heat")
-    Select(browser.find_element(By.ID, "m-group")).select_by_index(1)
+    Select(browser.find_element(By.ID, "m-group")).select_by_visible_text("Zona Norte")
     browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
     WebDriverWait(browser, 10).until(EC.url_contains("group="))
     legend = browser.find_element(By.PARTIAL_LINK_TEXT, "Sin visita hace más de 90 días")
