@@ -156,7 +156,8 @@ public struct LeadStore: Sendable {
                                          subgroupID: lead.subgroupID, entryType: lead.entryType, channelID: lead.channelID,
                                          contactType: input.contactType, expectation: input.expectation, kind: .followUp, comment: comment)
             _ = try await LeadIntake.insertInteraction(session, lead: lead.id, client: lead.clientID, draft, occurredAt: now, by: viewer.id, at: now)
-            let task = try FollowUpDraft(responsibleID: lead.responsibleID, title: "\(listing.projectName): \(listing.clientName)",
+            // Project (≤ 80) and client (≤ 200) names can outgrow a follow-up's title (200).
+            let task = try FollowUpDraft(responsibleID: lead.responsibleID, title: String("\(listing.projectName): \(listing.clientName)".prefix(200)),
                                          description: comment, dueAt: input.recontactAt).validated()
             _ = try await FollowUpStore.insert(session, clientID: lead.clientID, task, by: viewer.id, at: now)
             try await session.run("""
