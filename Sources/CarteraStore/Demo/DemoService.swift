@@ -123,7 +123,7 @@ extension DemoGenerator {
         let words = Normalization.searchKey(description)
         var afterID: Int64 = 0
         while true {
-            var visits: [(client: Int64, at: Date, technician: User.ID)] = []
+            var visits: [(client: Int64, at: Date, hours: Double, technician: User.ID)] = []
             let ids = try await stores.database.read { session in
                 try await session.rows("SELECT id FROM clients WHERE id > \(bind: afterID) ORDER BY id LIMIT 1000").map { try $0.int("id") }
             }
@@ -131,7 +131,9 @@ extension DemoGenerator {
             afterID = last
             for id in ids where id % 4 != 0 {
                 let days = Double(Int.random(in: 1...240, using: &random))
-                visits.append((id, now.addingTimeInterval(-days * 86_400), technicians[Int(id) % technicians.count]))
+                // Opened one to three days before it was finished, by each technician in turn.
+                visits.append((id, now.addingTimeInterval(-days * 86_400), Double(Int.random(in: 4...72, using: &random)),
+                               technicians[Int(id / 4) % technicians.count]))
             }
             guard !visits.isEmpty else { continue }
             try await stores.database.write { session in
@@ -142,7 +144,8 @@ extension DemoGenerator {
                 let rows: [SQLQueryString] = visits.enumerated().map { offset, v in
                     """
                     (\(bind: first + Int64(offset)), \(bind: v.client), 'normal', \(bind: owner.rawValue), \(bind: v.technician.rawValue),
-                     \(bind: description), 'finished', \(session.instant(v.at)), \(bind: words), \(session.instant(v.at)), \(session.instant(v.at)))
+                     \(bind: description), 'finished', \(session.instant(v.at)), \(bind: words),
+                     \(session.instant(v.at.addingTimeInterval(-v.hours * 3600))), \(session.instant(v.at)))
                     """
                 }
                 try await session.run("""
