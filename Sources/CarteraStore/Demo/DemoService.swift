@@ -131,7 +131,7 @@ extension DemoGenerator {
             afterID = last
             for id in ids where id % 4 != 0 {
                 let days = Double(Int.random(in: 1...240, using: &random))
-                // Opened one to three days before it was finished, by each technician in turn.
+                // Opened four hours to three days before it was finished, by each technician in turn.
                 visits.append((id, now.addingTimeInterval(-days * 86_400), Double(Int.random(in: 4...72, using: &random)),
                                technicians[Int(id / 4) % technicians.count]))
             }
