@@ -39,7 +39,7 @@ public enum TaxIDKind: String, Sendable, Codable, CaseIterable {
     /// Light checks that catch typing mistakes without rejecting real ids.
     public func isPlausible(_ value: String) -> Bool {
         let digits = Normalization.digits(value)
-        let alnum = Normalization.searchKey(value).replacingOccurrences(of: " ", with: "")
+        let alnum = Normalization.compactKey(value)
         switch self {
         case .dni: return (7...8).contains(digits.count) && digits.count == alnum.count
         case .ruc: return digits.count == 11 && digits.count == alnum.count

@@ -55,7 +55,7 @@ public struct MasterItemDraft: Hashable, Sendable {
         return out
     }
 
-    public var codeKey: String { Normalization.searchKey(code).replacingOccurrences(of: " ", with: "") }
+    public var codeKey: String { Normalization.compactKey(code) }
 }
 
 /// A price list ("mayorista", "minorista"): a price per item in the company's currency.

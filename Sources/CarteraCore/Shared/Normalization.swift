@@ -78,6 +78,12 @@ public enum Normalization {
         return digits.count >= 6 ? String(digits.suffix(8)) : nil
     }
 
+    /// The search key without spaces ("20-12.345.678/9" → "20123456789", "A-0001 77" → "a000177"):
+    /// the key tax ids, item codes and invoice numbers are compared by.
+    public static func compactKey(_ text: String) -> String {
+        searchKey(text).replacingOccurrences(of: " ", with: "")
+    }
+
     /// An e-mail as a lookup key: trimmed and lower-cased; nil when it has no "@".
     public static func emailKey(_ email: String) -> String? {
         let key = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()

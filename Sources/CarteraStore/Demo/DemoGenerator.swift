@@ -75,7 +75,7 @@ public struct DemoGenerator: Sendable {
         var collectors: [User.ID] = []
         var technicians: [User.ID] = []
         for (index, branchName) in branchNames.enumerated() {
-            let slug = Normalization.searchKey(branchName).replacingOccurrences(of: " ", with: "")
+            let slug = Normalization.compactKey(branchName)
             let supervisor = try await user("supervisor.\(slug)@demo.cartera", "Supervisión \(branchName)", "supervisor", .branch,
                                             branch: index, department: "Ventas", manager: admin)
             for n in 1...2 {
@@ -191,7 +191,7 @@ public struct DemoGenerator: Sendable {
         }
         let branch = branches[city.country == "PE" ? 2 : city.country == "MX" ? 3 : (city.name == "Córdoba" ? 1 : 0)]
         let jitter = { (r: inout SeededRandom) in (Double(r.next() % 20_000) / 20_000 - 0.5) * 0.3 }
-        let slug = Normalization.searchKey("\(trade) \(surname)").replacingOccurrences(of: " ", with: "")
+        let slug = Normalization.compactKey("\(trade) \(surname)")
         var custom: [String: CustomFieldValue] = ["rubro": .text(DemoData.industries.randomElement(using: &r)!),
                                                   "cantidad_de_equipos": .integer(Int64(r.next() % 40))]
         if r.next() % 10 == 0 { custom["cliente_vip"] = .bool(true) }

@@ -158,7 +158,7 @@ struct ImportRun {
         guard values.values.contains(where: { !$0.isEmpty }) else { return }
         var errors: [FieldError] = []
         if options.updateBy == .taxID, let taxID = values[.taxID], !taxID.isEmpty {
-            let key = Normalization.searchKey(taxID).replacingOccurrences(of: " ", with: "")
+            let key = Normalization.compactKey(taxID)
             if !seenTaxIDs.insert(key).inserted { errors.append(FieldError("taxId", "duplicate_in_file")) }
         }
         let existing = try await find(values, errors: &errors)
@@ -216,7 +216,7 @@ struct ImportRun {
             return client
         case .taxID:
             guard let raw = values[.taxID], !raw.isEmpty else { return nil }
-            let key = Normalization.searchKey(raw).replacingOccurrences(of: " ", with: "")
+            let key = Normalization.compactKey(raw)
             guard let row = try await session.first("""
                 SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.tax_id_key = \(bind: key) AND c.archived = \(bind: false)
                 """) else { return nil }

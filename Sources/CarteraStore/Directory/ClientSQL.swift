@@ -91,7 +91,7 @@ enum ClientSQL {
         let lowered = contains(value.lowercased())
         switch field {
         case .legalName: return "c.name_key LIKE \(bind: contains(Normalization.searchKey(value))) ESCAPE '\\'"
-        case .taxId: return "c.tax_id_key LIKE \(bind: contains(Normalization.searchKey(value).replacingOccurrences(of: " ", with: ""))) ESCAPE '\\'"
+        case .taxId: return "c.tax_id_key LIKE \(bind: contains(Normalization.compactKey(value))) ESCAPE '\\'"
         case .phone: return "c.search_digits LIKE \(bind: contains(Normalization.digits(value))) ESCAPE '\\'"
         case .email: return "c.emails LIKE \(bind: lowered) ESCAPE '\\'"
         case .country: return "c.country = \(bind: value.uppercased())"

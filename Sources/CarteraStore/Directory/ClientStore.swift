@@ -234,7 +234,7 @@ public struct ClientStore: Sendable {
 
     /// The bound values of every editable column, in the order of the INSERT and UPDATE lists.
     static func values(_ session: Session, _ d: ClientDraft, number: Int64, definitions: [CustomFieldDefinition]) -> SQLQueryString {
-        let taxKey = d.taxID.map { Normalization.searchKey($0).replacingOccurrences(of: " ", with: "") }
+        let taxKey = d.taxID.map { Normalization.compactKey($0) }
         return """
             \(bind: d.legalName), \(bind: d.tradeName), \(bind: Normalization.sortKey(d.legalName)),
             \(bind: Normalization.soundKey(d.legalName)), \(bind: d.taxID),
@@ -261,7 +261,7 @@ public struct ClientStore: Sendable {
         if try await !exists("users", d.salesAgentID?.rawValue) { errors.append(FieldError("salesAgentId", "unknown_reference")) }
         if try await !exists("users", d.collectorID?.rawValue) { errors.append(FieldError("collectorId", "unknown_reference")) }
         if let taxID = d.taxID {
-            let key = Normalization.searchKey(taxID).replacingOccurrences(of: " ", with: "")
+            let key = Normalization.compactKey(taxID)
             if try await session.first("""
                 SELECT id FROM clients WHERE tax_id_key = \(bind: key) AND archived = \(bind: false) AND id <> \(bind: id?.rawValue ?? 0)
                 """) != nil { errors.append(FieldError("taxId", "duplicate")) }

@@ -76,7 +76,7 @@ public struct ReceivableStore: Sendable {
         return parts.joined(separator: " AND ")
     }
 
-    static func numberKey(_ number: String) -> String { Normalization.searchKey(number).replacingOccurrences(of: " ", with: "") }
+    static func numberKey(_ number: String) -> String { Normalization.compactKey(number) }
 
     static func insert(_ session: Session, clientID: Client.ID, _ d: ReceivableDraft, action: String, by viewer: Viewer,
                        at now: Date) async throws -> Receivable {

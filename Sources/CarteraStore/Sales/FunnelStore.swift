@@ -124,7 +124,7 @@ public struct FunnelStore: Sendable {
         }
         if let search = query.search.map({ Normalization.searchKey($0) }), !search.isEmpty {
             let digits = Normalization.digits(search)
-            let compact = search.replacingOccurrences(of: " ", with: "")
+            let compact = Normalization.compactKey(search)
             let email = query.search?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             conditions.append("""
                 (c.name_key LIKE \(bind: "%\(search)%") OR c.tax_id_key LIKE \(bind: "%\(compact)%")

@@ -38,16 +38,15 @@ enum LeadIntake {
         let responsible: User.ID = if let lead { lead.responsibleID } else {
             try await responsibleFor(session, draft, fallback: viewer.id)
         }
-        // Required custom fields are completed on the card later: a lead is not refused for them.
-        let definitions = try await CatalogueStore.customFields(session).map { d in var d = d; d.required = false; return d }
         let client: Client
         if let match {
-            client = try await enrich(session, match.client, with: draft.person, definitions: definitions, by: viewer, at: now)
+            client = try await enrich(session, match.client, with: draft.person, by: viewer, at: now)
         } else {
             let person = draft.person
             let fresh = ClientDraft(legalName: person.name, taxID: person.nationalID, taxIDKind: person.nationalIDKind, salesAgentID: responsible,
                                     emails: person.email.map { [$0] } ?? [], phones: person.phone.map { [$0] } ?? [])
-            client = try await ClientStore.insert(session, fresh, definitions: definitions, by: viewer, at: now, action: "create", readBack: .all)
+            client = try await ClientStore.insert(session, fresh, definitions: try await definitions(session), by: viewer, at: now,
+                                                  action: "create", readBack: .all)
         }
         let leadID: Lead.ID
         if let lead {
@@ -103,7 +102,7 @@ enum LeadIntake {
     // MARK: Matching
 
     static func findClient(_ session: Session, _ person: LeadPerson) async throws -> (client: Client, by: LeadMatch)? {
-        let nationalKey = person.nationalID.map(nationalIDKey)
+        let nationalKey = person.nationalID.map(Normalization.compactKey)
         if let nationalKey, let found = try await session.first("""
             SELECT id FROM clients WHERE tax_id_key = \(bind: nationalKey) AND archived = \(bind: false)
             """), let client = try await ClientStore.client(session, try found.id("id"), scope: .all) {
@@ -128,19 +127,22 @@ enum LeadIntake {
         return nil
     }
 
-    static func nationalIDKey(_ id: String) -> String { Normalization.searchKey(id).replacingOccurrences(of: " ", with: "") }
-
     /// Adds what the matched client lacked: the e-mail, the phone, the national id.
-    static func enrich(_ session: Session, _ client: Client, with person: LeadPerson, definitions: [CustomFieldDefinition],
-                       by viewer: Viewer, at now: Date) async throws -> Client {
+    static func enrich(_ session: Session, _ client: Client, with person: LeadPerson, by viewer: Viewer, at now: Date) async throws -> Client {
         var draft = client.draft
         if let email = person.email, !draft.emails.contains(email), draft.emails.count < 10 { draft.emails.append(email) }
         if let phone = person.phone, let tail = Normalization.phoneTail(phone),
            !draft.phones.contains(where: { Normalization.phoneTail($0) == tail }), draft.phones.count < 10 { draft.phones.append(phone) }
         if draft.taxID == nil, let id = person.nationalID { draft.taxID = id; draft.taxIDKind = person.nationalIDKind }
         guard draft != client.draft else { return client }
-        return try await ClientStore.replace(session, client, draft, definitions: definitions, by: viewer, at: now, action: "update",
-                                             readBack: .all)
+        return try await ClientStore.replace(session, client, draft, definitions: try await definitions(session), by: viewer, at: now,
+                                             action: "update", readBack: .all)
+    }
+
+    /// The custom fields a client written from a lead is checked against: required ones are
+    /// completed on the card later, so a lead is not refused for them.
+    static func definitions(_ session: Session) async throws -> [CustomFieldDefinition] {
+        try await CatalogueStore.customFields(session).map { d in var d = d; d.required = false; return d }
     }
 
     // MARK: Lead files and assignment

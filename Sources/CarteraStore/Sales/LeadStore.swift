@@ -14,6 +14,8 @@ public struct LeadListing: Sendable, Hashable {
     public let responsibleName: String
     public let channelName: String?
     public var quality: ContactQuality { ContactQuality(nationalID: nationalID, phones: phones, emails: emails) }
+    /// Discarding is for a lead not yet quoted that cannot be reached well (bad or with problems).
+    public var discardable: Bool { lead.phase == .lead && quality != .good }
 }
 
 /// One interaction as the lead's page lists it.
@@ -211,7 +213,7 @@ public struct LeadStore: Sendable {
         try v.check()
         return try await act(id, expectedVersion: expectedVersion, by: viewer, action: state.rawValue) { session, listing in
             guard listing.lead.state == .open else { throw ValidationFailure([FieldError("state", "lead_closed")]) }
-            if state == .discarded, listing.lead.phase != .lead || listing.quality == .good {
+            if state == .discarded, !listing.discardable {
                 throw ValidationFailure([FieldError("state", "not_discardable")])
             }
             try await session.run("""
@@ -237,9 +239,8 @@ public struct LeadStore: Sendable {
             draft.taxIDKind = person.nationalID == nil ? nil : person.nationalIDKind ?? draft.taxIDKind
             if let email = person.email { draft.emails = [email] + draft.emails.filter { $0 != email } }
             if let phone = person.phone { draft.phones = [phone] + draft.phones.filter { $0 != phone } }
-            let definitions = try await CatalogueStore.customFields(session).map { d in var d = d; d.required = false; return d }
             do {
-                _ = try await ClientStore.replace(session, client, draft, definitions: definitions, by: viewer, at: now, action: "update",
+                _ = try await ClientStore.replace(session, client, draft, definitions: try await LeadIntake.definitions(session), by: viewer, at: now, action: "update",
                                                   readBack: .all)
             } catch let failure as ValidationFailure {
                 // The client's field names, as this form calls them.

@@ -25,6 +25,15 @@ struct MapCanvas {
     /// A pan or zoom link: its label for screen readers, its symbol, where it goes.
     struct Nav { let label: String; let url: String; let key: String }
 
+    /// Where a map opens when no client has coordinates yet: the Americas from Mexico to Patagonia.
+    static let overview = MapView(zoom: 2, centerLatitude: -15, centerLongitude: -65)
+
+    /// The view a map link asks for (`z`, `lat`, `lon`); nil when it asks for none.
+    static func requestedView(_ form: FormData) -> MapView? {
+        guard let z = Int(form["z"] ?? ""), let lat = Double(form["lat"] ?? ""), let lon = Double(form["lon"] ?? "") else { return nil }
+        return MapView(zoom: z, centerLatitude: lat, centerLongitude: lon)
+    }
+
     /// Zoom in and out and pan half a view each way, as links built by `link`.
     static func navigation(_ view: MapView, t: [String: String], link: (MapView) -> String) -> [Nav] {
         [("map_zoom_in", "+", view.moved(zoomBy: 1)), ("map_zoom_out", "−", view.moved(zoomBy: -1)),

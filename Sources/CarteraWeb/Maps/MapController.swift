@@ -82,12 +82,12 @@ struct MapController {
         let maps = env.stores.maps
         let scope = context.clientScope
         let view: MapView
-        if let z = Int(read.form["z"] ?? ""), let lat = Double(read.form["lat"] ?? ""), let lon = Double(read.form["lon"] ?? "") {
-            view = MapView(zoom: z, centerLatitude: lat, centerLongitude: lon)
+        if let requested = MapCanvas.requestedView(read.form) {
+            view = requested
         } else if let box = try await maps.bounds(read.query, scope: scope) {
             view = .fitting(box)
         } else {
-            view = MapView(zoom: 2, centerLatitude: -15, centerLongitude: -65)
+            view = MapCanvas.overview
         }
         let columns = Int(view.width / Self.cellPixels), rows = Int(view.height / Self.cellPixels)
         async let cells = maps.cells(read.query, scope: scope, box: view.box, columns: columns, rows: rows, rule: read.rule)
@@ -111,9 +111,7 @@ struct MapController {
                                never: false)
         }
         let (recency, without) = try await summary
-        var plain = read.form.pairs.filter { !Self.viewKeys.contains($0.0) && $0.0 != "mode" }
-        plain.removeAll { $0.1.isEmpty }
-        let listQuery = plain.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let listQuery = FormData.encode(pairs: read.form.pairs.filter { !Self.viewKeys.contains($0.0) && $0.0 != "mode" })
         let v = read.form, any = t["any"] ?? ""
         let page = Page(
             heat: read.heat, title: t[read.heat ? "heat_title" : "map_title"] ?? "",
@@ -161,12 +159,12 @@ struct MapController {
 
     /// This page's address with another view (nil: fit to the clients) or mode.
     func url(_ form: FormData, view: MapView?, mode: String?? = .none) -> String {
-        var pairs = form.pairs.filter { !Self.viewKeys.contains($0.0) && !$0.1.isEmpty && (mode == .none || $0.0 != "mode") }
+        var pairs = form.pairs.filter { !Self.viewKeys.contains($0.0) && (mode == .none || $0.0 != "mode") }
         if case .some(let chosen) = mode, let chosen { pairs.append(("mode", chosen)) }
         if let view {
             pairs += [("z", String(view.zoom)), ("lat", String(format: "%.5f", view.centerLatitude)), ("lon", String(format: "%.5f", view.centerLongitude))]
         }
-        return "\(SiteURL.map.path)?\(pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))"
+        return "\(SiteURL.map.path)?\(FormData.encode(pairs: pairs))"
     }
 
     // MARK: The printable list of one colour
@@ -205,8 +203,8 @@ struct MapController {
                          days: visit.map { String(Int(now.timeIntervalSince($0) / 86_400)) } ?? "—")
         }
         let filtersText = Self.describe(read, t: t, language: context.language)
-        let query = read.form.pairs.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            .joined(separator: "&")
+        // The list's filters, without the colour: the download adds it back, the way back to the map does not.
+        let filters = FormData.encode(pairs: read.form.pairs.filter { $0.0 != "recency" })
         let page = ListPage(
             title: Self.legendLabel(recency, read.settings, t), colour: Self.colours[recency]!,
             print: try await PrintHeader.make(env, context, title: "\(t["heat_title"] ?? "") — \(Self.legendLabel(recency, read.settings, t))",
@@ -214,8 +212,8 @@ struct MapController {
             rows: Array(rows), empty: rows.isEmpty,
             truncated: collected.items.count > Self.listLimit
                 ? env.translator.text("map_list_truncated", context.language, ["count": String(Self.listLimit)]) : nil,
-            exportXLSX: context.viewer.can(.exportData) ? "\(SiteURL.mapListExport.path)?format=xlsx&\(query)" : nil,
-            backURL: "\(SiteURL.map.path)?mode=heat&\(query.replacingOccurrences(of: "recency=\(recency.rawValue)", with: ""))")
+            exportXLSX: context.viewer.can(.exportData) ? "\(SiteURL.mapListExport.path)?format=xlsx&recency=\(recency.rawValue)&\(filters)" : nil,
+            backURL: "\(SiteURL.map.path)?mode=heat&\(filters)")
         return try env.render("map-list", request, context, title: page.title, section: .map, page)
     }
 

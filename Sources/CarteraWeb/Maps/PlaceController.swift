@@ -39,14 +39,14 @@ struct PlaceController {
         let settings = try await env.stores.maps.settings()
         let d = client.draft
         let view: MapView
-        if let z = Int(form["z"] ?? ""), let lat = Double(form["lat"] ?? ""), let lon = Double(form["lon"] ?? "") {
-            view = MapView(zoom: z, centerLatitude: lat, centerLongitude: lon)
+        if let requested = MapCanvas.requestedView(form) {
+            view = requested
         } else if let lat = d.latitude, let lon = d.longitude {
             view = MapView(zoom: 16, centerLatitude: lat, centerLongitude: lon)
         } else if let box = try await env.stores.maps.bounds(ClientQuery(), scope: context.clientScope) {
             view = .fitting(box)
         } else {
-            view = MapView(zoom: 2, centerLatitude: -15, centerLongitude: -65)
+            view = MapCanvas.overview
         }
         let base = "/clients/\(client.id)/place"
         let link = { (v: MapView) in "\(base)?z=\(v.zoom)&lat=\(String(format: "%.6f", v.centerLatitude))&lon=\(String(format: "%.6f", v.centerLongitude))" }
@@ -74,9 +74,8 @@ struct PlaceController {
         let form = try await FormData.from(request)
         var errors: [FieldError] = []
         var spot: (Double, Double)?
-        if let x = Double(form["x"] ?? ""), let y = Double(form["y"] ?? ""), let z = Int(form["z"] ?? ""), let lat = Double(form["lat"] ?? ""),
-           let lon = Double(form["lon"] ?? "") {
-            let picked = MapView(zoom: z, centerLatitude: lat, centerLongitude: lon).position(x: x, y: y)
+        if let x = Double(form["x"] ?? ""), let y = Double(form["y"] ?? ""), let view = MapCanvas.requestedView(form) {
+            let picked = view.position(x: x, y: y)
             spot = (picked.latitude, picked.longitude)
         } else {
             let lat = Double(form["latitude"] ?? ""), lon = Double(form["longitude"] ?? "")

@@ -188,7 +188,7 @@ struct LeadsController {
             links: LeadActions.available(listing, phase: FunnelPhase(lead.phase), settings: settings, t: t).filter { !$0.url.hasPrefix(base) }
                 .map { Page.Link(label: $0.label, url: $0.url, external: $0.external) },
             open: open, canFollowUp: open, canSurvey: open && !activeQuestions.isEmpty, canContact: open && reachable,
-            canDiscard: open && reachable && lead.phase == .lead,
+            canDiscard: open && listing.discardable,
             openSurvey: failed == .survey, openAbort: failed == .abort, openDiscard: failed == .discard, errors: errors, values: values,
             contactTypes: choices(ContactType.allCases.map(\.rawValue), "contactType", "contact_type_"),
             expectations: choices(Expectation.allCases.map(\.rawValue), "expectation", "expectation_"),

@@ -38,8 +38,13 @@ public struct FormData: Sendable {
 
     /// The non-empty values as a query string in key order, for "next page" and download links that keep a list's filters.
     public static func encode(_ values: [String: String]) -> String {
-        values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        encode(pairs: values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// The non-empty pairs as a query string in their order, repeated keys kept.
+    public static func encode(pairs: [(String, String)]) -> String {
+        pairs.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
     }
 
     public static func query(_ request: Request) -> FormData {
