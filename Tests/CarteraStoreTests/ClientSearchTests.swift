@@ -65,4 +65,49 @@ struct ClientSearchTests {
             #expect(try await names(f, "ferreteria") == ["Gamma"])
         }
     }
+
+    @Test("a broad search shows the newest matches instead of ranking them all, within the scope")
+    func broadSearchNewestFirst() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            try await f.client("Peña Uno", group: group)
+            try await f.client("Peña Dos")
+            try await f.client("Peña Tres", group: group)
+            try await f.client("Peña Cuatro", group: group)
+            try await f.client("Otro", group: group)
+            var query = ClientQuery(search: "pena", limit: 2, counting: .upTo(3))
+            query.rankedUpTo = 3
+            let first = try await f.stores.clients.list(query, scope: .all)
+            #expect(first.newestFirst && first.count == .moreThan(3) && first.hasMore)
+            #expect(first.clients.map(\.draft.legalName) == ["Peña Cuatro", "Peña Tres"])
+            query.page = .offset(2)
+            #expect(try await f.stores.clients.list(query, scope: .all).clients.map(\.draft.legalName) == ["Peña Dos", "Peña Uno"])
+            query.counting = .all
+            #expect(try await f.stores.clients.list(query, scope: .all).count == .exactly(4))
+            // The count cap below the ranking limit does not decide alone: a probe does.
+            query.counting = .upTo(1)
+            query.page = .offset(0)
+            #expect(try await f.stores.clients.list(query, scope: .all).newestFirst)
+            // A seller of the group sees three matches: ranked again, by name at equal relevance.
+            let seller = try await f.user("norte@demo.test", groups: [group])
+            query.counting = .upTo(10)
+            query.limit = 10
+            let theirs = try await f.stores.clients.list(query, scope: .of(seller))
+            #expect(!theirs.newestFirst && theirs.count == .exactly(3))
+            #expect(Set(theirs.clients.map(\.draft.legalName)) == ["Peña Uno", "Peña Tres", "Peña Cuatro"])
+        }
+    }
+
+    @Test("a list counts up to its cap unless asked for every match")
+    func countCap() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            for name in ["Alfa", "Beta", "Gamma"] { try await f.client(name) }
+            #expect(try await f.stores.clients.list(ClientQuery(counting: .upTo(2)), scope: .all).count == .moreThan(2))
+            #expect(try await f.stores.clients.list(ClientQuery(counting: .upTo(3)), scope: .all).count == .exactly(3))
+            #expect(try await f.stores.clients.list(ClientQuery(counting: .all), scope: .all).count == .exactly(3))
+            #expect(try await f.stores.clients.list(ClientQuery(counting: .none), scope: .all).count == nil)
+        }
+    }
 }

@@ -30,7 +30,7 @@ struct ClientWriteTests {
             } catch let failure as ValidationFailure {
                 #expect(Set(failure.errors.map(\.field)) == ["legalName", "taxId", "latitude", "emails", "phones"])
             }
-            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 0)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(0))
         }
     }
 
@@ -80,8 +80,8 @@ struct ClientWriteTests {
             }
             let archived = try await f.stores.clients.setArchived(client.id, true, expectedVersion: client.version, by: f.admin)
             #expect(archived.archived)
-            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 0)
-            #expect(try await f.stores.clients.list(ClientQuery(archived: .archived), scope: .all).total == 1)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(0))
+            #expect(try await f.stores.clients.list(ClientQuery(archived: .archived), scope: .all).count == .exactly(1))
             let restored = try await f.stores.clients.setArchived(client.id, false, expectedVersion: nil, by: f.admin)
             #expect(!restored.archived)
         }
@@ -148,7 +148,7 @@ struct IdempotentCreateTests {
             let again = try await f.stores.clients.create(ClientDraft(legalName: "Reintento SA"), by: f.admin, idempotency: key)
             #expect(!first.replayed && again.replayed)
             #expect(again.client.id == first.client.id)
-            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).total == 1)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(1))
             let other = IdempotencyKey(key: "erp-42", body: Data(#"{"legalName":"Otro"}"#.utf8))
             await #expect(throws: StoreError.idempotencyKeyReused) {
                 try await f.stores.clients.create(ClientDraft(legalName: "Otro"), by: f.admin, idempotency: other)
@@ -197,10 +197,10 @@ struct CustomFieldMaintenanceTests {
             }
             try await catalogues.updateCustomField(id, labelES: "Apodo", labelEN: "", required: false, showInList: false,
                                                    choices: [], active: false, expectedVersion: 1, by: nil)
-            #expect(try await f.stores.clients.list(ClientQuery(search: "zorrito"), scope: .all).total == 1)
+            #expect(try await f.stores.clients.list(ClientQuery(search: "zorrito"), scope: .all).count == .exactly(1))
             #expect(try await catalogues.purgeCustomField(id, expectedVersion: 2, by: nil) == 1)
             #expect(try await f.stores.clients.client(client.id, scope: .all)?.draft.customFields.isEmpty == true)
-            #expect(try await f.stores.clients.list(ClientQuery(search: "zorrito"), scope: .all).total == 0)
+            #expect(try await f.stores.clients.list(ClientQuery(search: "zorrito"), scope: .all).count == .exactly(0))
             #expect(try await catalogues.customFields().isEmpty)
         }
     }

@@ -89,21 +89,29 @@ public struct DemoGenerator: Sendable {
                                              branch: index, department: "Cobranzas", manager: supervisor))
         }
         let definitions = try await catalogues.customFields()
-        var written = 0, contacts = 0
-        while written < count {
-            let batch = min(500, count - written)
-            contacts += try await insertBatch(batch, serial: written, random: &random, types: types, groups: groups, branches: branches,
-                                              agents: agents, collectors: collectors, definitions: definitions)
-            written += batch
+        let contacts = try await stores.database.bulkLoad(into: Self.bulkTables) {
+            var written = 0, contacts = 0
+            while written < count {
+                let batch = min(500, count - written)
+                contacts += try await insertBatch(batch, serial: written, random: &random, types: types, groups: groups,
+                                                  branches: branches, agents: agents, collectors: collectors, definitions: definitions)
+                written += batch
+            }
+            return contacts
         }
         try await addFollowUps(for: [admin] + agents, random: &random)
         try await addActivities(for: [admin] + agents, random: &random)
         try await addNotes(for: [admin] + agents)
         try await addPastVisits(technicians: technicians, owner: admin, random: &random)
         try await addWorkOrders(for: technicians, by: admin, random: &random)
+        try await addMaintenanceContracts(technicians: technicians, owner: admin)
         try await addSales(admin: admin, sellers: agents, random: &random)
+        try await stores.database.refreshStatistics()
         return Summary(adminEmail: Self.adminEmail, clients: count, contacts: contacts, users: 1 + branchNames.count * 5)
     }
+
+    /// What `insertBatch` writes, loaded with their indexes built at the end.
+    static let bulkTables = ["clients", "contacts", "audit_events", "client_phone_tails", "client_email_keys"]
 
     /// One transaction: a block of client numbers, the clients, their contacts and audit events.
     func insertBatch(_ size: Int, serial: Int, random: inout SeededRandom, types: [ClientType.ID], groups: [ClientGroup.ID],

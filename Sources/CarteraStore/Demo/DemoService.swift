@@ -162,3 +162,39 @@ extension DemoGenerator {
         }
     }
 }
+
+extension DemoGenerator {
+    /// One client in 200 has a maintenance contract: a monthly recurring order
+    /// for its branch's technician. Written in bulk and not yet materialised, so
+    /// the first pass of the recurring orders job makes their orders (the
+    /// server's at start, or `cartera jobs run recurring-orders`).
+    func addMaintenanceContracts(technicians: [User.ID], owner: User.ID) async throws {
+        guard !technicians.isEmpty else { return }
+        let zone = try await stores.organisation.company()?.timeZone ?? "America/Argentina/Buenos_Aires"
+        let now = clock.now()
+        let (startDate, _) = LocalDateTime.parts(now, timeZone: TimeZone(identifier: zone) ?? .gmt)
+        var afterID: Int64 = 0
+        while true {
+            let ids = try await stores.database.read { session in
+                try await session.rows("""
+                    SELECT id FROM clients WHERE id > \(bind: afterID) AND id % 200 = 0 ORDER BY id LIMIT 500
+                    """).map { try $0.int("id") }
+            }
+            guard let last = ids.last else { return }
+            afterID = last
+            try await stores.database.write { session in
+                let rows: [SQLQueryString] = ids.map { id in
+                    let draft = RecurringOrderDraft(
+                        rule: "FREQ=MONTHLY;BYMONTHDAY=\(1 + id / 200 % 28)", startDate: startDate, startTime: "09:00", timeZone: zone,
+                        template: WorkOrderDraft(assigneeID: technicians[Int(id / 200) % technicians.count],
+                                                 description: "Mantenimiento mensual según contrato"))
+                    return "(\(bind: id), \(bind: owner.rawValue), \(RecurringOrderStore.values(session, draft)), \(session.instant(now)), \(session.instant(now)))"
+                }
+                try await session.run("""
+                    INSERT INTO recurring_order_rules (client_id, owner_id, \(unsafeRaw: RecurringOrderStore.editableColumns), created_at, updated_at)
+                    VALUES \(rows.joined(separator: ", "))
+                    """)
+            }
+        }
+    }
+}

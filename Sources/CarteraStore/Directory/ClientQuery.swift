@@ -41,17 +41,39 @@ public struct ClientQuery: Sendable, Hashable {
     public var archived: Archived
     public var limit: Int
     public var page: Page
+    public var counting: Counting
+    /// A quick search ranks its matches up to this many; past it, ranking every
+    /// match of a broad word is what makes it slow, so it shows the newest first.
+    public var rankedUpTo = 1_000
+
+    /// How far an offset page counts its matches. Counting every client of a broad
+    /// filter over a million rows costs more than the page itself, so the list
+    /// counts up to a cap unless the person asks for the exact figure.
+    public enum Counting: Sendable, Hashable {
+        case none
+        case upTo(Int)
+        case all
+    }
 
     public init(search: String? = nil, filters: [ClientFilter] = [], sort: ClientSort? = nil, descending: Bool = false,
-                archived: Archived = .active, limit: Int = 50, page: Page = .offset(0)) {
+                archived: Archived = .active, limit: Int = 50, page: Page = .offset(0), counting: Counting = .all) {
         self.search = search; self.filters = filters; self.sort = sort; self.descending = descending
-        self.archived = archived; self.limit = max(1, min(limit, 500)); self.page = page
+        self.archived = archived; self.limit = max(1, min(limit, 500)); self.page = page; self.counting = counting
     }
 }
 
-/// One page of clients and, for offset pages, the total count.
+/// How many clients a list matches.
+public enum ClientCount: Sendable, Equatable {
+    case exactly(Int)
+    /// More than this many; the count stopped at its cap.
+    case moreThan(Int)
+}
+
+/// One page of clients and, for offset pages that count, how many match.
 public struct ClientPage: Sendable {
     public let clients: [Client]
-    public let total: Int?
+    public let count: ClientCount?
     public let hasMore: Bool
+    /// A quick search with more matches than `rankedUpTo`, newest first.
+    public let newestFirst: Bool
 }

@@ -66,6 +66,23 @@ enum ClientSQL {
         }
     }
 
+    /// The clients every word matches, without ranking, and the order that
+    /// reads them newest first straight off the word index (FTS5 walks its
+    /// rowids backwards; PostgreSQL walks the primary key).
+    static func wordMatches(_ session: Session, _ words: [String])
+        -> (from: SQLQueryString, condition: SQLQueryString, newestFirst: SQLQueryString) {
+        switch session.kind {
+        case .sqlite:
+            return ("client_words JOIN clients c ON c.id = client_words.rowid",
+                    "client_words MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " "))",
+                    "client_words.rowid DESC")
+        case .postgres:
+            return ("clients c",
+                    "to_tsvector('simple', c.search_words) @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & ")))",
+                    "c.id DESC")
+        }
+    }
+
     static func archived(_ value: ClientQuery.Archived) -> SQLQueryString {
         switch value {
         case .active: "c.archived = \(bind: false)"
@@ -131,7 +148,8 @@ enum ClientSQL {
         case nil where searching: return "m.rank, c.name_key, c.id"
         case nil, .name?: return SQLQueryString("c.name_key \(direction), c.id \(direction)")
         case .number?: return SQLQueryString("c.client_number \(direction)")
-        case .city?: return SQLQueryString("COALESCE(lower(c.city), '') \(direction), c.name_key, c.id")
+        // One direction throughout, so that `clients_city` serves both.
+        case .city?: return SQLQueryString("COALESCE(lower(c.city), '') \(direction), c.name_key \(direction), c.id \(direction)")
         case .updated?: return SQLQueryString("c.updated_at \(direction), c.id \(direction)")
         case .created?: return SQLQueryString("c.id \(direction)")
         }

@@ -17,27 +17,69 @@ public struct ClientStore: Sendable {
     public func list(_ query: ClientQuery, scope: ClientScope) async throws -> ClientPage {
         try await database.read { session in
             let search = query.search.flatMap(SearchQuery.init)
-            let from = Self.from(session, search)
             var conditions = Self.conditions(session, query, scope)
             var order = ClientSQL.orderBy(query.sort, descending: query.descending, searching: search != nil)
             var offset = 0
+            var counting = query.counting
             switch query.page {
             case .offset(let value): offset = max(0, value)
             case .afterID(let after):
                 order = "c.id ASC"
+                counting = .none
                 if let after { conditions.append("c.id > \(bind: after.rawValue)") }
             }
-            let predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+            var predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+            let count = try await Self.count(session, search, predicate, counting)
+            var from = Self.from(session, search)
+            var newestFirst = false
+            if case .words(let words) = search, query.sort == nil, case .offset = query.page,
+               try await Self.isBroad(session, search, predicate, known: count, limit: query.rankedUpTo) {
+                let matches = ClientSQL.wordMatches(session, words)
+                from = matches.from
+                predicate = "\(matches.condition) AND \(predicate)"
+                order = matches.newestFirst
+                newestFirst = true
+            }
             let rows = try await session.rows("""
                 SELECT \(ClientSQL.columns(session)) FROM \(from) WHERE \(predicate)
                 ORDER BY \(order) LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)
                 """)
-            let clients = try rows.prefix(query.limit).map(ClientSQL.client)
-            var total: Int?
-            if case .offset = query.page {
-                total = Int(try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(predicate)")!.int("n"))
-            }
-            return ClientPage(clients: clients, total: total, hasMore: rows.count > query.limit)
+            return ClientPage(clients: try rows.prefix(query.limit).map(ClientSQL.client), count: count,
+                              hasMore: rows.count > query.limit, newestFirst: newestFirst)
+        }
+    }
+
+    /// Whether more than `limit` clients match; counts again only when the page's own count cannot tell.
+    static func isBroad(_ session: Session, _ search: SearchQuery?, _ predicate: SQLQueryString, known: ClientCount?,
+                        limit: Int) async throws -> Bool {
+        switch known {
+        case .exactly(let n)?: return n > limit
+        case .moreThan(let n)? where n >= limit: return true
+        default: return try await count(session, search, predicate, .upTo(limit)) == .moreThan(limit)
+        }
+    }
+
+    /// The matches of a list, counted as far as `counting` asks. A word search
+    /// counts straight from the word index, without ranking.
+    static func count(_ session: Session, _ search: SearchQuery?, _ predicate: SQLQueryString,
+                      _ counting: ClientQuery.Counting) async throws -> ClientCount? {
+        var from = Self.from(session, search)
+        var filter = predicate
+        if case .words(let words) = search {
+            let matches = ClientSQL.wordMatches(session, words)
+            from = matches.from
+            filter = "\(matches.condition) AND \(predicate)"
+        }
+        switch counting {
+        case .none:
+            return nil
+        case .all:
+            return .exactly(Int(try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(filter)")!.int("n")))
+        case .upTo(let cap):
+            let n = Int(try await session.first("""
+                SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM \(from) WHERE \(filter) LIMIT \(bind: cap + 1)) counted
+                """)!.int("n"))
+            return n > cap ? .moreThan(cap) : .exactly(n)
         }
     }
 

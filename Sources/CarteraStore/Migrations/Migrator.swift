@@ -41,6 +41,7 @@ public struct Migrator: Sendable {
         Migration019.migration,
         Migration020.migration,
         Migration021.migration,
+        Migration022.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

@@ -90,7 +90,7 @@ struct APIController {
         let search = query.form.text("q")
         let page: ClientQuery.Page = search == nil ? .afterID(cursor.afterID.map(Client.ID.init)) : .offset(cursor.offset)
         let result = try await env.stores.clients.list(
-            ClientQuery(search: search, filters: filters, archived: archived, limit: limit, page: page),
+            ClientQuery(search: search, filters: filters, archived: archived, limit: limit, page: page, counting: .none),
             scope: context.clientScope)
         var next: String?
         if result.hasMore {

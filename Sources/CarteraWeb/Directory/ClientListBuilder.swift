@@ -15,8 +15,16 @@ struct ClientListBuilder {
         let language = context.language
         let t = env.t(language)
         let page = max(1, Int(query.form["page"] ?? "") ?? 1)
-        let total = result.total ?? result.clients.count
-        let pages = max(1, (total + pageSize - 1) / pageSize)
+        let totalText: String, pageText: String
+        switch result.count ?? .exactly(result.clients.count) {
+        case .exactly(let total):
+            totalText = env.translator.plural("clients_count", count: total, language)
+            let pages = max(1, (total + pageSize - 1) / pageSize)
+            pageText = env.translator.text("page_of", language, ["page": String(page), "pages": String(pages)])
+        case .moreThan(let cap):
+            totalText = env.translator.text("clients_count_more", language, ["count": env.count(cap, context)])
+            pageText = env.translator.text("page_n", language, ["page": String(page)])
+        }
         let columns = ClientColumn.all(lookups, language, t)
         let sortable: [String: ClientSort] = ["number": .number, "legalName": .name, "city": .city, "updated": .updated]
         let headers = chosen.map { key -> ClientListPage.Header in
@@ -43,9 +51,12 @@ struct ClientListBuilder {
             || lookups.activeFields.contains { v.text("cf_" + $0.key) != nil }
         return ClientListPage(
             q: v["q"] ?? "",
-            totalText: env.translator.plural("clients_count", count: total, language),
+            totalText: totalText,
+            countAllURL: result.count.flatMap { if case .moreThan = $0 { query.url(["count": "all"]) } else { nil } },
+            broadSearch: result.newestFirst
+                ? env.translator.text("search_broad", language, ["count": env.count(storeQuery.rankedUpTo, context)]) : nil,
             headers: headers, rows: rows, empty: rows.isEmpty,
-            pageText: env.translator.text("page_of", language, ["page": String(page), "pages": String(pages)]),
+            pageText: pageText,
             previousURL: page > 1 ? query.url(["page": String(page - 1)]) : nil,
             nextURL: result.hasMore ? query.url(["page": String(page + 1)]) : nil,
             columns: columns.map { .init(key: $0.key, label: $0.label, checked: chosen.contains($0.key)) },

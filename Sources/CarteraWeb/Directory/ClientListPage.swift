@@ -30,6 +30,9 @@ struct ClientListQuery {
     static let filterKeys = ["type", "group", "branch", "agent", "collector", "archived", "coords"]
         + ClientTextField.allCases.map { "f_" + $0.rawValue }
 
+    /// How far the list counts unless asked for every match (`count=all`).
+    static let countCap = 1_000
+
     func storeQuery(_ lookups: Lookups, pageSize: Int) -> ClientQuery {
         var filters: [ClientFilter] = []
         if let id = ClientType.ID(string: form["type"]) { filters.append(.clientType(id)) }
@@ -48,7 +51,8 @@ struct ClientListQuery {
         return ClientQuery(search: form.text("q"), filters: filters, sort: ClientSort(rawValue: form["sort"] ?? ""),
                            descending: form["dir"] == "desc",
                            archived: ClientQuery.Archived(rawValue: form["archived"] ?? "") ?? .active,
-                           limit: pageSize, page: .offset((page - 1) * pageSize))
+                           limit: pageSize, page: .offset((page - 1) * pageSize),
+                           counting: form["count"] == "all" ? .all : .upTo(Self.countCap))
     }
 
     /// This query's URL with some parameters replaced (sorting, paging).
@@ -75,6 +79,10 @@ struct ClientListPage {
 
     let q: String
     let totalText: String
+    /// Offered when the count stopped at its cap.
+    let countAllURL: String?
+    /// Said when a search matched too many clients to rank them.
+    let broadSearch: String?
     let headers: [Header]
     let rows: [Row]
     let empty: Bool

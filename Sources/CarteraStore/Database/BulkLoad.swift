@@ -1,0 +1,61 @@
+import SQLKit
+
+/// Loading many rows into tables nobody else is using yet (the demo company):
+/// their secondary indexes and search triggers are dropped first and built
+/// again at the end. Building an index from a million rows is a sort; keeping
+/// it up to date row by row is a million random writes, most of the demo's
+/// time. Constraints (primary keys, UNIQUE columns) stay and keep checking.
+/// If the body fails the indexes are still rebuilt; if the process dies
+/// meanwhile, they are missing, which is why nothing but an empty database
+/// should be loaded this way.
+extension Database {
+    public func bulkLoad<R>(into tables: [String], _ body: () async throws -> R) async throws -> R {
+        let definitions = try await read { try await Self.droppable($0, tables) }
+        try await write { session in
+            for definition in definitions {
+                try await session.run("DROP \(unsafeRaw: definition.kind) \(ident: definition.name)")
+            }
+        }
+        let result: Result<R, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        try await write { session in
+            for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
+            if kind == .sqlite {
+                // Search tables that mirror a loaded table re-read it whole.
+                for table in try await Self.searchTables(session, tables) {
+                    try await session.run("INSERT INTO \(ident: table) (\(ident: table)) VALUES ('rebuild')")
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private struct Definition { let kind: String; let name: String; let sql: String }
+
+    /// Indexes not backing a constraint, and (SQLite) triggers, of `tables`.
+    private static func droppable(_ session: Session, _ tables: [String]) async throws -> [Definition] {
+        switch session.kind {
+        case .sqlite:
+            return try await session.rows("""
+                SELECT type, name, sql FROM sqlite_master
+                WHERE tbl_name IN (\(binds: tables)) AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name
+                """).map { Definition(kind: try $0.string("type").uppercased(), name: try $0.string("name"), sql: try $0.string("sql")) }
+        case .postgres:
+            return try await session.rows("""
+                SELECT indexname, indexdef FROM pg_indexes
+                WHERE schemaname = current_schema() AND tablename IN (\(binds: tables))
+                    AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname
+                """).map { Definition(kind: "INDEX", name: try $0.string("indexname"), sql: try $0.string("indexdef")) }
+        }
+    }
+
+    /// FTS5 tables whose content is one of `tables`.
+    private static func searchTables(_ session: Session, _ tables: [String]) async throws -> [String] {
+        try await session.rows("""
+            SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'
+            """).compactMap { row in
+            let sql = try row.string("sql").replacingOccurrences(of: " ", with: "")
+            return tables.contains { sql.contains("content='\($0)'") } ? try row.string("name") : nil
+        }
+    }
+}
