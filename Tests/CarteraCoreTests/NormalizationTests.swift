@@ -1,4 +1,4 @@
-import CarteraCore
+@testable import CarteraCore
 import Testing
 
 @Suite("Normalisation for search and sorting")
@@ -10,6 +10,22 @@ struct NormalizationTests {
         #expect(Normalization.digits("+54 9 11 5555-1234") == "5491155551234")
         #expect(Normalization.phoneTail("+54 9 11 5555-1234") == Normalization.phoneTail("11 5555 1234"))
         #expect(Normalization.phoneTail("4-1234") == nil && Normalization.phoneTail("441234") == "441234")
+    }
+
+    @Test("the Latin table gives Foundation's key for every scalar it covers, alone and in words; the rest falls back")
+    func latinTableMatchesFoundation() {
+        var all = ""
+        for value in 0..<Normalization.LatinFolding.limit {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = "a" + String(Character(scalar)) + "B"
+            #expect(Normalization.searchKey(text) == Normalization.foundationSearchKey(text), "U+\(String(value, radix: 16))")
+            all.unicodeScalars.append(scalar)
+        }
+        #expect(Normalization.searchKey(all) == Normalization.foundationSearchKey(all))
+        for text in ["Ñandú S.R.L.", "Straße ǅemal ĲSSEL", "Cafe\u{301} Bistro", "東京 Ｔｏｋｙｏ", "Œuvre\tÆther\r\n"] {
+            #expect(Normalization.searchKey(text) == Normalization.foundationSearchKey(text), "\(text)")
+        }
+        #expect(Normalization.searchKey("Cafe\u{301}") == "cafe")
     }
 
     @Test("names that sound alike in Spanish share a sound key; different names do not")

@@ -5,8 +5,33 @@ import Foundation
 public enum Normalization {
     /// Lower case, accents folded, punctuation turned into single spaces:
     /// "José Peña e Hijos S.A." → "jose pena e hijos s a".
+    /// Text in Latin script (below U+0180, nearly every name here) folds through
+    /// a table made once from Foundation's own folding, a scalar at a time;
+    /// anything else (combining marks, other scripts) goes through Foundation
+    /// whole. Both give the same key; the table is what keeps writing a million
+    /// clients from spending a quarter of its time here.
     public static func searchKey(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            guard scalar.value < LatinFolding.limit else { return foundationSearchKey(text) }
+            for folded in LatinFolding.table[Int(scalar.value)] {
+                if folded.alphanumeric {
+                    if pendingSpace && !out.isEmpty { out.append(" ") }
+                    pendingSpace = false
+                    out.unicodeScalars.append(folded.scalar)
+                } else {
+                    pendingSpace = true
+                }
+            }
+        }
+        return out
+    }
+
+    /// `searchKey` by Foundation alone: the definition the table reproduces.
+    static func foundationSearchKey(_ text: String) -> String {
+        let folded = text.folding(options: foldingOptions, locale: nil)
         var out = ""
         out.reserveCapacity(folded.utf8.count)
         var pendingSpace = false
@@ -20,6 +45,18 @@ public enum Normalization {
             }
         }
         return out
+    }
+
+    static let foldingOptions: String.CompareOptions = [.diacriticInsensitive, .caseInsensitive, .widthInsensitive]
+
+    /// What each scalar below `limit` folds to, and whether each result is a letter or digit.
+    enum LatinFolding {
+        static let limit: UInt32 = 0x180
+        static let table: [[(scalar: Unicode.Scalar, alphanumeric: Bool)]] = (0..<limit).map { value in
+            guard let scalar = Unicode.Scalar(value) else { return [] }
+            return String(Character(scalar)).folding(options: foldingOptions, locale: nil).unicodeScalars
+                .map { ($0, CharacterSet.alphanumerics.contains($0)) }
+        }
     }
 
     /// The key names sort by: the search key, so "Álvarez" sorts with "alvarez".

@@ -3,9 +3,9 @@ import CarteraStore
 import Foundation
 
 /// The view model of the client card: data, contacts and actions.
-struct ClientCardPage {
-    struct Item { let label: String; let value: String; let links: [ClientListPage.Link] }
-    struct ContactRow {
+struct ClientCardPage: Encodable {
+    struct Item: Encodable { let label: String; let value: String; let links: [ClientListPage.Link] }
+    struct ContactRow: Encodable {
         let id: String
         let key: Int64
         let name: String
@@ -63,7 +63,7 @@ struct ClientCardPage {
     let receivablesURL: String
     let opportunities: [OpportunitiesController.Card]
     /// The client's lead files the viewer sees (sales funnel), each linking to its page.
-    struct LeadLine { let url: String; let project: String; let phase: String; let state: String?; let responsible: String }
+    struct LeadLine: Encodable { let url: String; let project: String; let phase: String; let state: String?; let responsible: String }
     let leads: [LeadLine]
     let hasLeads: Bool
     let hasOpportunities: Bool
@@ -220,7 +220,7 @@ struct ClientCardPage {
 }
 
 /// A note on the card, editable by its author, deletable at level 1.
-struct NoteRow {
+struct NoteRow: Encodable {
     let id: String
     let when: String
     let author: String
@@ -248,7 +248,7 @@ struct NoteRow {
 }
 
 /// A saved form in a list: when, which template, who, and its total.
-struct FormRow {
+struct FormRow: Encodable {
     let url: String
     let title: String
     let detail: String
@@ -266,7 +266,7 @@ struct FormRow {
 }
 
 /// A recurring rule on the card: its sentence and the order it makes.
-struct RuleRow {
+struct RuleRow: Encodable {
     let sentence: String
     let description: String
     let assignee: String?
@@ -283,7 +283,7 @@ struct RuleRow {
 }
 
 /// A project on the card.
-struct ProjectRow {
+struct ProjectRow: Encodable {
     let key: Int64
     let name: String
     let url: String
@@ -306,7 +306,7 @@ struct ProjectRow {
 }
 
 /// The fields of a project form (the card's add form).
-struct ProjectFields {
+struct ProjectFields: Encodable {
     let values: [String: String]
     let managers: [Option]
     let contacts: [Option]

@@ -69,13 +69,13 @@ struct ClientListQuery {
 }
 
 /// The view model of the client list.
-struct ClientListPage {
-    struct Header { let label: String; let sortURL: String?; let sortState: String? }
-    struct Cell { let text: String; let cellURL: String?; let links: [Link]; var cellLabel = "" }
-    struct Link { let href: String; let label: String }
-    struct Row { let cells: [Cell]; let archived: Bool }
-    struct ColumnChoice { let key: String; let label: String; let checked: Bool }
-    struct FilterInput { let name: String; let label: String; let value: String }
+struct ClientListPage: Encodable {
+    struct Header: Encodable { let label: String; let sortURL: String?; let sortState: String? }
+    struct Cell: Encodable { let text: String; let cellURL: String?; let links: [Link]; var cellLabel = "" }
+    struct Link: Encodable { let href: String; let label: String }
+    struct Row: Encodable { let cells: [Cell]; let archived: Bool }
+    struct ColumnChoice: Encodable { let key: String; let label: String; let checked: Bool }
+    struct FilterInput: Encodable { let name: String; let label: String; let value: String }
 
     let q: String
     let totalText: String

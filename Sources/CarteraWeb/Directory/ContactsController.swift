@@ -19,7 +19,7 @@ struct ContactsController {
     }
 
     struct CataloguePage {
-        struct Row {
+        struct Row: Encodable {
             let key: Int64
             let name: String
             let role: String

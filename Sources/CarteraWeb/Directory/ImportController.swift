@@ -22,7 +22,7 @@ struct ImportController {
     }
 
     struct LogPage {
-        struct Row {
+        struct Row: Encodable {
             let when: String; let who: String; let entity: String; let file: String; let counts: String; let reverted: String?; let revertURL: String
         }
         let rows: [Row]

@@ -40,7 +40,7 @@ struct Lookups {
 }
 
 /// An `<option>` of a select.
-struct Option {
+struct Option: Encodable {
     let value: String
     let label: String
     let selected: Bool

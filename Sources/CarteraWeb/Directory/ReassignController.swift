@@ -14,7 +14,7 @@ struct ReassignController {
     }
 
     struct Page {
-        struct Row { let name: String; let inactive: Bool; let count: Int; let from: String; let confirm: String }
+        struct Row: Encodable { let name: String; let inactive: Bool; let count: Int; let from: String; let confirm: String }
         struct Tab { let label: String; let url: String; let current: Bool }
         let tabs: [Tab]
         let role: String

@@ -39,7 +39,7 @@ struct ActivityForm {
 }
 
 /// The selects of an activity form.
-struct ActivityFormChoices {
+struct ActivityFormChoices: Encodable {
     let categories: [Option]
     let users: [Option]
     let contacts: [Option]

@@ -3,7 +3,7 @@ import CarteraStore
 import Foundation
 
 /// One activity in a list, with its actions and a plain-text copy.
-struct ActivityRow {
+struct ActivityRow: Encodable {
     let when: String
     let clientName: String
     let clientURL: String
@@ -63,7 +63,7 @@ struct ActivityListPage {
 }
 
 /// The fields of an activity form (the card's add form, the edit page).
-struct ActivityFormFields {
+struct ActivityFormFields: Encodable {
     let values: [String: String]
     let choices: ActivityFormChoices
 }

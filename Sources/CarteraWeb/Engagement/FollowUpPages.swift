@@ -3,7 +3,7 @@ import CarteraStore
 import Foundation
 
 /// One follow-up in a list (the panel or the client card), with its actions.
-struct FollowUpRow {
+struct FollowUpRow: Encodable {
     let title: String
     let description: String?
     let colour: String

@@ -7,7 +7,7 @@ import Foundation
 /// page that places a client (`map-canvas` partial).
 struct MapCanvas {
     struct Tile { let href: String; let x: Int; let y: Int }
-    struct Line { let x1: Int; let y1: Int; let x2: Int; let y2: Int; let label: String; let lx: Int; let ly: Int }
+    struct Line: Encodable { let x1: Int; let y1: Int; let x2: Int; let y2: Int; let label: String; let lx: Int; let ly: Int }
     struct Marker {
         let href: String; let title: String; let x: Int; let y: Int; let r: Int; let fill: String
         let count: String?; let icon: String?; let never: Bool

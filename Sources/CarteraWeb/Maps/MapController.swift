@@ -170,7 +170,7 @@ struct MapController {
     // MARK: The printable list of one colour
 
     struct ListPage {
-        struct Row { let number: Int64; let url: String; let name: String; let city: String; let type: String; let lastVisit: String; let days: String }
+        struct Row: Encodable { let number: Int64; let url: String; let name: String; let city: String; let type: String; let lastVisit: String; let days: String }
         let title: String
         let colour: String
         let print: PrintHeader

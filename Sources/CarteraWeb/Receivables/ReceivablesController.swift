@@ -26,7 +26,7 @@ struct ReceivablesController {
     }
 
     /// One invoice in a list.
-    struct Row {
+    struct Row: Encodable {
         let number: String
         let url: String
         let clientName: String

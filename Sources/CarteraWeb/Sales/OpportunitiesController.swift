@@ -25,7 +25,7 @@ struct OpportunitiesController {
     }
 
     /// One opportunity in a list or on the board.
-    struct Card {
+    struct Card: Encodable {
         let url: String
         let subject: String
         let clientName: String

@@ -18,7 +18,7 @@ struct AssetKindsAdmin {
     }
 
     struct ListPage {
-        struct Row { let url: String; let name: String; let fields: String; let active: Bool }
+        struct Row: Encodable { let url: String; let name: String; let fields: String; let active: Bool }
         let rows: [Row]
         let errors: [String]
         let value: String

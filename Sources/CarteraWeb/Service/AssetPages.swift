@@ -39,7 +39,7 @@ struct AssetForm {
 }
 
 /// An asset in a list.
-struct AssetRow {
+struct AssetRow: Encodable {
     let url: String
     let name: String
     let serial: String?

@@ -23,8 +23,8 @@ struct DeliveriesController {
     }
 
     /// The fields of a delivery form (the card's add form, the delivery page).
-    struct Fields {
-        struct Line { let index: Int; let codeName: String; let quantityName: String; let code: String; let quantity: String }
+    struct Fields: Encodable {
+        struct Line: Encodable { let index: Int; let codeName: String; let quantityName: String; let code: String; let quantity: String }
         let date: String
         let notes: String
         let statuses: [Option]
@@ -36,7 +36,7 @@ struct DeliveriesController {
     }
 
     /// One delivery in a list.
-    struct Row {
+    struct Row: Encodable {
         let url: String
         let date: String
         let status: String

@@ -121,8 +121,8 @@ struct FormsController {
         }
         struct Line { let index: Int; let codeName: String; let quantityName: String; let code: String; let quantity: String }
         struct Section { let title: String; let inputs: [Input] }
-        struct ItemChoice { let code: String; let label: String }
-        struct ItemList { let id: String; let items: [ItemChoice] }
+        struct ItemChoice: Encodable { let code: String; let label: String }
+        struct ItemList: Encodable { let id: String; let items: [ItemChoice] }
         let title: String
         let clientName: String
         let clientURL: String

@@ -32,7 +32,7 @@ struct MasterDataAdmin {
     // MARK: Tables and price lists
 
     struct TablesPage {
-        struct Row { let url: String; let name: String; let columns: String; let active: Bool }
+        struct Row: Encodable { let url: String; let name: String; let columns: String; let active: Bool }
         let rows: [Row]
         let errors: [String]
         let value: String

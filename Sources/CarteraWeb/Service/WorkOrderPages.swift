@@ -3,7 +3,7 @@ import CarteraStore
 import Foundation
 
 /// One work order in a list.
-struct WorkOrderRow {
+struct WorkOrderRow: Encodable {
     let number: Int64
     let url: String
     let clientName: String

@@ -151,7 +151,7 @@ struct WorkOrdersController {
     // MARK: The report
 
     struct ReportPage {
-        struct Row {
+        struct Row: Encodable {
             let label: String; let count: String; let finished: String; let hours: String; let rating: String
             /// The bar's length in the table's SVG chart: this row's orders as a share (0–100) of the largest row's.
             var bar = 0

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 
 /// The frame around every signed-in page: navigation, user, CSRF token, flash.
-struct Chrome {
-    struct NavItem { let href: String; let label: String; let active: Bool }
+struct Chrome: Encodable {
+    struct NavItem: Encodable { let href: String; let label: String; let active: Bool }
 
     let lang: String
     let title: String
@@ -52,6 +52,7 @@ struct Chrome {
 }
 
 /// What a template receives: the catalogue as `t`, the frame as `chrome`, the page as `page`.
+/// An `Encodable` page goes as dictionaries instead (see `TemplateEncoder`).
 struct Page<Body> {
     let t: [String: String]
     let chrome: Chrome
@@ -63,7 +64,12 @@ extension WebEnvironment {
     func render<Body>(_ template: String, _ request: Request, _ context: SignedInContext, title: String,
                       section: Chrome.Section?, _ body: Body, status: HTTPResponse.Status = .ok) throws -> Response {
         let chrome = Chrome(self, request, context, title: title, section: section)
-        var response = try renderer.html(template, Page(t: t(context.language), chrome: chrome, page: body), status: status)
+        let model: Any = if let body = body as? any Encodable {
+            ["t": t(context.language), "chrome": try TemplateEncoder.encode(chrome), "page": try TemplateEncoder.encode(body)] as [String: Any]
+        } else {
+            Page(t: t(context.language), chrome: chrome, page: body)
+        }
+        var response = try renderer.html(template, model, status: status)
         if chrome.flash != nil {
             response.setCookie(Cookie(name: Flash.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
         }
