@@ -39,14 +39,6 @@ extension PeriodicJob {
         }
     }
 
-    /// The planner's statistics, refreshed where many rows changed (see `Database.optimiseStatistics`).
-    public static func statistics(_ database: Database, interval: Duration = .seconds(3600), logger: Logger) -> PeriodicJob {
-        PeriodicJob("planner statistics checked", every: interval, logger: logger) {
-            try await database.optimiseStatistics()
-            return 0
-        }
-    }
-
     /// Orders of recurring rules up to the horizon: each rule in its own transaction holding its row,
     /// and an occurrence has at most one order.
     public static func recurringOrders(_ rules: RecurringOrderStore, interval: Duration = .seconds(3600), logger: Logger) -> PeriodicJob {

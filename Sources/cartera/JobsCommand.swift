@@ -11,14 +11,13 @@ struct JobsCommand: AsyncParsableCommand {
 
     enum Job: String, ExpressibleByArgument, CaseIterable {
         case recurringOrders = "recurring-orders"
-        case statistics
     }
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "recurring-orders: make the orders of recurring rules up to the horizon; statistics: refresh the query planner's.")
+            abstract: "recurring-orders: make the orders of recurring rules up to the horizon.")
         @OptionGroup var db: DatabaseOptions
-        @Argument(help: "recurring-orders or statistics.") var job: Job
+        @Argument(help: "recurring-orders.") var job: Job
         @Option(help: "Recurring orders: days ahead to make orders for (as serve's).") var orderHorizonDays = 30
 
         func run() async throws {
@@ -30,9 +29,6 @@ struct JobsCommand: AsyncParsableCommand {
                 case .recurringOrders:
                     let stores = Stores(database: database, orderHorizon: Double(orderHorizonDays) * 86_400)
                     done = "\(try await stores.recurringOrders.materialiseDue()) orders made"
-                case .statistics:
-                    try await database.refreshStatistics()
-                    done = "statistics refreshed"
                 }
                 say("\(done) in " + String(format: "%.1f s", Date().timeIntervalSince(started)))
             }

@@ -51,7 +51,6 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(env: env, settings: settings, metrics: registry,
                                    services: [PeriodicJob.sessionSweeper(sessions: stores.sessions, uploads: stores.importUploads, logger: logger),
                                               PeriodicJob.recurringOrders(stores.recurringOrders, logger: logger),
-                                              PeriodicJob.statistics(database, logger: logger),
                                               PeriodicJob.followUpReminders(stores.followUps, interval: poll, logger: logger,
                                                                             compose: texts.followUpReminder),
                                               PeriodicJob.receivableNotices(stores.notices, interval: min(.seconds(600), poll * 60), logger: logger),

@@ -77,7 +77,7 @@ struct ClientSearchTests {
             try await f.client("Peña Cuatro", group: group)
             try await f.client("Otro", group: group)
             var query = ClientQuery(search: "pena", limit: 2, counting: .upTo(3))
-            query.rankedUpTo = 3
+            query.sortedUpTo = 3
             let first = try await f.stores.clients.list(query, scope: .all)
             #expect(first.newestFirst && first.count == .moreThan(3) && first.hasMore)
             #expect(first.clients.map(\.draft.legalName) == ["Peña Cuatro", "Peña Tres"])

@@ -57,10 +57,6 @@ struct SQLiteTunedSource: ConnectionPoolSource {
             connection.query("PRAGMA journal_mode = WAL")
                 .flatMap { _ in connection.query("PRAGMA synchronous = NORMAL") }
                 .flatMap { _ in connection.query("PRAGMA busy_timeout = 10000") }
-                // Planner statistics, so that a filter matching a quarter of a
-                // million clients walks the sort's index instead of sorting them
-                // all; cheap when they are fresh (sqlite.org/lang_analyze.html).
-                .flatMap { _ in connection.query("PRAGMA optimize = 0x10002") }
                 .map { _ in connection }
         }
     }

@@ -106,7 +106,6 @@ public struct DemoGenerator: Sendable {
         try await addWorkOrders(for: technicians, by: admin, random: &random)
         try await addMaintenanceContracts(technicians: technicians, owner: admin)
         try await addSales(admin: admin, sellers: agents, random: &random)
-        try await stores.database.refreshStatistics()
         return Summary(adminEmail: Self.adminEmail, clients: count, contacts: contacts, users: 1 + branchNames.count * 5)
     }
 

@@ -42,9 +42,11 @@ public struct ClientQuery: Sendable, Hashable {
     public var limit: Int
     public var page: Page
     public var counting: Counting
-    /// A quick search ranks its matches up to this many; past it, ranking every
-    /// match of a broad word is what makes it slow, so it shows the newest first.
-    public var rankedUpTo = 1_000
+    /// A list sorts up to this many matches (a quick search by relevance, a
+    /// filter in the chosen order). Past it, sorting every match is what makes a
+    /// page slow, so it reads the page straight off an index instead: a quick
+    /// search newest first, a filtered list in the chosen order.
+    public var sortedUpTo = 1_000
 
     /// How far an offset page counts its matches. Counting every client of a broad
     /// filter over a million rows costs more than the page itself, so the list
@@ -74,6 +76,6 @@ public struct ClientPage: Sendable {
     public let clients: [Client]
     public let count: ClientCount?
     public let hasMore: Bool
-    /// A quick search with more matches than `rankedUpTo`, newest first.
+    /// A quick search with more matches than `sortedUpTo`: newest first, not ranked.
     public let newestFirst: Bool
 }

@@ -155,6 +155,19 @@ enum ClientSQL {
         }
     }
 
+    /// SQLite's clause naming the index that reads clients in `sort`'s order
+    /// (migrations 001 and 022); the rowid is the order of creation. `nil` where
+    /// only the unique constraint's own index has the order (the client number).
+    static func sortIndex(_ sort: ClientSort?) -> String? {
+        switch sort {
+        case nil, .name?: "INDEXED BY clients_name"
+        case .city?: "INDEXED BY clients_city"
+        case .updated?: "INDEXED BY clients_updated"
+        case .created?: "NOT INDEXED"
+        case .number?: nil
+        }
+    }
+
     /// A LIKE pattern for "contains", with the user's wildcards escaped.
     static func contains(_ text: String) -> String {
         "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")

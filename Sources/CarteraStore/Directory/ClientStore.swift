@@ -32,8 +32,15 @@ public struct ClientStore: Sendable {
             let count = try await Self.count(session, search, predicate, counting)
             var from = Self.from(session, search)
             var newestFirst = false
-            if case .words(let words) = search, query.sort == nil, case .offset = query.page,
-               try await Self.isBroad(session, search, predicate, known: count, limit: query.rankedUpTo) {
+            if search == nil, session.kind == .sqlite, case .offset = query.page,
+               let index = ClientSQL.sortIndex(query.sort),
+               try await Self.isBroad(session, nil, predicate, known: count, limit: query.sortedUpTo) {
+                // Many matches: read them in the sort's order and stop at the page, rather
+                // than letting SQLite pick a filter's index and sort every match. Few
+                // matches go the planner's way: found by the filter, then sorted.
+                from = "clients c \(unsafeRaw: index)"
+            } else if case .words(let words) = search, query.sort == nil, case .offset = query.page,
+               try await Self.isBroad(session, search, predicate, known: count, limit: query.sortedUpTo) {
                 let matches = ClientSQL.wordMatches(session, words)
                 from = matches.from
                 predicate = "\(matches.condition) AND \(predicate)"

@@ -54,7 +54,7 @@ struct ClientListBuilder {
             totalText: totalText,
             countAllURL: result.count.flatMap { if case .moreThan = $0 { query.url(["count": "all"]) } else { nil } },
             broadSearch: result.newestFirst
-                ? env.translator.text("search_broad", language, ["count": env.count(storeQuery.rankedUpTo, context)]) : nil,
+                ? env.translator.text("search_broad", language, ["count": env.count(storeQuery.sortedUpTo, context)]) : nil,
             headers: headers, rows: rows, empty: rows.isEmpty,
             pageText: pageText,
             previousURL: page > 1 ? query.url(["page": String(page - 1)]) : nil,
