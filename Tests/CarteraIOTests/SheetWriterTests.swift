@@ -55,4 +55,14 @@ struct SheetWriterTests {
         #expect(XLSXSheetWriter.columnName(26) == "AA")
         #expect(XLSXSheetWriter.columnName(701) == "ZZ")
     }
+
+    @Test("cells with nothing to escape are written as they are; the rest are escaped and cleaned")
+    func escapeFastPath() {
+        #expect(!XLSXSheetWriter.needsEscaping("Peña e Hijos S.A.\tLínea\n2 – ok"))
+        for text in ["A & B", "<b>", "say \"hi\"", "bell\u{7}", "x\u{FFFE}y", "x\u{FFFF}", "a>b"] {
+            #expect(XLSXSheetWriter.needsEscaping(text), "\(text)")
+        }
+        #expect(XLSXSheetWriter.escape("x\u{FFFE}y\u{7} & <z>") == "xy &amp; &lt;z&gt;")
+        #expect(XLSXSheetWriter.escape("\u{FFFD}\u{EFBF}") == "\u{FFFD}\u{EFBF}")
+    }
 }

@@ -108,6 +108,7 @@ public struct XLSXSheetWriter: SheetWriter {
 
     /// XML text: markup escaped, characters XML 1.0 forbids dropped.
     static func escape(_ text: String) -> String {
+        if !needsEscaping(text) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -122,6 +123,21 @@ public struct XLSXSheetWriter: SheetWriter {
             }
         }
         return out
+    }
+
+    /// Most cells have nothing to escape or drop: say so from the bytes, without
+    /// building a new string. (U+FFFE and U+FFFF are EF BF BE/BF in UTF-8.)
+    static func needsEscaping(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""): return true
+            case 0xBE, 0xBF where previous == (0xEF, 0xBF): return true
+            case ..<0x20 where byte != 0x09 && byte != 0x0A && byte != 0x0D: return true
+            default: previous = (previous.1, byte)
+            }
+        }
+        return false
     }
 
     static func fixedParts(sheetName: String) -> [(String, String)] {

@@ -94,7 +94,10 @@ struct Row: Sendable {
     }
 
     func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(try string(column).utf8))
+        let text = try string(column)
+        if T.self == [String].self, let list = FlatJSON.strings(text) { return list as! T }
+        if T.self == [String: CustomFieldValue].self, let fields = FlatJSON.fields(text) { return fields as! T }
+        return try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 }
 

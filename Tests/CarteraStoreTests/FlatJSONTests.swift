@@ -1,0 +1,29 @@
+import CarteraCore
+@testable import CarteraStore
+import Foundation
+import Testing
+
+@Suite("Client rows' JSON read without JSONDecoder, with the same answers")
+struct FlatJSONTests {
+    @Test("lists of strings and flat custom field objects, as SQLite and PostgreSQL store them")
+    func sameAsJSONDecoder() throws {
+        for text in [#"[]"#, #"["a@b.example"]"#, #"["+54 9 11 5555-1234", "Peña ñandú"]"#, #" [ "x" , "y" ] "#] {
+            #expect(FlatJSON.strings(text) == (try JSONDecoder().decode([String].self, from: Data(text.utf8))), "\(text)")
+        }
+        for text in [#"{}"#, #"{"rubro":"Ferretería","cantidad_de_equipos":12,"cliente_vip":true}"#,
+                     #"{"a": -3, "b": false, "c": "x y"}"#, #"{"n":9223372036854775807}"#] {
+            #expect(FlatJSON.fields(text) == (try JSONDecoder().decode([String: CustomFieldValue].self, from: Data(text.utf8))), "\(text)")
+        }
+    }
+
+    @Test("what it does not expect is left to JSONDecoder")
+    func declines() {
+        for text in [#"["a\"b"]"#, #"["a",]"#, #"[1]"#, #"["a"] x"#, #"["a"#, ""] {
+            #expect(FlatJSON.strings(text) == nil, "\(text)")
+        }
+        for text in [#"{"a":1.5}"#, #"{"a":null}"#, #"{"a":{"b":1}}"#, #"{"a":"\u00f1"}"#, #"{"a":1e3}"#,
+                     #"{"a":99999999999999999999}"#, #"{"a":tru}"#, #"{"a":1"#] {
+            #expect(FlatJSON.fields(text) == nil, "\(text)")
+        }
+    }
+}
