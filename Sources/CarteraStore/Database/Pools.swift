@@ -57,6 +57,9 @@ struct SQLiteTunedSource: ConnectionPoolSource {
             connection.query("PRAGMA journal_mode = WAL")
                 .flatMap { _ in connection.query("PRAGMA synchronous = NORMAL") }
                 .flatMap { _ in connection.query("PRAGMA busy_timeout = 10000") }
+                // 8 MB of pages per connection instead of 2: a broad list at a million clients
+                // reads its table pages from here rather than through a system call each.
+                .flatMap { _ in connection.query("PRAGMA cache_size = -8192") }
                 .map { _ in connection }
         }
     }
