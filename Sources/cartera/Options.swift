@@ -13,16 +13,19 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens and migrates the database.
-    func open(logger: Logger) async throws -> Database {
-        let database = try Database.open(url: url, logger: logger)
-        do {
-            try await Migrator(database: database).migrate()
-        } catch {
-            try? await database.shutdown()
-            throw error
-        }
-        return database
+    func open(logger: Logger) async throws -> Database { try await openMigrated(url: url, logger: logger) }
+}
+
+/// Opens and migrates the database at `url`; closes it again if migrating fails.
+func openMigrated(url: String, logger: Logger) async throws -> Database {
+    let database = try Database.open(url: url, logger: logger)
+    do {
+        try await Migrator(database: database).migrate()
+    } catch {
+        try? await database.shutdown()
+        throw error
     }
+    return database
 }
 
 func makeLogger(_ label: String = "cartera") -> Logger {
@@ -33,7 +36,12 @@ func makeLogger(_ label: String = "cartera") -> Logger {
 
 /// Runs `body` with an open database and always closes it.
 func withDatabase<R>(_ options: DatabaseOptions, logger: Logger = makeLogger(), _ body: (Database) async throws -> R) async throws -> R {
-    let database = try await options.open(logger: logger)
+    try await withDatabase(url: options.url, logger: logger, body)
+}
+
+/// The same for a database named by its URL (commands that open two).
+func withDatabase<R>(url: String, logger: Logger = makeLogger(), _ body: (Database) async throws -> R) async throws -> R {
+    let database = try await openMigrated(url: url, logger: logger)
     do {
         let result = try await body(database)
         try await database.shutdown()
