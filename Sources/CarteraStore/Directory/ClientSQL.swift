@@ -66,19 +66,22 @@ enum ClientSQL {
         }
     }
 
-    /// The clients every word matches, without ranking, and the order that
-    /// reads them newest first straight off the word index (FTS5 walks its
-    /// rowids backwards; PostgreSQL walks the primary key).
-    static func wordMatches(_ session: Session, _ words: [String])
-        -> (from: SQLQueryString, condition: SQLQueryString, newestFirst: SQLQueryString) {
+    /// The clients every word matches among those `predicate` keeps, without
+    /// ranking, and the order that reads them newest first straight off the word
+    /// index (FTS5 walks its rowids backwards; PostgreSQL walks the primary key).
+    static func wordMatches(_ session: Session, _ words: [String], where predicate: SQLQueryString)
+        -> (from: SQLQueryString, predicate: SQLQueryString, newestFirst: SQLQueryString) {
         switch session.kind {
         case .sqlite:
             return ("client_words JOIN clients c ON c.id = client_words.rowid",
-                    "client_words MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " "))",
+                    "client_words MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " ")) AND \(predicate)",
                     "client_words.rowid DESC")
         case .postgres:
             return ("clients c",
-                    "to_tsvector('simple', c.search_words) @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & ")))",
+                    """
+                    to_tsvector('simple', c.search_words) @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & "))) \
+                    AND \(predicate)
+                    """,
                     "c.id DESC")
         }
     }

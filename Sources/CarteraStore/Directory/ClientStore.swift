@@ -41,9 +41,9 @@ public struct ClientStore: Sendable {
                 from = "clients c \(unsafeRaw: index)"
             } else if case .words(let words) = search, query.sort == nil, case .offset = query.page,
                try await Self.isBroad(session, search, predicate, known: count, limit: query.sortedUpTo) {
-                let matches = ClientSQL.wordMatches(session, words)
+                let matches = ClientSQL.wordMatches(session, words, where: predicate)
                 from = matches.from
-                predicate = "\(matches.condition) AND \(predicate)"
+                predicate = matches.predicate
                 order = matches.newestFirst
                 newestFirst = true
             }
@@ -70,12 +70,10 @@ public struct ClientStore: Sendable {
     /// counts straight from the word index, without ranking.
     static func count(_ session: Session, _ search: SearchQuery?, _ predicate: SQLQueryString,
                       _ counting: ClientQuery.Counting) async throws -> ClientCount? {
-        var from = Self.from(session, search)
-        var filter = predicate
+        var (from, filter) = (Self.from(session, search), predicate)
         if case .words(let words) = search {
-            let matches = ClientSQL.wordMatches(session, words)
-            from = matches.from
-            filter = "\(matches.condition) AND \(predicate)"
+            let matches = ClientSQL.wordMatches(session, words, where: predicate)
+            (from, filter) = (matches.from, matches.predicate)
         }
         switch counting {
         case .none:

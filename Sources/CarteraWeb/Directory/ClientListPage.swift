@@ -30,9 +30,6 @@ struct ClientListQuery {
     static let filterKeys = ["type", "group", "branch", "agent", "collector", "archived", "coords"]
         + ClientTextField.allCases.map { "f_" + $0.rawValue }
 
-    /// How far the list counts unless asked for every match (`count=all`).
-    static let countCap = 1_000
-
     func storeQuery(_ lookups: Lookups, pageSize: Int) -> ClientQuery {
         var filters: [ClientFilter] = []
         if let id = ClientType.ID(string: form["type"]) { filters.append(.clientType(id)) }
@@ -48,11 +45,14 @@ struct ClientListQuery {
             if let value = form.text("cf_" + definition.key) { filters.append(.customField(definition, value)) }
         }
         let page = max(1, Int(form["page"] ?? "") ?? 1)
-        return ClientQuery(search: form.text("q"), filters: filters, sort: ClientSort(rawValue: form["sort"] ?? ""),
-                           descending: form["dir"] == "desc",
-                           archived: ClientQuery.Archived(rawValue: form["archived"] ?? "") ?? .active,
-                           limit: pageSize, page: .offset((page - 1) * pageSize),
-                           counting: form["count"] == "all" ? .all : .upTo(Self.countCap))
+        var query = ClientQuery(search: form.text("q"), filters: filters, sort: ClientSort(rawValue: form["sort"] ?? ""),
+                                descending: form["dir"] == "desc",
+                                archived: ClientQuery.Archived(rawValue: form["archived"] ?? "") ?? .active,
+                                limit: pageSize, page: .offset((page - 1) * pageSize))
+        // Counting as far as the store sorts lets the count also tell it whether the list is broad
+        // (no second count); `count=all` asks for the exact figure.
+        query.counting = form["count"] == "all" ? .all : .upTo(query.sortedUpTo)
+        return query
     }
 
     /// This query's URL with some parameters replaced (sorting, paging).
