@@ -1,4 +1,5 @@
 @testable import CarteraCore
+import Foundation
 import Testing
 
 @Suite("Normalisation for search and sorting")
@@ -69,6 +70,16 @@ struct NormalizationTests {
         #expect(Contactability.whatsAppURL("+54 9 11 5555-1234") == "https://wa.me/5491155551234")
         #expect(TaxIDKind.cuit.isPlausible("20-12345678-3"))
         #expect(!TaxIDKind.dni.isPlausible("12"))
+    }
+
+    @Test("trimming drops what Foundation's whitespacesAndNewlines drops, and nothing else")
+    func trimming() {
+        for value in 0...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = "\(scalar)a \(scalar)b\(scalar)"
+            #expect(text.trimmed == text.trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+        }
+        #expect(" \u{A0}\n".trimmed == "" && "".trimmed == "" && "Peña".trimmed == "Peña")
     }
 
     @Test("text fields drop control characters that no spreadsheet can carry")

@@ -185,6 +185,65 @@ struct ClientImportTests {
         }
     }
 
+    @Test("new clients are written in blocks, yet each row meets the file as the rows before it left it")
+    func blocks() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let north = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            _ = try await f.stores.catalogues.createClientGroup(name: "Sur", userIDs: [], by: nil)
+            let existing = try await f.client("Antigua SA", group: north)
+            var rows = [["clientNumber", "legalName", "taxId", "Grupo", "phones"]]
+            for index in 0..<1_200 { rows.append(["", "Empresa \(index)", "30-\(70_000_000 + index)-1", "Norte", ""]) }
+            // Row 601 updates a client between two blocks of new ones; row 1,101 reuses row 52's tax id (written
+            // a block earlier); row 1,102 names a group that does not exist; row 1,104 repeats row 1,103's phone.
+            rows[600] = ["\(existing.clientNumber)", "Antigua Renombrada SA", "", "", ""]
+            rows[1_100] = ["", "Repetida", "30-70000050-1", "Norte", ""]
+            rows[1_101] = ["", "Sin grupo", "", "Oeste", ""]
+            rows[1_102] = ["", "Con teléfono", "", "Norte", "+54 11 4000-1111"]
+            rows[1_103] = ["", "Mismo teléfono", "", "Norte", "11 4000 1111"]
+            let refused = try await run(f, rows, dryRun: false)
+            #expect(!refused.committed && refused.created == 1_197 && refused.updated == 1)
+            #expect(refused.errors.map { "\($0.row) \($0.column) \($0.error.code)" }
+                    == ["1101 taxId duplicate", "1102 Grupo unknown_reference"])
+            #expect(refused.warnings.map { "\($0.row) \($0.error.code) \($0.error.arguments)" }
+                    == ["1104 possible_duplicate_row [\"1103\"]"])
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(1))
+
+            rows.removeSubrange(1_100...1_101)
+            let done = try await run(f, rows, dryRun: false)
+            #expect(done.committed && done.created == 1_197 && done.updated == 1)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(1_198))
+            #expect(try await f.stores.clients.client(existing.id, scope: .all)?.draft.legalName == "Antigua Renombrada SA")
+            let last = try await f.stores.clients.list(ClientQuery(search: "mismo telefono"), scope: .all).clients.first!
+            #expect(last.clientNumber == existing.clientNumber + 1_100 && last.draft.clientGroupID == north)
+            let event = try await f.stores.clients.history(last.id, by: f.admin).first!
+            #expect(event.action == "import_create" && event.changes.contains { $0.field == "legalName" && $0.after == "Mismo teléfono" })
+            // The phone keys were written with the clients: a later file's row is told about them.
+            let later = try await run(f, [["legalName", "phones"], ["Tercero SA", "4000-1111"]], dryRun: true)
+            #expect(later.warnings.map { "\($0.error.code)" } == ["possible_duplicate"])
+            let record = try await f.stores.clients.imports(by: f.admin).first!
+            #expect(try await f.stores.clients.revertImport(record.id, by: f.admin).1.archived == 1_197)
+        }
+    }
+
+    @Test("a user creating a client outside their own scope is refused for that row")
+    func createOutsideScope() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let north = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            _ = try await f.stores.catalogues.createClientGroup(name: "Sur", userIDs: [], by: nil)
+            let role = try await f.stores.organisation.roles().first { $0.key == "supervisor" }!
+            try await f.stores.organisation.updateRole(role.id, name: role.name, permissions: role.permissions.union([.importData]),
+                                                       expectedVersion: role.version, by: nil)
+            let supervisor = try await f.user("sup@demo.test", roles: ["supervisor", "agent"], level: .branch, groups: [north])
+            let rows = [["legalName", "Grupo"], ["Del Norte", "Norte"], ["Del Sur", "Sur"]]
+            let report = try await run(f, rows, dryRun: false, as: supervisor)
+            #expect(!report.committed && report.created == 1)
+            #expect(report.errors.map { "\($0.row) \($0.column) \($0.error.code)" } == ["3 Grupo outside_scope"])
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(0))
+        }
+    }
+
     @Test("a phone changed on the client is what the duplicate hint compares with")
     func phoneTailsFollowEdits() async throws {
         try await TestDatabase.with { db in

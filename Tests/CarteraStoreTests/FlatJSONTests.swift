@@ -26,4 +26,21 @@ struct FlatJSONTests {
             #expect(FlatJSON.fields(text) == nil, "\(text)")
         }
     }
+
+    @Test("lists of strings and audit changes are written as JSONEncoder writes them")
+    func writesAsJSONEncoder() {
+        func encoded(_ value: some Encodable) -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try! encoder.encode(value), as: UTF8.self)
+        }
+        let awkward = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }
+            + ["", "a@b.example", "Peña ñandú", "say \"hi\"", "back\\slash", "a/b", "🙂 \u{7F} \u{2028}"]
+        #expect(awkward.jsonString() == encoded(awkward))
+        #expect([String]().jsonString() == encoded([String]()))
+        let changes = [AuditChange(field: "legalName", before: nil, after: "Peña \"SA\""),
+                       AuditChange(field: "city", before: "Lima\n", after: nil), AuditChange(field: "x", before: nil, after: nil)]
+        #expect(changes.jsonString() == encoded(changes))
+        #expect([AuditChange]().jsonString() == encoded([AuditChange]()))
+    }
 }

@@ -80,7 +80,7 @@ extension CustomFieldDefinition {
     /// already turned into text). `nil` means "no value".
     public func parse(_ raw: String?, into v: inout Validator) -> CustomFieldValue? {
         let field = "customFields.\(key)"
-        let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let text = raw?.trimmed ?? ""
         if type == .checkbox {
             let on = ["1", "true", "on", "si", "sí", "yes", "x"].contains(text.lowercased())
             if required && !on { v.add(field, "required") }

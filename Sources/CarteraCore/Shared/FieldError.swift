@@ -38,7 +38,7 @@ public struct Validator: Sendable {
         let printable = String(String.UnicodeScalarView((value ?? "").unicodeScalars.filter {
             $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" || $0 == "\r" || $0 == "\t"
         }))
-        let trimmed = printable.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = printable.trimmed
         if trimmed.isEmpty {
             if required { add(field, "required") }
             return nil

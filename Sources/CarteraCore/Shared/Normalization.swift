@@ -123,7 +123,7 @@ public enum Normalization {
 
     /// An e-mail as a lookup key: trimmed and lower-cased; nil when it has no "@".
     public static func emailKey(_ email: String) -> String? {
-        let key = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let key = email.trimmed.lowercased()
         return key.contains("@") && key.count <= 254 ? key : nil
     }
 
@@ -143,7 +143,7 @@ public enum SearchQuery: Equatable, Sendable {
 
     /// `nil` for an empty query.
     public init?(_ raw: String) {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         guard !trimmed.isEmpty else { return nil }
         let digitsOnly = Normalization.digits(trimmed)
         let isNumeric = trimmed.unicodeScalars.allSatisfy {

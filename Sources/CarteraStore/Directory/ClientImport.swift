@@ -64,7 +64,7 @@ public struct ImportReport: Sendable, Codable {
 /// difference: a client changed by two rows in different chunks is compared
 /// with its stored values both times.)
 extension ClientStore {
-    static let dryRunChunk = 250
+    static let dryRunChunk = insertBlock
 
     public func importClients(headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
                               by viewer: Viewer, next: () throws -> [String]?) async throws -> ImportReport {
@@ -89,6 +89,7 @@ extension ClientStore {
                         rows += 1
                         try await run!.apply(cells, row: rowNumber)
                     }
+                    try await run!.flush()
                     if options.dryRun || run!.report.errorCount > 0 { throw Rollback() }
                     try await ImportLog.close(session, run!.importID, run!.report)
                     var report = run!.report
@@ -123,6 +124,17 @@ struct ImportRun {
     /// creating clients, for duplicate hints.
     var seenNames: [String: Int] = [:]
     var seenContacts: [String: Int] = [:]
+    /// Rows creating clients wait here to be written a block at a time
+    /// (`flush`); a row updating a client writes them first, so each row still
+    /// meets the file as the rows before it left it.
+    var pending: [PendingRow] = []
+
+    /// A row that creates a client: its checked draft, or why it is refused.
+    struct PendingRow {
+        let row: Int
+        let draft: ClientDraft
+        let errors: [FieldError]
+    }
 
     init(session: Session, headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
          viewer: Viewer, now: Date) async throws {
@@ -152,7 +164,7 @@ struct ImportRun {
     mutating func apply(_ cells: [String], row: Int) async throws {
         var values: [ClientImportField: String] = [:]
         for (index, field) in mapping where index < cells.count || options.emptyClears {
-            let value = index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            let value = index < cells.count ? cells[index].trimmed : ""
             if !value.isEmpty || options.emptyClears { values[field] = value }
         }
         guard values.values.contains(where: { !$0.isEmpty }) else { return }
@@ -164,32 +176,61 @@ struct ImportRun {
         let existing = try await find(values, errors: &errors)
         var draft = existing?.draft ?? ClientDraft()
         for (field, value) in values { apply(field, value, to: &draft, errors: &errors) }
-        guard errors.isEmpty else {
+        let validated = Result { try draft.validated(customFields: definitions) }
+        if !errors.isEmpty, case .failure(let failure as ValidationFailure) = validated {
             // Report the row's other problems too, so one pass over the file finds them all.
-            if case .failure(let failure as ValidationFailure) = Result(catching: { try draft.validated(customFields: definitions) }) {
-                errors += failure.errors.filter { !errors.map(\.field).contains($0.field) }
-            }
-            return record(errors, row: row)
+            errors += failure.errors.filter { !errors.map(\.field).contains($0.field) }
         }
-        do {
-            if let existing {
-                if (try? draft.validated(customFields: definitions)) == existing.draft {
-                    report.unchanged += 1
-                    return
-                }
-                let after = try await ClientStore.replace(session, existing, draft, definitions: definitions, by: viewer, at: now,
-                                                          action: "import_update")
-                try await remember(after, before: existing.draft)
-                report.updated += 1
-            } else {
-                try await hintDuplicates(of: draft, row: row)
-                let created = try await ClientStore.insert(session, draft, definitions: definitions, by: viewer, at: now,
-                                                           action: "import_create")
-                try await remember(created, before: nil)
-                report.created += 1
+        guard let existing else {
+            switch validated {
+            case .success(let valid) where errors.isEmpty: pending.append(PendingRow(row: row, draft: valid, errors: []))
+            case .failure(let failure as ValidationFailure) where errors.isEmpty:
+                pending.append(PendingRow(row: row, draft: draft, errors: failure.errors))
+            case .failure(let error) where errors.isEmpty: throw error
+            default: pending.append(PendingRow(row: row, draft: draft, errors: errors))
             }
+            if pending.count >= ClientStore.insertBlock { try await flush() }
+            return
+        }
+        try await flush()
+        guard errors.isEmpty else { return record(errors, row: row) }
+        do {
+            if (try? validated.get()) == existing.draft {
+                report.unchanged += 1
+                return
+            }
+            let after = try await ClientStore.replace(session, existing, draft, definitions: definitions, by: viewer, at: now,
+                                                      action: "import_update")
+            try await remember(after, before: existing.draft)
+            report.updated += 1
         } catch let failure as ValidationFailure {
             record(failure.errors, row: row)
+        }
+    }
+
+    /// Writes the waiting new clients: their duplicate hints, references and
+    /// tax ids checked and the clients inserted a block at a time; then each
+    /// row's outcome in row order.
+    mutating func flush() async throws {
+        let rows = pending
+        pending = []
+        let accepted = rows.filter { $0.errors.isEmpty }
+        guard !rows.isEmpty else { return }
+        let hints = try await hintDuplicates(of: accepted)
+        let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
+        let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
+        let created = try await ClientStore.insertMany(session, writable.map(\.draft), definitions: definitions,
+                                                       userID: viewer.id, at: now, action: "import_create")
+        let visible = try await ClientStore.visible(session, created.map(\.id), scope: .of(viewer))
+        try await remember(created: created.map(\.id).filter(visible.contains))
+        var outcomes: [Int: [FieldError]] = Dictionary(uniqueKeysWithValues: zip(accepted.map(\.row), checks))
+        for (entry, client) in zip(writable, created) where !visible.contains(client.id) {
+            outcomes[entry.row] = [FieldError("clientGroupId", "outside_scope")]
+        }
+        for entry in rows {
+            for hint in hints[entry.row] ?? [] { report.hint(ImportRowError(row: entry.row, column: header(of: hint.field), error: hint)) }
+            let errors = entry.errors.isEmpty ? outcomes[entry.row] ?? [] : entry.errors
+            if errors.isEmpty { report.created += 1 } else { record(errors, row: entry.row) }
         }
     }
 
@@ -199,6 +240,15 @@ struct ImportRun {
             INSERT INTO import_changes (import_id, client_id, before_draft, after_version)
             VALUES (\(bind: importID), \(bind: client.id.rawValue), \(bind: before?.jsonString()), \(bind: client.version))
             ON CONFLICT (import_id, client_id) DO UPDATE SET after_version = excluded.after_version
+            """)
+    }
+
+    /// Keeps what a revert of new clients needs (they are at version 1).
+    func remember(created ids: [Client.ID]) async throws {
+        guard !ids.isEmpty else { return }
+        let rows: [SQLQueryString] = ids.map { "(\(bind: importID), \(bind: $0.rawValue), NULL, 1)" }
+        try await session.run("""
+            INSERT INTO import_changes (import_id, client_id, before_draft, after_version) VALUES \(rows.joined(separator: ", "))
             """)
     }
 
@@ -275,53 +325,65 @@ struct ImportRun {
         }
     }
 
-    /// Flags a new client that looks like an existing one (same name, a name that
-    /// sounds the same, or a phone found in another client's phones) or like an
-    /// earlier row (same or same-sounding name, e-mail or phone). Uses the name,
-    /// sound and phone-tail indexes only, so it stays fast at a million clients.
-    mutating func hintDuplicates(of draft: ClientDraft, row: Int) async throws {
-        var hints: [FieldError] = []
-        // Clients this file created are only "earlier rows": a dry run rolls them back.
-        let notCreatedHere: SQLQueryString = """
-            NOT EXISTS (SELECT 1 FROM import_changes k WHERE k.import_id = \(bind: importID) AND k.client_id = c.id
-                AND k.before_draft IS NULL)
-            """
-        let nameKey = Normalization.sortKey(draft.legalName)
-        let sound = Normalization.soundKey(draft.legalName)
-        if let earlier = seenNames[nameKey] {
-            hints.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
-        } else if let match = try await session.first("""
-            SELECT client_number FROM clients c WHERE name_key = \(bind: nameKey) AND archived = \(bind: false) AND \(notCreatedHere) LIMIT 1
-            """) {
-            hints.append(FieldError("legalName", "possible_duplicate", [String(try match.int("client_number"))]))
-        } else if !sound.isEmpty, let match = try await session.first("""
-            SELECT client_number, legal_name FROM clients c WHERE name_sound = \(bind: sound) AND archived = \(bind: false)
-                AND \(notCreatedHere) LIMIT 1
-            """) {
-            hints.append(FieldError("legalName", "possible_duplicate_name",
-                                    [String(try match.int("client_number")), try match.string("legal_name")]))
-        } else if !sound.isEmpty, let earlier = seenNames["~" + sound] {
-            hints.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
-        }
-        seenNames[nameKey] = seenNames[nameKey] ?? row
-        if !sound.isEmpty { seenNames["~" + sound] = seenNames["~" + sound] ?? row }
-        let contacts = draft.emails.map { "e:" + $0.lowercased() } + draft.phones.compactMap(Normalization.phoneTail).map { "p:" + $0 }
-        for contact in Set(contacts).sorted() {
-            if let earlier = seenContacts[contact] {
-                hints.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
+    /// Flags new clients that look like an existing one (same name, a name
+    /// that sounds the same, or a phone found in another client's phones) or
+    /// like an earlier row (same or same-sounding name, e-mail or phone): each
+    /// row's hints. Three queries a block, each reading the first match of
+    /// every key off the name, sound and phone-tail indexes.
+    mutating func hintDuplicates(of entries: [PendingRow]) async throws -> [Int: [FieldError]] {
+        let names = entries.map { Normalization.sortKey($0.draft.legalName) }
+        let sounds = entries.map { Normalization.soundKey($0.draft.legalName) }
+        let tails = entries.map { Set($0.draft.phones.compactMap(Normalization.phoneTail)).sorted() }
+        let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(bind: false)")
+        let bySound = try await firstClients(sounds.filter { !$0.isEmpty },
+                                             "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(bind: false)")
+        let byTail = try await firstClients(tails.flatMap { $0 }, """
+            SELECT c.id FROM client_phone_tails t JOIN clients c ON c.id = t.client_id WHERE t.tail = k.key
+            """)
+        var hints: [Int: [FieldError]] = [:]
+        for (index, entry) in entries.enumerated() {
+            let (row, nameKey, sound) = (entry.row, names[index], sounds[index])
+            var found: [FieldError] = []
+            if let earlier = seenNames[nameKey] {
+                found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
+            } else if let match = byName[nameKey] {
+                found.append(FieldError("legalName", "possible_duplicate", [String(match.number)]))
+            } else if !sound.isEmpty, let match = bySound[sound] {
+                found.append(FieldError("legalName", "possible_duplicate_name", [String(match.number), match.name]))
+            } else if !sound.isEmpty, let earlier = seenNames["~" + sound] {
+                found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
             }
-            seenContacts[contact] = seenContacts[contact] ?? row
-        }
-        for tail in Set(draft.phones.compactMap(Normalization.phoneTail)).sorted() {
-            if let match = try await session.first("""
-                SELECT c.client_number FROM client_phone_tails t JOIN clients c ON c.id = t.client_id
-                WHERE t.tail = \(bind: tail) AND \(notCreatedHere) LIMIT 1
-                """) {
-                hints.append(FieldError("phones", "possible_duplicate", [String(try match.int("client_number"))]))
-                break
+            seenNames[nameKey] = seenNames[nameKey] ?? row
+            if !sound.isEmpty { seenNames["~" + sound] = seenNames["~" + sound] ?? row }
+            let draft = entry.draft
+            let contacts = draft.emails.map { "e:" + $0.lowercased() } + draft.phones.compactMap(Normalization.phoneTail).map { "p:" + $0 }
+            for contact in Set(contacts).sorted() {
+                if let earlier = seenContacts[contact] {
+                    found.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
+                }
+                seenContacts[contact] = seenContacts[contact] ?? row
             }
+            if let match = tails[index].lazy.compactMap({ byTail[$0] }).first {
+                found.append(FieldError("phones", "possible_duplicate", [String(match.number)]))
+            }
+            if !found.isEmpty { hints[row] = found }
         }
-        for hint in hints { report.hint(ImportRowError(row: row, column: header(of: hint.field), error: hint)) }
+        return hints
+    }
+
+    /// For each key, the first client `match` finds (a query over `k.key`
+    /// selecting `c.id`), leaving out clients this import created: a dry run
+    /// rolls them back, so they are reported as earlier rows instead.
+    func firstClients(_ keys: [String], _ match: SQLQueryString) async throws -> [String: (number: Int64, name: String)] {
+        let keys = Set(keys).sorted()
+        guard !keys.isEmpty else { return [:] }
+        let values: [SQLQueryString] = keys.map { "(\(bind: $0))" }
+        return Dictionary(uniqueKeysWithValues: try await session.rows("""
+            WITH k (key) AS (VALUES \(values.joined(separator: ", "))),
+            f AS (SELECT k.key, (\(match) AND NOT EXISTS (SELECT 1 FROM import_changes i WHERE i.import_id = \(bind: importID)
+                                 AND i.client_id = c.id AND i.before_draft IS NULL) LIMIT 1) AS id FROM k)
+            SELECT f.key, c.client_number, c.legal_name FROM f JOIN clients c ON c.id = f.id
+            """).map { (try $0.string("key"), (try $0.int("client_number"), try $0.string("legal_name"))) })
     }
 
     mutating func record(_ errors: [FieldError], row: Int) {

@@ -317,9 +317,10 @@ public struct ClientStore: Sendable {
     }
 
     /// A client as flat field → text pairs, for audit diffs.
-    static func flatten(_ c: Client) -> [String: String] {
-        let d = c.draft
-        var out: [String: String] = ["clientNumber": String(c.clientNumber), "legalName": d.legalName]
+    static func flatten(_ c: Client) -> [String: String] { flatten(number: c.clientNumber, c.draft) }
+
+    static func flatten(number: Int64, _ d: ClientDraft) -> [String: String] {
+        var out: [String: String] = ["clientNumber": String(number), "legalName": d.legalName]
         out["tradeName"] = d.tradeName
         out["taxId"] = d.taxID
         out["taxIdKind"] = d.taxIDKind?.rawValue

@@ -32,7 +32,7 @@ extension ContactStore {
                         rows += 1
                         var values: [ContactImportField: String] = [:]
                         for (index, field) in mapping {
-                            let value = index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+                            let value = index < cells.count ? cells[index].trimmed : ""
                             if !value.isEmpty || options.emptyClears { values[field] = value }
                         }
                         guard values.values.contains(where: { !$0.isEmpty }) else { continue }

@@ -8,7 +8,7 @@ public struct SealingKey: Sendable {
 
     /// Any secret text of at least 16 characters; its SHA-256 is the key.
     public init?(secret: String) {
-        let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = secret.trimmed
         guard trimmed.count >= 16 else { return nil }
         key = SymmetricKey(data: SHA256.hash(data: Data(trimmed.utf8)))
     }

@@ -146,7 +146,7 @@ public struct FormStore: Sendable {
             let name = "answers.\(field.key)"
             let input = inputs[field.key]
             var text = ""
-            if case .text(let raw)? = input { text = raw.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if case .text(let raw)? = input { text = raw.trimmed }
             switch field.type {
             case .item:
                 var lines: [FormAnswer.ItemLine] = []

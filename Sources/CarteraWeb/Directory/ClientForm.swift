@@ -39,7 +39,7 @@ struct ClientForm {
     func draft(keeping hidden: [String: CustomFieldValue], definitions: [CustomFieldDefinition]) throws(ValidationFailure) -> ClientDraft {
         var v = Validator()
         func text(_ key: String) -> String? {
-            let value = values[key]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let value = values[key]?.trimmed ?? ""
             return value.isEmpty ? nil : value
         }
         func id<T>(_ key: String) -> EntityID<T>? {

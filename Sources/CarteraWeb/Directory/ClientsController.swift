@@ -117,7 +117,7 @@ struct ClientsController {
             let t = env.t(context.language)
             let differences = form.values.keys.sorted().compactMap { key -> String? in
                 let mine = form.values[key] ?? "", theirs = stored.values[key] ?? ""
-                guard mine.trimmingCharacters(in: .whitespacesAndNewlines) != theirs else { return nil }
+                guard mine.trimmed != theirs else { return nil }
                 let label = t["field_\(key)"] ?? lookups.activeFields.first { "cf_" + $0.key == key }?.label(context.language) ?? key
                 return "\(label): \(theirs.isEmpty ? "—" : theirs)"
             }

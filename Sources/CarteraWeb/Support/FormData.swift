@@ -24,7 +24,7 @@ public struct FormData: Sendable {
 
     /// The value trimmed, `nil` when empty.
     public func text(_ key: String) -> String? {
-        let value = self[key]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = self[key]?.trimmed
         return value?.isEmpty == false ? value : nil
     }
 
