@@ -100,10 +100,10 @@ public struct ClientDraft: Hashable, Sendable, Codable {
         if let lat = latitude, !(-90...90).contains(lat) || !lat.isFinite { v.add("latitude", "out_of_range", ["-90", "90"]) }
         if let lon = longitude, !(-180...180).contains(lon) || !lon.isFinite { v.add("longitude", "out_of_range", ["-180", "180"]) }
         if (latitude == nil) != (longitude == nil) { v.add(latitude == nil ? "latitude" : "longitude", "required") }
-        out.emails = emails.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        out.emails = emails.map { $0.trimmed.lowercased() }.filter { !$0.isEmpty }
         if out.emails.count > 10 { v.add("emails", "too_many", ["10"]) }
         for email in out.emails where !Contactability.isEmail(email) { v.add("emails", "invalid_email"); break }
-        out.phones = phones.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        out.phones = phones.map(\.trimmed).filter { !$0.isEmpty }
         if out.phones.count > 10 { v.add("phones", "too_many", ["10"]) }
         for phone in out.phones where !Contactability.isPhone(phone) { v.add("phones", "invalid_phone"); break }
         out.description = v.text("description", description, maxLength: 5000)

@@ -1,3 +1,4 @@
+import CarteraCore
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -79,8 +80,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
 
     func emit(_ cells: [String]) {
         do {
-            let json = try JSONEncoder().encode(cells)
-            try output.write(String(decoding: json, as: UTF8.self) + "\n")
+            try output.write(cells.jsonString() + "\n")
         } catch {
             failure = error
         }

@@ -1,3 +1,4 @@
+import CarteraCore
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -33,7 +34,7 @@ public struct XLSXRowSource: RowSource {
 
     public mutating func next() throws -> [String]? {
         guard let line = try rows.nextLine() else { return nil }
-        return try JSONDecoder().decode([String].self, from: line)
+        return try FlatJSON.strings(String(decoding: line, as: UTF8.self)) ?? JSONDecoder().decode([String].self, from: line)
     }
 
     // MARK: Zip parts

@@ -295,7 +295,7 @@ struct ImportRun {
             return .some(value)
         }
         func list(_ text: String?) -> [String] {
-            (text ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            (text ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).map { String($0).trimmed }
         }
         switch field {
         case .clientNumber: break

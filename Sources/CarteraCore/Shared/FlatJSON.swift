@@ -1,12 +1,11 @@
-import CarteraCore
-
 /// Reads the two JSON shapes every client row carries — a list of strings
-/// (e-mails, phones) and a flat object of custom field values — without
-/// `JSONDecoder`, which was a quarter of an export's time. Anything it does not
-/// expect (escapes, nesting, fractions, null) returns `nil`, and the caller
-/// decodes the text the general way; so the answer is always `JSONDecoder`'s.
-enum FlatJSON {
-    static func strings(_ text: String) -> [String]? {
+/// (e-mails, phones; also a spreadsheet's rows between parsing and reading)
+/// and a flat object of custom field values — without `JSONDecoder`, which
+/// was a quarter of an export's time. Anything it does not expect (escapes,
+/// nesting, fractions, null) returns `nil`, and the caller decodes the text
+/// the general way; so the answer is always `JSONDecoder`'s.
+public enum FlatJSON {
+    public static func strings(_ text: String) -> [String]? {
         var reader = Reader(text.utf8)
         guard reader.take(UInt8(ascii: "[")) else { return nil }
         var out: [String] = []
@@ -18,7 +17,7 @@ enum FlatJSON {
         return reader.take(UInt8(ascii: "]")) && reader.atEnd ? out : nil
     }
 
-    static func fields(_ text: String) -> [String: CustomFieldValue]? {
+    public static func fields(_ text: String) -> [String: CustomFieldValue]? {
         var reader = Reader(text.utf8)
         guard reader.take(UInt8(ascii: "{")) else { return nil }
         var out: [String: CustomFieldValue] = [:]
