@@ -2,7 +2,7 @@
 import Mustache
 import Testing
 
-@Suite("View models reach templates as dictionaries")
+@Suite("View models reach compiled templates as TemplateValues")
 struct TemplateEncoderTests {
     struct Item: Encodable { let name: String; let url: String?; let count: Int; let on: Bool }
     struct Model: Encodable {
@@ -14,19 +14,19 @@ struct TemplateEncoderTests {
         let ratio: Double
     }
 
-    @Test("a template renders an encoded model exactly as it renders the struct itself")
+    @Test("a compiled template renders an encoded model exactly as swift-mustache renders the struct itself")
     func sameOutput() throws {
-        let template = try MustacheTemplate(string: """
+        let source = """
             <h1>{{title}}</h1>{{#note}}<p>{{note}}</p>{{/note}}{{^note}}<p>none</p>{{/note}}
             {{#items}}<a{{#url}} href="{{url}}"{{/url}}>{{name}} {{count}}{{#on}} on{{/on}} {{title}}</a>{{/items}}
             {{#tags}}[{{.}}]{{/tags}}{{^empty}}no items{{/empty}} {{ratio}} <i>{{missing}}</i>
-            """)
+            """
         let model = Model(title: "A & <b>", note: nil,
                           items: [Item(name: "Peña", url: "/x?a=1&b=2", count: 3, on: true), Item(name: "B", url: nil, count: 0, on: false)],
                           tags: ["uno", "dos"], empty: [], ratio: 0.5)
-        let encoded = try TemplateEncoder.encode(model)
-        #expect(encoded is [String: Any])
-        #expect(template.render(encoded) == template.render(model))
-        #expect(template.render(encoded).contains(#"<a href="/x?a=1&amp;b=2">Peña 3 on A &amp; &lt;b&gt;</a>"#))
+        let compiled = TemplateSet(templates: ["page": try CompiledTemplate(source)])
+        let rendered = compiled.render("page", try TemplateEncoder.encode(model))
+        #expect(rendered == (try MustacheTemplate(string: source)).render(model))
+        #expect(rendered?.contains(#"<a href="/x?a=1&amp;b=2">Peña 3 on A &amp; &lt;b&gt;</a>"#) == true)
     }
 }

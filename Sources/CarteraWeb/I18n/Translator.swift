@@ -5,6 +5,8 @@ import Foundation
 /// key → text; plural forms as `key_one` / `key_other`.
 public struct Translator: Sendable {
     public let catalogs: [Language: [String: String]]
+    /// The catalogues as compiled templates read them, made once.
+    let templateCatalogs: [Language: TemplateValue]
 
     public init(directory: URL) throws {
         var catalogs: [Language: [String: String]] = [:]
@@ -13,10 +15,13 @@ public struct Translator: Sendable {
             catalogs[language] = try JSONDecoder().decode([String: String].self, from: data)
         }
         self.catalogs = catalogs
+        templateCatalogs = catalogs.mapValues { .object($0.mapValues(TemplateValue.text)) }
     }
 
     /// The whole catalogue, handed to templates as `t`.
     public func catalog(_ language: Language) -> [String: String] { catalogs[language] ?? [:] }
+
+    func templateCatalog(_ language: Language) -> TemplateValue { templateCatalogs[language] ?? .object([:]) }
 
     /// The text for a key; the Spanish text, then the key itself, when missing.
     public func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {

@@ -52,7 +52,7 @@ struct Chrome: Encodable {
 }
 
 /// What a template receives: the catalogue as `t`, the frame as `chrome`, the page as `page`.
-/// An `Encodable` page goes as dictionaries instead (see `TemplateEncoder`).
+/// An `Encodable` page goes to a compiled template instead (see `TemplateEncoder`).
 struct Page<Body> {
     let t: [String: String]
     let chrome: Chrome
@@ -64,12 +64,13 @@ extension WebEnvironment {
     func render<Body>(_ template: String, _ request: Request, _ context: SignedInContext, title: String,
                       section: Chrome.Section?, _ body: Body, status: HTTPResponse.Status = .ok) throws -> Response {
         let chrome = Chrome(self, request, context, title: title, section: section)
-        let model: Any = if let body = body as? any Encodable {
-            ["t": t(context.language), "chrome": try TemplateEncoder.encode(chrome), "page": try TemplateEncoder.encode(body)] as [String: Any]
+        var response = if let body = body as? any Encodable {
+            try renderer.html(template, .object([
+                "t": translator.templateCatalog(context.language), "chrome": try TemplateEncoder.encode(chrome),
+                "page": try TemplateEncoder.encode(body)]), status: status)
         } else {
-            Page(t: t(context.language), chrome: chrome, page: body)
+            try renderer.html(template, Page(t: t(context.language), chrome: chrome, page: body), status: status)
         }
-        var response = try renderer.html(template, model, status: status)
         if chrome.flash != nil {
             response.setCookie(Cookie(name: Flash.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
         }

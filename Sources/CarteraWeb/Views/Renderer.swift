@@ -2,18 +2,33 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// Renders page models with the mustache templates (HTML-escaped by default).
+/// Renders page models with the mustache templates (HTML-escaped by default):
+/// `Encodable` models, turned into `TemplateValue`s, through the compiled
+/// templates; the others through swift-mustache, which reads them by `Mirror`.
 public struct Renderer: Sendable {
     let library: MustacheLibrary
+    let compiled: TemplateSet
 
     public init(directory: URL) async throws {
         library = try await MustacheLibrary(directory: directory.path)
+        compiled = try TemplateSet(directory: directory)
     }
 
     func html(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) throws -> Response {
         guard let html = library.render(model, withTemplate: template) else {
             throw HTTPError(.internalServerError, message: "template \(template) missing")
         }
+        return Self.response(html, status: status)
+    }
+
+    func html(_ template: String, _ model: TemplateValue, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let html = compiled.render(template, model) else {
+            throw HTTPError(.internalServerError, message: "template \(template) missing")
+        }
+        return Self.response(html, status: status)
+    }
+
+    static func response(_ html: String, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"

@@ -1,13 +1,13 @@
 import Foundation
 
-/// Turns an `Encodable` view model into the dictionaries, arrays and plain
-/// values Mustache looks names up in by hashing. Without it Mustache finds each
-/// `{{name}}` through `Mirror`, which demangles the field's type on every
-/// lookup: that was four fifths of the client list's time. Encoding runs the
-/// compiler-made `encode(to:)`, once per value. `nil` optionals are left out,
-/// as Mustache treats a missing name like a `nil` one.
+/// Turns an `Encodable` view model into the `TemplateValue` a compiled
+/// template reads. Before it, swift-mustache found each `{{name}}` of a struct
+/// through `Mirror`, which demangles the field's type on every lookup: that
+/// was four fifths of the client list's time. Encoding runs the compiler-made
+/// `encode(to:)`, once per value. `nil` optionals are left out, as a template
+/// treats a missing name like a `nil` one.
 enum TemplateEncoder {
-    static func encode(_ value: some Encodable) throws -> Any {
+    static func encode(_ value: some Encodable) throws -> TemplateValue {
         let root = Node()
         try value.encode(to: NodeEncoder(node: root, codingPath: []))
         return root.value
@@ -16,16 +16,16 @@ enum TemplateEncoder {
     /// One value being built: a dictionary, an array or a single value,
     /// grown in place (a class, so nested containers share it).
     final class Node {
-        var single: Any?
+        var single: TemplateValue?
         var isNil = false
         var keyed: [String: Node]?
         var unkeyed: [Node]?
 
-        var value: Any {
-            if let keyed { return keyed.mapValues(\.value) }
-            if let unkeyed { return unkeyed.map(\.value) }
-            if isNil { return Optional<Any>.none as Any }
-            return single ?? [String: Any]()
+        var value: TemplateValue {
+            if let keyed { return .object(keyed.mapValues(\.value)) }
+            if let unkeyed { return .list(unkeyed.map(\.value)) }
+            if isNil { return .null }
+            return single ?? .object([:])
         }
 
         func child(_ key: String) -> Node {
@@ -63,11 +63,11 @@ enum TemplateEncoder {
     /// Plain values are stored as they are; anything else is encoded into a child node.
     static func store(_ value: some Encodable, in node: Node, codingPath: [any CodingKey]) throws {
         switch value {
-        case let plain as String: node.single = plain
-        case let plain as Bool: node.single = plain
-        case let plain as Int: node.single = plain
-        case let plain as Int64: node.single = plain
-        case let plain as Double: node.single = plain
+        case let plain as String: node.single = .text(plain)
+        case let plain as Bool: node.single = .bool(plain)
+        case let plain as Int: node.single = .integer(Int64(plain))
+        case let plain as Int64: node.single = .integer(plain)
+        case let plain as Double: node.single = .number(plain)
         default: try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
         }
     }

@@ -1,0 +1,31 @@
+/// What a compiled template reads: the shapes `TemplateEncoder` makes of a
+/// view model. A closed set, so rendering switches over it instead of asking
+/// an `Any` which protocols it conforms to — those casts were most of the
+/// time swift-mustache spent on a page.
+enum TemplateValue: Sendable, Equatable {
+    case text(String)
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case list([TemplateValue])
+    case object([String: TemplateValue])
+    case null
+
+    /// What `{{name}}` prints before escaping, as swift-mustache prints the same value.
+    var printed: String {
+        switch self {
+        case .text(let text): text
+        case .bool(let bool): bool ? "true" : "false"
+        case .integer(let integer): String(integer)
+        case .number(let number): String(describing: number)
+        case .null: ""
+        // No template prints a list or an object; these are never shown.
+        case .list, .object: ""
+        }
+    }
+
+    /// The value of `name` in an object; nothing in any other value.
+    func child(_ name: String) -> TemplateValue? {
+        if case .object(let fields) = self { fields[name] } else { nil }
+    }
+}
