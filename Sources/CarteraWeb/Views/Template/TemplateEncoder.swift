@@ -9,7 +9,7 @@ import Foundation
 enum TemplateEncoder {
     static func encode(_ value: some Encodable) throws -> TemplateValue {
         let root = Node()
-        try value.encode(to: NodeEncoder(node: root, codingPath: []))
+        try value.encode(to: NodeEncoder(node: root))
         return root.value
     }
 
@@ -46,68 +46,72 @@ enum TemplateEncoder {
 
     struct NodeEncoder: Encoder {
         let node: Node
-        let codingPath: [any CodingKey]
+        /// Left empty: only error messages read it, and building it cost an array per field.
+        var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
             if node.keyed == nil { node.keyed = [:] }
-            return KeyedEncodingContainer(Keyed(node: node, codingPath: codingPath))
+            return KeyedEncodingContainer(Keyed(node: node))
         }
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
             if node.unkeyed == nil { node.unkeyed = [] }
-            return Unkeyed(node: node, codingPath: codingPath)
+            return Unkeyed(node: node)
         }
-        func singleValueContainer() -> any SingleValueEncodingContainer { Single(node: node, codingPath: codingPath) }
+        func singleValueContainer() -> any SingleValueEncodingContainer { Single(node: node) }
     }
 
     /// Plain values are stored as they are; anything else is encoded into a child node.
-    static func store(_ value: some Encodable, in node: Node, codingPath: [any CodingKey]) throws {
+    static func store(_ value: some Encodable, in node: Node) throws {
         switch value {
         case let plain as String: node.single = .text(plain)
         case let plain as Bool: node.single = .bool(plain)
         case let plain as Int: node.single = .integer(Int64(plain))
         case let plain as Int64: node.single = .integer(plain)
         case let plain as Double: node.single = .number(plain)
-        default: try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+        default: try value.encode(to: NodeEncoder(node: node))
         }
     }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let node: Node
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         mutating func encodeNil(forKey key: Key) {}
+        mutating func encode(_ value: String, forKey key: Key) { node.child(key.stringValue).single = .text(value) }
+        mutating func encode(_ value: Bool, forKey key: Key) { node.child(key.stringValue).single = .bool(value) }
+        mutating func encode(_ value: Int, forKey key: Key) { node.child(key.stringValue).single = .integer(Int64(value)) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            try TemplateEncoder.store(value, in: node.child(key.stringValue), codingPath: codingPath + [key])
+            try TemplateEncoder.store(value, in: node.child(key.stringValue))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            NodeEncoder(node: node.child(key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
+            NodeEncoder(node: node.child(key.stringValue)).container(keyedBy: keyType)
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            NodeEncoder(node: node.child(key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+            NodeEncoder(node: node.child(key.stringValue)).unkeyedContainer()
         }
-        mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.child("super"), codingPath: codingPath) }
-        mutating func superEncoder(forKey key: Key) -> any Encoder { NodeEncoder(node: node.child(key.stringValue), codingPath: codingPath) }
+        mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.child("super")) }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { NodeEncoder(node: node.child(key.stringValue)) }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
         let node: Node
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         var count: Int { node.unkeyed?.count ?? 0 }
         mutating func encodeNil() throws { node.append().isNil = true }
-        mutating func encode<T: Encodable>(_ value: T) throws { try TemplateEncoder.store(value, in: node.append(), codingPath: codingPath) }
+        mutating func encode<T: Encodable>(_ value: T) throws { try TemplateEncoder.store(value, in: node.append()) }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            NodeEncoder(node: node.append(), codingPath: codingPath).container(keyedBy: keyType)
+            NodeEncoder(node: node.append()).container(keyedBy: keyType)
         }
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-            NodeEncoder(node: node.append(), codingPath: codingPath).unkeyedContainer()
+            NodeEncoder(node: node.append()).unkeyedContainer()
         }
-        mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.append(), codingPath: codingPath) }
+        mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.append()) }
     }
 
     struct Single: SingleValueEncodingContainer {
         let node: Node
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         mutating func encodeNil() throws { node.isNil = true }
-        mutating func encode<T: Encodable>(_ value: T) throws { try TemplateEncoder.store(value, in: node, codingPath: codingPath) }
+        mutating func encode<T: Encodable>(_ value: T) throws { try TemplateEncoder.store(value, in: node) }
     }
 }
