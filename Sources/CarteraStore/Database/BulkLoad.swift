@@ -19,6 +19,10 @@ extension Database {
         let result: Result<R, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }
         try await write { session in
+            // Another SQLite connection dropped them: this one may still hold the old schema, and
+            // CREATE INDEX checks names against it before reading anything ("already exists").
+            // Any read of the schema table first makes the connection load the current one.
+            if kind == .sqlite { _ = try await session.first("SELECT count(*) AS n FROM sqlite_master") }
             for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
             if kind == .sqlite {
                 // Search tables that mirror a loaded table re-read it whole.

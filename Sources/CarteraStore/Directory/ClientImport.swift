@@ -214,8 +214,8 @@ struct ImportRun {
     mutating func flush() async throws {
         let rows = pending
         pending = []
-        let accepted = rows.filter { $0.errors.isEmpty }
         guard !rows.isEmpty else { return }
+        let accepted = rows.filter { $0.errors.isEmpty }
         let hints = try await hintDuplicates(of: accepted)
         let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
         let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
