@@ -4,10 +4,16 @@ import SQLKit
 /// inserting transaction so a rolled-back insert leaves no gap and no key is reused.
 enum Counters {
     static func next(_ session: Session, _ kind: String) async throws -> Int64 {
+        try await reserve(session, kind, 1).lowerBound
+    }
+
+    /// `count` consecutive keys at once, for rows written in one statement.
+    static func reserve(_ session: Session, _ kind: String, _ count: Int) async throws -> ClosedRange<Int64> {
         guard let row = try await session.first("""
-            UPDATE counters SET last_value = last_value + 1 WHERE kind = \(bind: kind) RETURNING last_value
+            UPDATE counters SET last_value = last_value + \(bind: count) WHERE kind = \(bind: kind) RETURNING last_value
             """) else { throw CounterMissing(kind: kind) }
-        return try row.int("last_value")
+        let last = try row.int("last_value")
+        return last - Int64(count) + 1...last
     }
 
     struct CounterMissing: Error { let kind: String }

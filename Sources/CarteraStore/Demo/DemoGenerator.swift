@@ -131,10 +131,7 @@ public struct DemoGenerator: Sendable {
             let ids = try await ClientStore.insertMany(session, drafts, definitions: definitions, userID: nil, at: now,
                                                        action: "create", auditFields: false).map(\.id.rawValue)
             guard !contactRows.isEmpty else { return 0 }
-            let lastKey = try await session.first("""
-                UPDATE counters SET last_value = last_value + \(bind: contactRows.count) WHERE kind = 'contact' RETURNING last_value
-                """)!.int("last_value")
-            let firstKey = lastKey - Int64(contactRows.count) + 1
+            let firstKey = try await Counters.reserve(session, "contact", contactRows.count).lowerBound
             let contacts: [SQLQueryString] = contactRows.enumerated().map { offset, person in
                 let phone = drafts[person.0].phones.first ?? ""
                 return """

@@ -137,10 +137,7 @@ extension DemoGenerator {
             }
             guard !visits.isEmpty else { continue }
             try await stores.database.write { session in
-                let lastNumber = try await session.first("""
-                    UPDATE counters SET last_value = last_value + \(bind: visits.count) WHERE kind = 'work_order' RETURNING last_value
-                    """)!.int("last_value")
-                let first = lastNumber - Int64(visits.count) + 1
+                let first = try await Counters.reserve(session, "work_order", visits.count).lowerBound
                 let rows: [SQLQueryString] = visits.enumerated().map { offset, v in
                     """
                     (\(bind: first + Int64(offset)), \(bind: v.client), 'normal', \(bind: owner.rawValue), \(bind: v.technician.rawValue),

@@ -10,10 +10,12 @@ extension ClientStore {
     /// SQLite's 32,766 and PostgreSQL's 65,535 bound values.
     static let insertBlock = 500
 
-    /// The per-row rules of `checkReferences` for a block of drafts, in a few
-    /// queries: each draft's errors, in order. A tax id used by an earlier draft
-    /// of the block is a duplicate, as it would be once that draft is written.
-    static func checkReferences(_ session: Session, _ drafts: [ClientDraft]) async throws -> [[FieldError]] {
+    /// The rules of `checkReferences` for a block of drafts, in a few queries:
+    /// each draft's errors, in order. A tax id used by an earlier draft of the
+    /// block is a duplicate, as it would be once that draft is written; `except`
+    /// is the client being changed, whose own tax id does not count.
+    static func checkReferences(_ session: Session, _ drafts: [ClientDraft],
+                                except id: Client.ID? = nil) async throws -> [[FieldError]] {
         var errors = [[FieldError]](repeating: [], count: drafts.count)
         let references: [(table: String, field: String, id: (ClientDraft) -> Int64?)] = [
             ("client_types", "clientTypeId", { $0.clientTypeID?.rawValue }),
@@ -34,6 +36,7 @@ extension ClientStore {
         let wantedKeys = Set(taxKeys.compactMap { $0 })
         let takenKeys = wantedKeys.isEmpty ? [] : Set(try await session.rows("""
             SELECT tax_id_key FROM clients WHERE tax_id_key IN (\(binds: wantedKeys.sorted())) AND archived = \(bind: false)
+                AND id <> \(bind: id?.rawValue ?? 0)
             """).map { try $0.string("tax_id_key") })
         var blockKeys: Set<String> = []
         for (index, draft) in drafts.enumerated() {
@@ -59,10 +62,7 @@ extension ClientStore {
         var created: [(id: Client.ID, number: Int64)] = []
         for start in stride(from: 0, to: drafts.count, by: insertBlock) {
             let block = Array(drafts[start..<min(start + insertBlock, drafts.count)])
-            let last = try await session.first("""
-                UPDATE counters SET last_value = last_value + \(bind: block.count) WHERE kind = 'client' RETURNING last_value
-                """)!.int("last_value")
-            let numbers = (0..<Int64(block.count)).map { last - Int64(block.count) + 1 + $0 }
+            let numbers = Array(try await Counters.reserve(session, "client", block.count))
             let rows: [SQLQueryString] = zip(numbers, block).map { number, draft in
                 "(\(bind: number), \(values(session, draft, number: number, definitions: definitions)), \(session.instant(now)), \(session.instant(now)))"
             }
@@ -72,12 +72,7 @@ extension ClientStore {
                 VALUES \(rows.joined(separator: ", ")) RETURNING id, client_number
                 """).map { (try $0.int("client_number"), try $0.int("id")) })
             let written = numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
-            try await writeKeys(session, "client_phone_tails", "tail", zip(written, block).map { client, draft in
-                (client.id.rawValue, Set(draft.phones.compactMap(Normalization.phoneTail)))
-            })
-            try await writeKeys(session, "client_email_keys", "email_key", zip(written, block).map { client, draft in
-                (client.id.rawValue, Set(draft.emails.compactMap(Normalization.emailKey)))
-            })
+            try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, draft: $1) })
             let audits: [SQLQueryString] = zip(written, block).map { client, draft in
                 let changes = auditFields ? AuditLog.diff([:], flatten(number: client.number, draft)) : []
                 return """
@@ -91,12 +86,6 @@ extension ClientStore {
             created += written
         }
         return created
-    }
-
-    private static func writeKeys(_ session: Session, _ table: String, _ column: String, _ keys: [(Int64, Set<String>)]) async throws {
-        let rows: [SQLQueryString] = keys.flatMap { id, keys in keys.sorted().map { "(\(bind: $0), \(bind: id))" } }
-        guard !rows.isEmpty else { return }
-        try await session.run("INSERT INTO \(ident: table) (\(ident: column), client_id) VALUES \(rows.joined(separator: ", "))")
     }
 
     /// The ids of `ids` the scope lets its viewer see.

@@ -333,7 +333,7 @@ struct ImportRun {
     mutating func hintDuplicates(of entries: [PendingRow]) async throws -> [Int: [FieldError]] {
         let names = entries.map { Normalization.sortKey($0.draft.legalName) }
         let sounds = entries.map { Normalization.soundKey($0.draft.legalName) }
-        let tails = entries.map { Set($0.draft.phones.compactMap(Normalization.phoneTail)).sorted() }
+        let tails = entries.map { ClientLookupKeys.phoneTails($0.draft.phones).sorted() }
         let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(bind: false)")
         let bySound = try await firstClients(sounds.filter { !$0.isEmpty },
                                              "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(bind: false)")

@@ -6,20 +6,28 @@ import SQLKit
 /// step with the client, so "same phone" and "same e-mail" are equality lookups.
 enum ClientLookupKeys {
     static func writePhones(_ session: Session, clientID: Int64, phones: [String], replacing: Bool = true) async throws {
-        try await write(session, table: "client_phone_tails", column: "tail", clientID: clientID,
-                        keys: Set(phones.compactMap(Normalization.phoneTail)), replacing: replacing)
+        if replacing { try await session.run("DELETE FROM client_phone_tails WHERE client_id = \(bind: clientID)") }
+        try await insert(session, table: "client_phone_tails", column: "tail", [(clientID, phoneTails(phones))])
     }
 
     static func writeEmails(_ session: Session, clientID: Int64, emails: [String], replacing: Bool = true) async throws {
-        try await write(session, table: "client_email_keys", column: "email_key", clientID: clientID,
-                        keys: Set(emails.compactMap(Normalization.emailKey)), replacing: replacing)
+        if replacing { try await session.run("DELETE FROM client_email_keys WHERE client_id = \(bind: clientID)") }
+        try await insert(session, table: "client_email_keys", column: "email_key", [(clientID, emailKeys(emails))])
     }
 
-    private static func write(_ session: Session, table: String, column: String, clientID: Int64, keys: Set<String>,
-                              replacing: Bool) async throws {
-        if replacing { try await session.run("DELETE FROM \(ident: table) WHERE client_id = \(bind: clientID)") }
-        guard !keys.isEmpty else { return }
-        let rows: [SQLQueryString] = keys.sorted().map { "(\(bind: $0), \(bind: clientID))" }
+    /// Both kinds of keys of many new clients, one statement per table.
+    static func insert(_ session: Session, _ clients: [(clientID: Int64, draft: ClientDraft)]) async throws {
+        try await insert(session, table: "client_phone_tails", column: "tail", clients.map { ($0.clientID, phoneTails($0.draft.phones)) })
+        try await insert(session, table: "client_email_keys", column: "email_key",
+                         clients.map { ($0.clientID, emailKeys($0.draft.emails)) })
+    }
+
+    static func phoneTails(_ phones: [String]) -> Set<String> { Set(phones.compactMap(Normalization.phoneTail)) }
+    static func emailKeys(_ emails: [String]) -> Set<String> { Set(emails.compactMap(Normalization.emailKey)) }
+
+    private static func insert(_ session: Session, table: String, column: String, _ keys: [(Int64, Set<String>)]) async throws {
+        let rows: [SQLQueryString] = keys.flatMap { id, keys in keys.sorted().map { "(\(bind: $0), \(bind: id))" } }
+        guard !rows.isEmpty else { return }
         try await session.run("INSERT INTO \(ident: table) (\(ident: column), client_id) VALUES \(rows.joined(separator: ", "))")
     }
 }

@@ -297,22 +297,7 @@ public struct ClientStore: Sendable {
 
     /// Referenced catalogue rows and users must exist; a tax id belongs to one active client.
     static func checkReferences(_ session: Session, _ d: ClientDraft, except id: Client.ID?) async throws {
-        var errors: [FieldError] = []
-        func exists(_ table: String, _ value: Int64?) async throws -> Bool {
-            guard let value else { return true }
-            return try await session.first("SELECT id FROM \(ident: table) WHERE id = \(bind: value)") != nil
-        }
-        if try await !exists("client_types", d.clientTypeID?.rawValue) { errors.append(FieldError("clientTypeId", "unknown_reference")) }
-        if try await !exists("client_groups", d.clientGroupID?.rawValue) { errors.append(FieldError("clientGroupId", "unknown_reference")) }
-        if try await !exists("branches", d.branchID?.rawValue) { errors.append(FieldError("branchId", "unknown_reference")) }
-        if try await !exists("users", d.salesAgentID?.rawValue) { errors.append(FieldError("salesAgentId", "unknown_reference")) }
-        if try await !exists("users", d.collectorID?.rawValue) { errors.append(FieldError("collectorId", "unknown_reference")) }
-        if let taxID = d.taxID {
-            let key = Normalization.compactKey(taxID)
-            if try await session.first("""
-                SELECT id FROM clients WHERE tax_id_key = \(bind: key) AND archived = \(bind: false) AND id <> \(bind: id?.rawValue ?? 0)
-                """) != nil { errors.append(FieldError("taxId", "duplicate")) }
-        }
+        let errors = try await checkReferences(session, [d], except: id)[0]
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 
