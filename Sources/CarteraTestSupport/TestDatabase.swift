@@ -15,15 +15,22 @@ public enum TestDatabase {
 
     /// Runs `body` with a migrated, empty database and removes it afterwards.
     public static func with<R>(_ body: (Database) async throws -> R) async throws -> R {
+        try await withURL { database, _ in try await body(database) }
+    }
+
+    /// The same, with the database's URL, for tests that open it a second time (another instance).
+    public static func withURL<R>(_ body: (Database, String) async throws -> R) async throws -> R {
         var logger = Logger(label: "cartera.test")
         logger.logLevel = .warning
         let name = "cartera_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
         let database: Database
+        let url: String
         var cleanup: () async throws -> Void
         if let adminURL = postgresURL {
             let admin = try Database.open(url: adminURL, logger: logger)
             try await admin.execute(unsafe: "CREATE DATABASE \(name)")
-            database = try Database.open(url: replacingDatabase(in: adminURL, with: name), logger: logger)
+            url = replacingDatabase(in: adminURL, with: name)
+            database = try Database.open(url: url, logger: logger)
             cleanup = {
                 try await database.shutdown()
                 try await admin.execute(unsafe: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
@@ -31,7 +38,8 @@ public enum TestDatabase {
             }
         } else {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).sqlite").path
-            database = try Database.open(url: "sqlite://\(path)", logger: logger)
+            url = "sqlite://\(path)"
+            database = try Database.open(url: url, logger: logger)
             cleanup = {
                 try await database.shutdown()
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -39,7 +47,7 @@ public enum TestDatabase {
         }
         do {
             try await Migrator(database: database).migrate()
-            let result = try await body(database)
+            let result = try await body(database, url)
             try await cleanup()
             return result
         } catch {

@@ -23,6 +23,7 @@ public final class Database: Sendable {
     /// SQLite allows one writer at a time; writers queue here instead of
     /// spinning on `SQLITE_BUSY` while holding a thread.
     private let writeGate: AsyncGate?
+    let catalogues = CatalogueCache()
 
     init(pool: any ConnectionPool, logger: Logger) {
         self.pool = pool

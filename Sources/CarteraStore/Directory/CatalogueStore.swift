@@ -12,7 +12,7 @@ public struct CatalogueStore: Sendable {
     // MARK: Client types
 
     public func clientTypes() async throws -> [ClientType] {
-        try await database.read { session in
+        try await database.cached("clientTypes") { session in
             try await session.rows("SELECT * FROM client_types ORDER BY name_key").map { row in
                 ClientType(id: try row.id("id"), name: try row.string("name"), color: try row.string("color"),
                            icon: try row.string("icon"), active: try row.bool("active"), version: try row.int("version"))
@@ -59,7 +59,7 @@ public struct CatalogueStore: Sendable {
     // MARK: Client groups
 
     public func clientGroups() async throws -> [ClientGroup] {
-        try await database.read { session in
+        try await database.cached("clientGroups") { session in
             var members: [ClientGroup.ID: [User.ID]] = [:]
             for row in try await session.rows("SELECT group_id, user_id FROM client_group_users") {
                 members[try row.id("group_id"), default: []].append(try row.id("user_id"))
@@ -146,7 +146,7 @@ public struct CatalogueStore: Sendable {
 
     /// Definitions for clients, active and hidden, in display order.
     public func customFields() async throws -> [CustomFieldDefinition] {
-        try await database.read { try await Self.customFields($0) }
+        try await database.cached("customFields") { try await Self.customFields($0) }
     }
 
     static func customFields(_ session: Session) async throws -> [CustomFieldDefinition] {

@@ -5,7 +5,7 @@ import SQLKit
 /// branches, and deleted only while no activity uses them.
 extension OrganisationStore {
     public func activityCategories() async throws -> [ActivityCategory] {
-        try await database.read { session in
+        try await database.cached("activityCategories") { session in
             try await session.rows("SELECT id, name, active, version FROM activity_categories ORDER BY name_key").map {
                 ActivityCategory(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"),
                                  version: try $0.int("version"))

@@ -42,6 +42,7 @@ public struct Migrator: Sendable {
         Migration020.migration,
         Migration021.migration,
         Migration022.migration,
+        Migration023.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

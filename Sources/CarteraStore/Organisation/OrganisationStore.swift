@@ -61,7 +61,7 @@ public struct OrganisationStore: Sendable {
     // MARK: Branches and departments
 
     public func branches() async throws -> [Branch] {
-        try await database.read { session in
+        try await database.cached("branches") { session in
             try await session.rows("SELECT id, name, active, version FROM branches ORDER BY name_key").map {
                 Branch(id: try $0.id("id"), name: try $0.string("name"), active: try $0.bool("active"), version: try $0.int("version"))
             }

@@ -115,7 +115,7 @@ public struct UserStore: Sendable {
     }
 
     public func all() async throws -> [User] {
-        try await database.read { try await Self.users($0, where: "1 = 1") }
+        try await database.cached("users") { try await Self.users($0, where: "1 = 1") }
     }
 
     public func user(_ id: User.ID) async throws -> User? {
@@ -146,7 +146,7 @@ public struct UserStore: Sendable {
 
     /// Everything the access rules need about an active user; `nil` when inactive or gone.
     public func viewer(_ id: User.ID) async throws -> Viewer? {
-        try await database.read { session in
+        try await database.cached("viewer.\(id)") { session in
             guard let user = try await Self.users(session, where: "u.id = \(bind: id.rawValue)").first, user.active else {
                 return nil
             }

@@ -12,7 +12,7 @@ public struct AssetKindStore: Sendable {
     public init(database: Database, clock: Clock) { self.database = database; self.clock = clock }
 
     public func kinds() async throws -> [AssetKind] {
-        try await database.read { session in
+        try await database.cached("assetKinds") { session in
             try await session.rows("SELECT * FROM asset_kinds ORDER BY name_key").map(Self.kind)
         }
     }

@@ -1,0 +1,93 @@
+import CarteraCore
+@testable import CarteraStore
+import CarteraTestSupport
+import Foundation
+import Testing
+
+@Suite("Catalogues kept between requests")
+struct CatalogueCacheTests {
+    @Test("a change made through another instance is seen by the next read")
+    func otherInstance() async throws {
+        try await TestDatabase.withURL { db, url in
+            let f = try await Fixture.make(db)
+            let other = try Database.open(url: url, logger: db.logger)
+            let stores = Stores(database: other, clock: f.clock)
+            let agent = try await f.user("agente@demo.test")
+            // Read (and so kept) on the other instance first.
+            #expect(try await stores.users.viewer(agent.id)?.user.clientGroupIDs == [])
+            #expect(try await stores.catalogues.clientGroups().isEmpty)
+            #expect(try await stores.users.all().count == 2)
+            // Another key under the same generation is read, not taken for a kept "no such user".
+            #expect(try await stores.users.viewer(f.admin.id)?.isAdmin == true)
+
+            let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [agent.id], by: f.admin.id)
+            #expect(try await stores.users.viewer(agent.id)?.user.clientGroupIDs == [group])
+            #expect(try await stores.catalogues.clientGroups().map(\.id) == [group])
+
+            // A user switched off is locked out of every instance at once.
+            let user = try #require(try await f.stores.users.user(agent.id))
+            var draft = UserDraft(email: user.email, name: user.name, roleIDs: user.roleIDs, accessLevel: user.accessLevel,
+                                  clientGroupIDs: user.clientGroupIDs)
+            draft.active = false
+            try await f.stores.users.update(agent.id, draft, expectedVersion: user.version, by: f.admin.id)
+            #expect(try await stores.users.viewer(agent.id) == nil)
+            #expect(try await stores.users.all().first { $0.id == agent.id }?.active == false)
+            try await other.shutdown()
+        }
+    }
+
+    @Test("what was read is reused until the generation moves")
+    func keptUntilGenerationMoves() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            #expect(try await f.stores.users.all().map(\.name) == ["admin"])
+            // A write that puts the counter back where it was: the kept list is what the next read gets.
+            try await db.write { session in
+                try await session.run("UPDATE users SET name = 'Otra' WHERE id = \(bind: f.admin.id.rawValue)")
+                try await session.run("UPDATE catalogue_generation SET value = value - 1")
+            }
+            #expect(try await f.stores.users.all().map(\.name) == ["admin"])
+            try await db.write { try await $0.run("UPDATE catalogue_generation SET value = value + 1") }
+            #expect(try await f.stores.users.all().map(\.name) == ["Otra"])
+        }
+    }
+
+    @Test("a write to any catalogue table moves the generation")
+    func everyTableBumps() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let agent = try await f.user("agente@demo.test")
+            _ = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [agent.id], by: f.admin.id)
+            _ = try await f.stores.catalogues.createClientType(name: "Mayorista", color: "#336699", icon: nil, by: f.admin.id)
+            _ = try await f.stores.catalogues.createCustomField(labelES: "Rubro", labelEN: "Trade", type: .text, required: false,
+                                                                showInList: false, choices: [], by: f.admin.id)
+            _ = try await f.stores.organisation.createBranch(name: "Centro", by: f.admin.id)
+            _ = try await f.stores.organisation.createActivityCategory(name: "Visita", by: f.admin.id)
+            _ = try await f.stores.assetKinds.create(name: "Caldera", by: f.admin.id)
+            for table in Migration023.tables {
+                let before = try await Self.generation(db)
+                try await db.write { session in
+                    let column = try await Self.firstColumn(session, table)
+                    try await session.run("UPDATE \(ident: table) SET \(ident: column) = \(ident: column)")
+                }
+                #expect(try await Self.generation(db) > before, "\(table)")
+            }
+        }
+    }
+
+    static func generation(_ db: Database) async throws -> Int64 {
+        try await db.read { try await $0.first("SELECT value FROM catalogue_generation")?.int("value") ?? 0 }
+    }
+
+    static func firstColumn(_ session: Session, _ table: String) async throws -> String {
+        switch session.kind {
+        case .sqlite:
+            try await session.first("SELECT name FROM pragma_table_info(\(bind: table)) ORDER BY cid LIMIT 1")!.string("name")
+        case .postgres:
+            try await session.first("""
+                SELECT column_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position LIMIT 1
+                """)!.string("column_name")
+        }
+    }
+}
