@@ -1,3 +1,4 @@
+import CarteraCore
 @testable import CarteraWeb
 import Mustache
 import Testing
@@ -28,5 +29,21 @@ struct TemplateEncoderTests {
         let rendered = compiled.render("page", try TemplateEncoder.encode(model))
         #expect(rendered == (try MustacheTemplate(string: source)).render(model))
         #expect(rendered?.contains(#"<a href="/x?a=1&amp;b=2">Peña 3 on A &amp; &lt;b&gt;</a>"#) == true)
+    }
+
+    @Test("view models that build their own value give what encoding their fields gives")
+    func directValuesMatchEncoding() throws {
+        let cells = [
+            ClientListPage.Cell(text: "Peña & Cía", cellURL: "/clients/1", links: [.init(href: "tel:+54", label: "+54 11")],
+                                cellLabel: "Nombre"),
+            ClientListPage.Cell(text: "", cellURL: nil, links: []),
+        ]
+        let rows = [ClientListPage.Row(cells: cells, archived: true), ClientListPage.Row(cells: [], archived: false)]
+        for row in rows { #expect(row.templateValue == (try TemplateEncoder.encodeFields(row))) }
+        for cell in cells { #expect(cell.templateValue == (try TemplateEncoder.encodeFields(cell))) }
+        for link in cells[0].links { #expect(link.templateValue == (try TemplateEncoder.encodeFields(link))) }
+        for option in Option.list([(EntityID<ClientGroup>(7), "Norte")], selected: "7") {
+            #expect(option.templateValue == (try TemplateEncoder.encodeFields(option)))
+        }
     }
 }

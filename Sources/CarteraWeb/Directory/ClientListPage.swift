@@ -71,9 +71,9 @@ struct ClientListQuery {
 /// The view model of the client list.
 struct ClientListPage: Encodable {
     struct Header: Encodable { let label: String; let sortURL: String?; let sortState: String? }
-    struct Cell: Encodable { let text: String; let cellURL: String?; let links: [Link]; var cellLabel = "" }
-    struct Link: Encodable { let href: String; let label: String }
-    struct Row: Encodable { let cells: [Cell]; let archived: Bool }
+    struct Cell: TemplateRepresentable { let text: String; let cellURL: String?; let links: [Link]; var cellLabel = "" }
+    struct Link: TemplateRepresentable { let href: String; let label: String }
+    struct Row: TemplateRepresentable { let cells: [Cell]; let archived: Bool }
     struct ColumnChoice: Encodable { let key: String; let label: String; let checked: Bool }
     struct FilterInput: Encodable { let name: String; let label: String; let value: String }
 
@@ -106,4 +106,18 @@ struct ClientListPage: Encodable {
     let hidden: [FilterInput]
     let exportXLSX: String?
     let exportCSV: String?
+}
+
+extension ClientListPage.Row {
+    var templateValue: TemplateValue { .fields(["cells": .list(cells), "archived": .bool(archived)]) }
+}
+
+extension ClientListPage.Cell {
+    var templateValue: TemplateValue {
+        .fields(["text": .text(text), "cellURL": cellURL.map(TemplateValue.text), "links": .list(links), "cellLabel": .text(cellLabel)])
+    }
+}
+
+extension ClientListPage.Link {
+    var templateValue: TemplateValue { .fields(["href": .text(href), "label": .text(label)]) }
 }

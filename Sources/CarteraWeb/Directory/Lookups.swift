@@ -40,10 +40,12 @@ struct Lookups {
 }
 
 /// An `<option>` of a select.
-struct Option: Encodable {
+struct Option: TemplateRepresentable {
     let value: String
     let label: String
     let selected: Bool
+
+    var templateValue: TemplateValue { .fields(["value": .text(value), "label": .text(label), "selected": .bool(selected)]) }
 
     /// An empty choice first, then the items.
     static func list<T>(_ items: [(EntityID<T>, String)], selected: String?, emptyLabel: String = "—") -> [Option] {
