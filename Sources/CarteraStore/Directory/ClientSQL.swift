@@ -51,14 +51,14 @@ enum ClientSQL {
         case (.postgres, .words(let words)):
             let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
             return """
-                SELECT id, -ts_rank(to_tsvector('simple', search_words), to_tsquery('simple', \(bind: tsquery))) AS rank
-                FROM clients WHERE to_tsvector('simple', search_words) @@ to_tsquery('simple', \(bind: tsquery))
+                SELECT id, -ts_rank(search_vector, to_tsquery('simple', \(bind: tsquery))) AS rank
+                FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: tsquery))
                 """
         case (.postgres, .digits(let digits)):
             return """
                 SELECT id, MIN(rank) AS rank FROM (
-                    SELECT id, -ts_rank(to_tsvector('simple', search_words), to_tsquery('simple', \(bind: digits + ":*"))) AS rank
-                    FROM clients WHERE to_tsvector('simple', search_words) @@ to_tsquery('simple', \(bind: digits + ":*"))
+                    SELECT id, -ts_rank(search_vector, to_tsquery('simple', \(bind: digits + ":*"))) AS rank
+                    FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: digits + ":*"))
                     UNION ALL
                     SELECT id, 0.0 AS rank FROM clients WHERE search_digits LIKE \(bind: "%" + digits + "%")
                 ) found GROUP BY id
@@ -79,7 +79,7 @@ enum ClientSQL {
         case .postgres:
             return ("clients c",
                     """
-                    to_tsvector('simple', c.search_words) @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & "))) \
+                    c.search_vector @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & "))) \
                     AND \(predicate)
                     """,
                     "c.id DESC")

@@ -43,6 +43,7 @@ public struct Migrator: Sendable {
         Migration021.migration,
         Migration022.migration,
         Migration023.migration,
+        Migration024.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
