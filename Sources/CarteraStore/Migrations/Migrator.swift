@@ -44,6 +44,7 @@ public struct Migrator: Sendable {
         Migration022.migration,
         Migration023.migration,
         Migration024.migration,
+        Migration025.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
