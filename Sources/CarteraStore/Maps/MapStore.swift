@@ -151,7 +151,7 @@ public struct MapStore: Sendable {
     public func summary(_ query: ClientQuery, scope: ClientScope, rule: RecencyRule) async throws -> (recency: [VisitRecency: Int], withoutCoordinates: Int) {
         try await database.read { session in
             let from = Self.from(session, query), predicate = Self.predicate(session, query, scope)
-            // One range count per colour over `clients_recency` (archived, last visit) instead of one
+            // One range count per colour over `clients_recency` (last visit, archived) instead of one
             // CASE per client: counting a range of index entries is several times cheaper.
             let ranges = Self.recencyRanges(session, rule)
             let counts = ranges.map { recency, range -> SQLQueryString in
