@@ -36,6 +36,28 @@ struct CatalogueCacheTests {
         }
     }
 
+    @Test("a request checks the counter once, and again after a write of its own")
+    func oncePerRequest() async throws {
+        try await TestDatabase.withURL { db, url in
+            let f = try await Fixture.make(db)
+            let other = try Database.open(url: url, logger: db.logger)
+            let adminID = f.admin.id.rawValue
+            try await Database.readingCataloguesOnce {
+                #expect(try await f.stores.users.all().map(\.name) == ["admin"])
+                // Another instance renames the user meanwhile (detached: not part of this request).
+                try await Task.detached {
+                    try await other.write { try await $0.run("UPDATE users SET name = 'Otra' WHERE id = \(bind: adminID)") }
+                }.value
+                // The request began before the change and keeps seeing the catalogues as they were.
+                #expect(try await f.stores.users.all().map(\.name) == ["admin"])
+                // Its own write, of anything, makes it look again.
+                _ = try await f.stores.organisation.createBranch(name: "Centro", by: f.admin.id)
+                #expect(try await f.stores.users.all().map(\.name) == ["Otra"])
+            }
+            try await other.shutdown()
+        }
+    }
+
     @Test("what was read is reused until the generation moves")
     func keptUntilGenerationMoves() async throws {
         try await TestDatabase.with { db in

@@ -33,16 +33,43 @@ final class CatalogueCache: Sendable {
     }
 }
 
+/// The counter as one request first read it, so that a page reading eight catalogues
+/// asks for it once: the request sees the catalogues as they were when it began, as if it
+/// had run a moment earlier. A write made by the request forgets it, so the request
+/// reads what it wrote. Bound by `Database.readingCataloguesOnce`.
+final class CatalogueCheck: Sendable {
+    let generation = Mutex<Int64?>(nil)
+}
+
 extension Database {
+    @TaskLocal static var catalogueCheck: CatalogueCheck?
+
+    /// Runs `body` (a request) with one counter check for all its catalogue reads.
+    public static func readingCataloguesOnce<R>(_ body: () async throws -> R) async rethrows -> R {
+        try await $catalogueCheck.withValue(CatalogueCheck()) { try await body() }
+    }
+
     /// `load`'s result, read again only when a catalogue table changed since it was kept.
     /// The generation is read first: what `load` reads is then at least that new.
     func cached<T: Sendable>(_ key: String, _ load: (Session) async throws -> T) async throws -> T {
         try await read { session in
-            let generation = try await session.first("SELECT value FROM catalogue_generation WHERE id = 1")?.int("value") ?? 0
+            let check = Self.catalogueCheck
+            let generation: Int64
+            if let known = check?.generation.withLock({ $0 }) {
+                generation = known
+            } else {
+                generation = try await session.first("SELECT value FROM catalogue_generation WHERE id = 1")?.int("value") ?? 0
+                check?.generation.withLock { $0 = generation }
+            }
             if let kept: T = catalogues.value(key, generation: generation) { return kept }
             let value = try await load(session)
             catalogues.store(value, key, generation: generation)
             return value
         }
+    }
+
+    /// After a request's own write: its next catalogue read checks the counter again.
+    func forgetCatalogueCheck() {
+        Self.catalogueCheck?.generation.withLock { $0 = nil }
     }
 }

@@ -52,6 +52,7 @@ public final class Database: Sendable {
 
     /// Runs `body` in one transaction; rolls back when it throws.
     public func write<R>(_ body: (Session) async throws -> R) async throws -> R {
+        defer { forgetCatalogueCheck() }
         if let writeGate {
             return try await writeGate.withPermit { try await transaction(body) }
         }

@@ -12,6 +12,10 @@ struct AuthMiddleware: RouterMiddleware {
     static let languageCookie = "cartera_lang"
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        try await Database.readingCataloguesOnce { try await resolve(request, context: context, next: next) }
+    }
+
+    private func resolve(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
         let requested = Language.negotiate(request.headers[.acceptLanguage])
         if request.uri.path.hasPrefix("/api/") {
