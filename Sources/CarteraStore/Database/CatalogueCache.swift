@@ -50,12 +50,15 @@ extension Database {
     }
 
     /// `load`'s result, read again only when a catalogue table changed since it was kept.
-    /// The generation is read first: what `load` reads is then at least that new.
+    /// The generation is read first: what `load` reads is then at least that new. When the
+    /// request already knows it and the value is kept, no connection is taken at all.
     func cached<T: Sendable>(_ key: String, _ load: (Session) async throws -> T) async throws -> T {
-        try await read { session in
-            let check = Self.catalogueCheck
+        let check = Self.catalogueCheck
+        let known = check?.generation.withLock { $0 }
+        if let known, let kept: T = catalogues.value(key, generation: known) { return kept }
+        return try await read { session in
             let generation: Int64
-            if let known = check?.generation.withLock({ $0 }) {
+            if let known {
                 generation = known
             } else {
                 generation = try await session.first("SELECT value FROM catalogue_generation WHERE id = 1")?.int("value") ?? 0

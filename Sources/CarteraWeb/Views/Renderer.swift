@@ -28,7 +28,7 @@ public struct Renderer: Sendable {
         return Self.response(html, status: status)
     }
 
-    static func response(_ html: String, status: HTTPResponse.Status) -> Response {
+    private static func response(_ html: String, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
