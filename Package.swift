@@ -47,8 +47,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Resources")]),
+        .systemLibrary(name: "CarteraZlib"),
         .target(name: "CarteraIO", dependencies: [
-            "CarteraCore",
+            "CarteraCore", "CarteraZlib",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -39,13 +39,74 @@ struct SheetWriterTests {
         }
         let sheet = try part("xl/worksheets/sheet1.xml")
         #expect(sheet.contains(#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#))
-        #expect(sheet.contains(#"<c r="A1" t="inlineStr" s="1"><is><t xml:space="preserve">N.º</t></is></c>"#))
+        #expect(sheet.contains(#"<c r="A1" s="1" t="inlineStr"><is><t>N.º</t></is></c>"#))
         #expect(sheet.contains(#"<c r="A2"><v>7</v></c>"#))
         #expect(sheet.contains("Peña &amp; Hijos &lt;S.A.&gt;; &quot;el mejor&quot;"))
         #expect(sheet.contains(#"<c r="C2" s="2"><v>45244.92592592593</v></c>"#))
         #expect(sheet.contains(#"<c r="D2" t="b"><v>1</v></c>"#))
         #expect(try part("xl/workbook.xml").contains(#"<sheet name="Clientes""#))
         #expect(try part("xl/styles.xml").contains("<b/>"))
+    }
+
+    @Test("a long sheet keeps its rows in order, widths from the first rows and outer spaces; the zip's CRCs hold")
+    func longSheet() throws {
+        var writer = try XLSXSheetWriter(columns: [SheetColumn("N"), SheetColumn("Nombre")], sheetName: "Clientes", timeZone: .gmt)
+        for number in 1...3_000 {
+            try writer.write([.integer(Int64(number)), .text(number == 2_999 ? "  sangría " : "Cliente \(number)")])
+        }
+        try writer.write([nil, .text(String(repeating: "x", count: 200))]) // after the sample: no wider column
+        let url = try writer.finish()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let archive = try Archive(url: url, accessMode: .read)
+        var data = Data()
+        _ = try archive.extract(archive["xl/worksheets/sheet1.xml"]!, skipCRC32: false) { data.append($0) }
+        let sheet = String(decoding: data, as: UTF8.self)
+        #expect(sheet.contains(#"<col min="2" max="2" width="13" customWidth="1"/>"#))
+        #expect(sheet.contains(#"<row r="3000"><c r="A3000"><v>2999</v></c><c r="B3000" t="inlineStr"><is><t xml:space="preserve">  sangría </t></is></c></row>"#))
+        #expect(sheet.contains(#"<row r="3002"><c r="B3002" t="inlineStr"><is><t>xxxx"#))
+        #expect(sheet.hasSuffix("</row></sheetData></worksheet>"))
+        var source = try XLSXRowSource(url)
+        var count = 0
+        var last: [String] = []
+        while let row = try source.next() { count += 1; last = row }
+        #expect(count == 3_002)
+        #expect(last == ["", String(repeating: "x", count: 200)])
+    }
+
+    @Test("more rows than Excel opens are refused, and the file is gone")
+    func tooManyRows() throws {
+        var writer = try XLSXSheetWriter(columns: columns, sheetName: "Clientes", timeZone: .gmt)
+        writer.maxRows = 3
+        try writer.write(row)
+        try writer.write(row)
+        #expect(throws: SheetTooLarge.self) { try writer.write(row) }
+        #expect(!FileManager.default.fileExists(atPath: writer.url.path))
+    }
+
+    @Test("zip entries written in pieces come back whole, deflated, each CRC checked")
+    func zipEntries() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-zip-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let zip = try ZipWriter(url: url)
+        try zip.add("vacía.txt", [])
+        var generator = SystemRandomNumberGenerator()
+        // Random bytes do not compress: more output than zlib's buffer holds, in many writes.
+        let noise = (0..<700_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try zip.begin("ruido.bin")
+        for start in stride(from: 0, to: noise.count, by: 50_000) { try zip.write(Array(noise[start..<min(noise.count, start + 50_000)])) }
+        try zip.end()
+        try zip.add("texto.xml", Array(String(repeating: "<row>Peña</row>", count: 10_000).utf8))
+        try zip.close()
+        let archive = try Archive(url: url, accessMode: .read)
+        func read(_ path: String) throws -> [UInt8] {
+            var data = Data()
+            _ = try archive.extract(archive[path]!, skipCRC32: false) { data.append($0) }
+            return Array(data)
+        }
+        #expect(try read("vacía.txt").isEmpty)
+        #expect(try read("ruido.bin") == noise)
+        #expect(try String(decoding: read("texto.xml"), as: UTF8.self) == String(repeating: "<row>Peña</row>", count: 10_000))
+        #expect(archive["texto.xml"]!.compressedSize < 2_000)
     }
 
     @Test("column names run past Z")

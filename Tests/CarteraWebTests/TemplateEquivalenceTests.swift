@@ -61,11 +61,11 @@ struct TemplateEquivalenceTests {
         for token in tokens {
             switch token {
             case .text: break
-            case .variable(let path): names.formUnion(path); path.last.map { printed.insert($0) }
+            case .variable(let path): names.formUnion(path); if let last = path.last { printed.insert(last) }
             case .section(let path, _, let body):
                 names.formUnion(path)
                 // A section printing its own value ({{.}}) holds plain values too.
-                if body.contains(where: { if case .variable([]) = $0 { true } else { false } }) { path.last.map { printed.insert($0) } }
+                if body.contains(where: { if case .variable([]) = $0 { true } else { false } }), let last = path.last { printed.insert(last) }
                 collect(body, &names, &printed)
             case .block(_, _, let body), .blockDefinition(_, let body): collect(body, &names, &printed)
             case .partial(_, _, let overrides): overrides.values.forEach { collect($0, &names, &printed) }

@@ -456,6 +456,8 @@ T = {
  "error_invalid_date": ("«{field}» debe ser una fecha AAAA-MM-DD.", "“{field}” must be a YYYY-MM-DD date."),
  "error_invalid_url": ("«{field}» debe ser un enlace http(s).", "“{field}” must be an http(s) link."),
  "error_invalid_choice": ("«{field}» no es una opción válida.", "“{field}” is not a valid choice."),
+ "error_xlsx_too_large": ("Son demasiadas filas para Excel (1.048.576 como máximo): descárguelo en CSV o filtre la lista.",
+                          "Too many rows for Excel (1,048,576 at most): download it as CSV or filter the list."),
  "error_unknown_field": ("«{field}» no es un campo conocido.", "“{field}” is not a known field."),
  "error_invalid_tax_id": ("«{field}» no parece un {0} válido.", "“{field}” does not look like a valid {0}."),
  "error_out_of_range": ("«{field}» debe estar entre {0} y {1}.", "“{field}” must be between {0} and {1}."),

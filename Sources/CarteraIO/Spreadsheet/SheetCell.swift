@@ -25,6 +25,14 @@ public enum SheetCell: Sendable, Hashable {
         }
     }
 
+    /// Dates carry their own number format in a sheet.
+    var isDate: Bool {
+        switch self {
+        case .dateTime, .date: true
+        default: false
+        }
+    }
+
     /// Characters a column of this value needs, for column widths.
     var width: Int {
         switch self {
@@ -47,4 +55,10 @@ public protocol SheetWriter {
     mutating func write(_ row: [SheetCell?]) throws
     /// Finishes the file and returns where it is; the caller deletes it.
     mutating func finish() throws -> URL
+}
+
+/// More rows or bytes than an `.xlsx` can hold (Excel's 1,048,576 rows; 4 GiB,
+/// as Cartera writes no ZIP64): the caller offers CSV instead.
+public struct SheetTooLarge: Error, Sendable {
+    public init() {}
 }

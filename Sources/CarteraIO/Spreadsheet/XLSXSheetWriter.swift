@@ -1,97 +1,152 @@
 import Foundation
-import ZIPFoundation
 
-/// A one-sheet `.xlsx` written as rows arrive: the rows go to a temporary file,
-/// then into the zip from disk, so memory does not grow with the row count.
+/// A one-sheet `.xlsx` written as rows arrive: each row's XML is built as bytes
+/// and deflated straight into the zip (`ZipWriter`), so memory does not grow with
+/// the row count and the rows are never copied through another file.
 /// Header bold and frozen; numbers, dates and booleans as typed cells; inline
-/// strings (no shared-strings table to hold in memory); widths from the first rows.
+/// strings (no shared-strings table to hold in memory); widths from the first
+/// rows, which wait in memory until the widths are known.
 public struct XLSXSheetWriter: SheetWriter {
+    /// Excel opens no more rows than this in a sheet (header included).
+    static let excelRows = 1_048_576
+    /// Rows looked at for column widths; later rows do not change them.
+    static let widthSample = 500
+
     let columns: [SheetColumn]
     let sheetName: String
     let timeZone: TimeZone
-    let rows: BufferedFile
+    let url: URL
+    let zip: ZipWriter
+    /// Row XML not yet handed to the zip.
+    var pending: [UInt8] = []
     var rowNumber = 1
     var widths: [Int]
-
-    /// Rows looked at for column widths; later rows do not change them.
-    static let widthSample = 500
+    var sheetStarted = false
+    var maxRows = Self.excelRows
+    /// "A", "B", … as bytes, one per column.
+    let columnRefs: [[UInt8]]
 
     public init(columns: [SheetColumn], sheetName: String, timeZone: TimeZone) throws {
         self.columns = columns
         self.sheetName = String(sheetName.filter { !"[]:*?/\\".contains($0) }.prefix(31))
         self.timeZone = timeZone
-        rows = try BufferedFile(suffix: ".rows.xml")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString).xlsx")
+        zip = try ZipWriter(url: url)
         widths = columns.map { $0.header.count + 2 }
-        try rows.write(Self.row(1, columns.map { .text($0.header) }, style: 1, timeZone: timeZone))
+        columnRefs = columns.indices.map { Array(Self.columnName($0).utf8) }
+        pending.reserveCapacity(1 << 17)
+        do {
+            for (path, text) in Self.fixedParts(sheetName: self.sheetName) { try zip.add(path, Array(text.utf8)) }
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+        appendRow(1, columns.map { .text($0.header) }, style: 1)
     }
 
     public mutating func write(_ row: [SheetCell?]) throws {
+        guard rowNumber < maxRows else {
+            try? FileManager.default.removeItem(at: url)
+            throw SheetTooLarge()
+        }
         rowNumber += 1
         if rowNumber <= Self.widthSample {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], min(60, (cell?.width ?? 0) + 2))
             }
+        } else if !sheetStarted {
+            try startSheet()
         }
-        try rows.write(Self.row(rowNumber, row, style: nil, timeZone: timeZone))
+        appendRow(rowNumber, row, style: nil)
+        if sheetStarted && pending.count >= 1 << 16 { try flush() }
     }
 
     public mutating func finish() throws -> URL {
-        let rowsURL = try rows.close()
-        defer { try? FileManager.default.removeItem(at: rowsURL) }
-        let sheet = try BufferedFile(suffix: ".sheet.xml")
+        do {
+            if !sheetStarted { try startSheet() }
+            pending.append(contentsOf: "</sheetData></worksheet>".utf8)
+            try flush()
+            try zip.end()
+            try zip.close()
+            return url
+        } catch is ZipWriter.TooLarge {
+            try? FileManager.default.removeItem(at: url)
+            throw SheetTooLarge()
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+    }
+
+    /// The sheet's opening, with the column widths the sampled rows gave, then the rows so far.
+    mutating func startSheet() throws {
         let cols = widths.enumerated().map { #"<col min="\#($0.offset + 1)" max="\#($0.offset + 1)" width="\#($0.element)" customWidth="1"/>"# }
-        try sheet.write("""
+        try zip.begin("xl/worksheets/sheet1.xml")
+        try zip.write(Array("""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
             <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>\
             </sheetView></sheetViews><cols>\(cols.joined())</cols><sheetData>
-            """)
-        let input = try FileHandle(forReadingFrom: rowsURL)
-        while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty {
-            try sheet.write(chunk)
-        }
-        try input.close()
-        try sheet.write("</sheetData></worksheet>")
-        let sheetURL = try sheet.close()
-        defer { try? FileManager.default.removeItem(at: sheetURL) }
+            """.utf8))
+        sheetStarted = true
+        try flush()
+    }
 
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString).xlsx")
-        let archive = try Archive(url: output, accessMode: .create)
-        for (path, text) in Self.fixedParts(sheetName: sheetName) {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) {
-                position, size in data.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: sheetURL, compressionMethod: .deflate)
-        return output
+    mutating func flush() throws {
+        try zip.write(pending)
+        pending.removeAll(keepingCapacity: true)
     }
 
     // MARK: XML
 
-    static func row(_ number: Int, _ cells: [SheetCell?], style: Int?, timeZone: TimeZone) -> String {
-        var xml = #"<row r="\#(number)">"#
-        for (index, cell) in cells.enumerated() {
+    mutating func appendRow(_ number: Int, _ cells: [SheetCell?], style: Int?) {
+        let digits = Array(String(number).utf8)
+        pending.append(contentsOf: #"<row r=""#.utf8)
+        pending.append(contentsOf: digits)
+        pending.append(contentsOf: #"">"#.utf8)
+        for (index, cell) in cells.enumerated() where index < columnRefs.count {
             guard let cell else { continue }
-            let ref = columnName(index) + String(number)
-            let s = style.map { #" s="\#($0)""# } ?? ""
+            pending.append(contentsOf: #"<c r=""#.utf8)
+            pending.append(contentsOf: columnRefs[index])
+            pending.append(contentsOf: digits)
+            pending.append(UInt8(ascii: "\""))
+            if let style, !cell.isDate { pending.append(contentsOf: #" s="\#(style)""#.utf8) }
             switch cell {
             case .text(let text):
-                xml += #"<c r="\#(ref)" t="inlineStr"\#(s)><is><t xml:space="preserve">\#(escape(text))</t></is></c>"#
-            case .integer(let value): xml += #"<c r="\#(ref)"\#(s)><v>\#(value)</v></c>"#
-            case .decimal(let value): xml += value.isFinite ? #"<c r="\#(ref)"\#(s)><v>\#(value)</v></c>"# : ""
-            case .bool(let value): xml += #"<c r="\#(ref)" t="b"\#(s)><v>\#(value ? 1 : 0)</v></c>"#
+                pending.append(contentsOf: #" t="inlineStr"><is>"#.utf8)
+                // Excel trims a cell's outer spaces unless told to keep them.
+                let keepSpaces = Self.isSpace(text.utf8.first) || Self.isSpace(text.utf8.last)
+                pending.append(contentsOf: (keepSpaces ? #"<t xml:space="preserve">"# : "<t>").utf8)
+                pending.append(contentsOf: Self.escape(text).utf8)
+                pending.append(contentsOf: "</t></is></c>".utf8)
+            case .integer(let value): appendValue(String(value))
+            case .decimal(let value): appendValue(value.isFinite ? String(value) : "")
+            case .bool(let value): pending.append(contentsOf: #" t="b"><v>\#(value ? 1 : 0)</v></c>"#.utf8)
             case .dateTime(let date):
                 let local = date.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: date))
-                xml += #"<c r="\#(ref)" s="2"><v>\#(local / 86400 + 25569)</v></c>"#
+                pending.append(contentsOf: #" s="2""#.utf8)
+                appendValue(String(local / 86400 + 25569))
             case .date(let y, let m, let d):
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = .gmt
                 let day = calendar.date(from: DateComponents(year: y, month: m, day: d))?.timeIntervalSince1970 ?? 0
-                xml += #"<c r="\#(ref)" s="3"><v>\#(Int(day / 86400) + 25569)</v></c>"#
+                pending.append(contentsOf: #" s="3""#.utf8)
+                appendValue(String(Int(day / 86400) + 25569))
             }
         }
-        return xml + "</row>"
+        pending.append(contentsOf: "</row>".utf8)
+    }
+
+    private static func isSpace(_ byte: UInt8?) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// Closes a cell's opening tag with its value (an empty cell when `value` is empty).
+    private mutating func appendValue(_ value: String) {
+        if value.isEmpty { pending.append(contentsOf: "/>".utf8); return }
+        pending.append(contentsOf: "><v>".utf8)
+        pending.append(contentsOf: value.utf8)
+        pending.append(contentsOf: "</v></c>".utf8)
     }
 
     /// A, B, … Z, AA, AB …

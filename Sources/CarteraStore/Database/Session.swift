@@ -1,6 +1,7 @@
 import CarteraCore
 import Foundation
 import SQLKit
+import SQLiteKit
 
 /// One connection, possibly inside a transaction, plus the dialect's codecs.
 /// Store code writes SQL with bound values only (`\(bind: value)`).
@@ -62,16 +63,45 @@ struct Row: Sendable {
     let raw: any SQLRow
     let kind: DialectKind
 
-    func int(_ column: String) throws -> Int64 { try raw.decode(column: column, as: Int64.self) }
-    func optInt(_ column: String) throws -> Int64? { try raw.decode(column: column, as: Int64?.self) }
-    func string(_ column: String) throws -> String { try raw.decode(column: column, as: String.self) }
-    func optString(_ column: String) throws -> String? { try raw.decode(column: column, as: String?.self) }
+    func int(_ column: String) throws -> Int64 {
+        if case .integer(let value)? = try sqlite(column) { return Int64(value) }
+        return try raw.decode(column: column, as: Int64.self)
+    }
+
+    func optInt(_ column: String) throws -> Int64? {
+        switch try sqlite(column) {
+        case .null?: return nil
+        case .integer(let value)?: return Int64(value)
+        default: return try raw.decode(column: column, as: Int64?.self)
+        }
+    }
+
+    func string(_ column: String) throws -> String {
+        if case .text(let value)? = try sqlite(column) { return value }
+        return try raw.decode(column: column, as: String.self)
+    }
+
+    func optString(_ column: String) throws -> String? {
+        switch try sqlite(column) {
+        case .null?: return nil
+        case .text(let value)?: return value
+        default: return try raw.decode(column: column, as: String?.self)
+        }
+    }
+
     func bytes(_ column: String) throws -> Data { try raw.decode(column: column, as: Data.self) }
-    func double(_ column: String) throws -> Double? { try raw.decode(column: column, as: Double?.self) }
+
+    func double(_ column: String) throws -> Double? {
+        switch try sqlite(column) {
+        case .null?: return nil
+        case .float(let value)?: return value
+        default: return try raw.decode(column: column, as: Double?.self)
+        }
+    }
 
     func bool(_ column: String) throws -> Bool {
         switch kind {
-        case .sqlite: try raw.decode(column: column, as: Int64.self) != 0
+        case .sqlite: try int(column) != 0
         case .postgres: try raw.decode(column: column, as: Bool.self)
         }
     }
@@ -81,16 +111,25 @@ struct Row: Sendable {
 
     func instant(_ column: String) throws -> Date {
         switch kind {
-        case .sqlite: Date(epochMilliseconds: try raw.decode(column: column, as: Int64.self))
+        case .sqlite: Date(epochMilliseconds: try int(column))
         case .postgres: try raw.decode(column: column, as: Date.self)
         }
     }
 
     func optInstant(_ column: String) throws -> Date? {
         switch kind {
-        case .sqlite: try raw.decode(column: column, as: Int64?.self).map(Date.init(epochMilliseconds:))
+        case .sqlite: try optInt(column).map(Date.init(epochMilliseconds:))
         case .postgres: try raw.decode(column: column, as: Date?.self)
         }
+    }
+
+    /// SQLite's own value of a column, for the common cases above to take as it is:
+    /// SQLiteKit decodes an optional through a `Decoder` built for each value (a
+    /// quarter of an export's time went there). Anything unexpected still goes the
+    /// `Decodable` way, so conversions and errors are SQLiteKit's.
+    private func sqlite(_ column: String) throws -> SQLiteData? {
+        guard kind == .sqlite else { return nil }
+        return try raw.decode(column: column, as: SQLiteValue.self).data
     }
 
     func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
@@ -107,5 +146,17 @@ extension Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}
+
+/// A column's `SQLiteData` as SQLiteKit holds it: being `SQLiteDataConvertible`,
+/// SQLiteKit hands it over without decoding.
+private struct SQLiteValue: Decodable, SQLiteDataConvertible {
+    let data: SQLiteData
+    init(sqliteData: SQLiteData) { data = sqliteData }
+    var sqliteData: SQLiteData? { data }
+
+    init(from decoder: any Decoder) throws {
+        throw DecodingError.typeMismatch(SQLiteValue.self, .init(codingPath: decoder.codingPath, debugDescription: "SQLite rows only"))
     }
 }

@@ -15,6 +15,19 @@ struct ClientExport: Sendable {
     let language: Language
     let t: [String: String]
     let timeZone: TimeZone
+    /// `columns` resolved once, so a row's cells are a switch, not string matching.
+    private let fields: [Field]
+    private let names: Names
+
+    init(lookups: Lookups, columns: [String], language: Language, t: [String: String], timeZone: TimeZone) {
+        self.lookups = lookups; self.columns = columns; self.language = language; self.t = t; self.timeZone = timeZone
+        let definitions = Dictionary(lookups.customFields.map { ("cf:" + $0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        fields = columns.map { key in
+            if let field = Field(rawValue: key) { return field }
+            return definitions[key].map(Field.custom) ?? .unknown
+        }
+        names = Names(lookups)
+    }
 
     func sheetColumns() -> [SheetColumn] {
         let labels = Dictionary(uniqueKeysWithValues: ClientColumn.all(lookups, language, t).map { ($0.key, $0.label) })
@@ -24,36 +37,34 @@ struct ClientExport: Sendable {
     func cells(_ client: Client) -> [SheetCell?] {
         let d = client.draft
         func text(_ value: String?) -> SheetCell? { value.flatMap { $0.isEmpty ? nil : .text($0) } }
-        return columns.map { key -> SheetCell? in
-            switch key {
-            case "number": return .integer(client.clientNumber)
-            case "legalName": return .text(d.legalName)
-            case "tradeName": return text(d.tradeName)
-            case "taxId": return text(d.taxID)
-            case "taxIdKind": return text(d.taxIDKind?.rawValue)
-            case "type": return text(lookups.typeName(d.clientTypeID))
-            case "group": return text(lookups.groupName(d.clientGroupID))
-            case "branch": return text(lookups.branchName(d.branchID))
-            case "salesAgent": return text(lookups.userName(d.salesAgentID))
-            case "collector": return text(lookups.userName(d.collectorID))
-            case "street": return text(d.address.street)
-            case "streetNumber": return text(d.address.number)
-            case "city": return text(d.address.city)
-            case "state": return text(d.address.state)
-            case "postalCode": return text(d.address.postalCode)
-            case "country": return text(d.address.country)
-            case "latitude": return d.latitude.map { .decimal($0) }
-            case "longitude": return d.longitude.map { .decimal($0) }
-            case "phones": return text(d.phones.joined(separator: ", "))
-            case "emails": return text(d.emails.joined(separator: ", "))
-            case "description": return text(d.description)
-            case "archived": return .bool(client.archived)
-            case "created": return .dateTime(client.createdAt)
-            case "updated": return .dateTime(client.updatedAt)
-            default:
-                guard key.hasPrefix("cf:"), let definition = lookups.customFields.first(where: { "cf:" + $0.key == key }) else {
-                    return nil
-                }
+        return fields.map { field -> SheetCell? in
+            switch field {
+            case .number: return .integer(client.clientNumber)
+            case .legalName: return .text(d.legalName)
+            case .tradeName: return text(d.tradeName)
+            case .taxId: return text(d.taxID)
+            case .taxIdKind: return text(d.taxIDKind?.rawValue)
+            case .type: return text(d.clientTypeID.flatMap { names.types[$0] })
+            case .group: return text(d.clientGroupID.flatMap { names.groups[$0] })
+            case .branch: return text(d.branchID.flatMap { names.branches[$0] })
+            case .salesAgent: return text(d.salesAgentID.flatMap { names.users[$0] })
+            case .collector: return text(d.collectorID.flatMap { names.users[$0] })
+            case .street: return text(d.address.street)
+            case .streetNumber: return text(d.address.number)
+            case .city: return text(d.address.city)
+            case .state: return text(d.address.state)
+            case .postalCode: return text(d.address.postalCode)
+            case .country: return text(d.address.country)
+            case .latitude: return d.latitude.map { .decimal($0) }
+            case .longitude: return d.longitude.map { .decimal($0) }
+            case .phones: return text(d.phones.joined(separator: ", "))
+            case .emails: return text(d.emails.joined(separator: ", "))
+            case .description: return text(d.description)
+            case .archived: return .bool(client.archived)
+            case .created: return .dateTime(client.createdAt)
+            case .updated: return .dateTime(client.updatedAt)
+            case .unknown: return nil
+            case .custom(let definition):
                 switch (definition.type, d.customFields[definition.key]) {
                 case (_, nil): return definition.type == .checkbox ? .bool(false) : nil
                 case (.date, .text(let raw)?):
@@ -65,6 +76,43 @@ struct ClientExport: Sendable {
                 case (_, .text(let s)?): return .text(s)
                 }
             }
+        }
+    }
+
+    /// A column of the export; the raw values are the column keys of the list.
+    private enum Field: Sendable {
+        case number, legalName, tradeName, taxId, taxIdKind, type, group, branch, salesAgent, collector
+        case street, streetNumber, city, state, postalCode, country, latitude, longitude, phones, emails
+        case description, archived, created, updated
+        case custom(CustomFieldDefinition)
+        /// A saved column whose custom field is gone: left empty.
+        case unknown
+
+        init?(rawValue: String) {
+            let all: [String: Field] = [
+                "number": .number, "legalName": .legalName, "tradeName": .tradeName, "taxId": .taxId, "taxIdKind": .taxIdKind,
+                "type": .type, "group": .group, "branch": .branch, "salesAgent": .salesAgent, "collector": .collector,
+                "street": .street, "streetNumber": .streetNumber, "city": .city, "state": .state, "postalCode": .postalCode,
+                "country": .country, "latitude": .latitude, "longitude": .longitude, "phones": .phones, "emails": .emails,
+                "description": .description, "archived": .archived, "created": .created, "updated": .updated,
+            ]
+            guard let field = all[rawValue] else { return nil }
+            self = field
+        }
+    }
+
+    /// Catalogue names by id, for one lookup per cell.
+    private struct Names: Sendable {
+        let types: [ClientType.ID: String]
+        let groups: [ClientGroup.ID: String]
+        let branches: [Branch.ID: String]
+        let users: [User.ID: String]
+
+        init(_ lookups: Lookups) {
+            types = Dictionary(lookups.types.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            groups = Dictionary(lookups.groups.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            branches = Dictionary(lookups.branches.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            users = Dictionary(lookups.users.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         }
     }
 

@@ -52,9 +52,13 @@ struct SheetExport: Sendable {
                 do { try state.writer.write(row) } catch { state.error = error }
             }
         }
-        return try state.withLock { state in
-            if let error = state.error { throw error }
-            return try state.writer.finish()
+        do {
+            return try state.withLock { state in
+                if let error = state.error { throw error }
+                return try state.writer.finish()
+            }
+        } catch is SheetTooLarge {
+            throw ValidationFailure([FieldError("format", "xlsx_too_large")])
         }
     }
 }
