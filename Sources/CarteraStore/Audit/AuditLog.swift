@@ -87,7 +87,7 @@ enum AuditLog {
                    OR (a.entity = 'note' AND (\(unsafeRaw: viewer.canDeleteNotes ? "1 = 1" : "1 = 0")
                                               OR EXISTS (SELECT 1 FROM notes n JOIN clients c ON c.id = n.client_id
                                                          WHERE n.id = a.entity_id AND \(notes)))))
-            ORDER BY a.id DESC LIMIT \(bind: limit)
+            ORDER BY a.id DESC LIMIT \(literal: limit)
             """).map(event)
     }
 

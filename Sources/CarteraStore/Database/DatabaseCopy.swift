@@ -119,7 +119,7 @@ public struct DatabaseCopy: Sendable {
             let rows = try await source.read { source in
                 try await source.rows("""
                     SELECT rowid AS copy_rowid, \(unsafeRaw: list) FROM \(ident: table)
-                    WHERE rowid > \(bind: afterRowID) ORDER BY rowid LIMIT \(bind: block)
+                    WHERE rowid > \(bind: afterRowID) ORDER BY rowid LIMIT \(literal: block)
                     """)
             }
             guard let last = rows.last else {

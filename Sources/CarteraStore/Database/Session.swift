@@ -35,6 +35,16 @@ public struct Session: Sendable {
         }
     }
 
+    /// A boolean written into the statement. SQLite (3.54) plans a statement again
+    /// on its first step when a bound 0 or 1 meets an `=` it estimates, and only a
+    /// literal 0 lets it use an index made `WHERE archived = 0`.
+    func literal(_ value: Bool) -> SQLQueryString {
+        switch kind {
+        case .sqlite: value ? "1" : "0"
+        case .postgres: value ? "TRUE" : "FALSE"
+        }
+    }
+
     /// A JSON document bound as text; PostgreSQL stores it as jsonb.
     func json(_ text: String) -> SQLQueryString {
         switch kind {
@@ -55,6 +65,15 @@ public struct Session: Sendable {
     func inList<T>(_ ids: some Collection<EntityID<T>>) -> SQLQueryString {
         guard !ids.isEmpty else { return "(NULL)" }
         return "(\(binds: ids.sorted().map { $0.rawValue as any Encodable & Sendable }))"
+    }
+}
+
+extension SQLQueryString {
+    /// An integer written into the statement rather than bound, for `LIMIT` and
+    /// `OFFSET`: SQLite (3.54) compiles a statement with a bound `LIMIT` twice, as
+    /// it plans it again on the first step after the binding.
+    mutating func appendInterpolation(literal value: Int) {
+        appendInterpolation(unsafeRaw: String(value))
     }
 }
 

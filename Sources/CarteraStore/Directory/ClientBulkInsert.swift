@@ -35,7 +35,7 @@ extension ClientStore {
         let taxKeys = drafts.map { $0.taxID.map(Normalization.compactKey) }
         let wantedKeys = Set(taxKeys.compactMap { $0 })
         let takenKeys = wantedKeys.isEmpty ? [] : Set(try await session.rows("""
-            SELECT tax_id_key FROM clients WHERE tax_id_key IN (\(binds: wantedKeys.sorted())) AND archived = \(bind: false)
+            SELECT tax_id_key FROM clients WHERE tax_id_key IN (\(binds: wantedKeys.sorted())) AND archived = \(session.literal(false))
                 AND id <> \(bind: id?.rawValue ?? 0)
             """).map { try $0.string("tax_id_key") })
         var blockKeys: Set<String> = []

@@ -268,7 +268,7 @@ struct ImportRun {
             guard let raw = values[.taxID], !raw.isEmpty else { return nil }
             let key = Normalization.compactKey(raw)
             guard let row = try await session.first("""
-                SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.tax_id_key = \(bind: key) AND c.archived = \(bind: false)
+                SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.tax_id_key = \(bind: key) AND c.archived = \(session.literal(false))
                 """) else { return nil }
             let client = try ClientSQL.client(row)
             guard try await ClientStore.client(session, client.id, scope: scope) != nil else {
@@ -334,9 +334,9 @@ struct ImportRun {
         let names = entries.map { Normalization.sortKey($0.draft.legalName) }
         let sounds = entries.map { Normalization.soundKey($0.draft.legalName) }
         let tails = entries.map { ClientLookupKeys.phoneTails($0.draft.phones).sorted() }
-        let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(bind: false)")
+        let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(session.literal(false))")
         let bySound = try await firstClients(sounds.filter { !$0.isEmpty },
-                                             "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(bind: false)")
+                                             "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(session.literal(false))")
         let byTail = try await firstClients(tails.flatMap { $0 }, """
             SELECT c.id FROM client_phone_tails t JOIN clients c ON c.id = t.client_id WHERE t.tail = k.key
             """)

@@ -86,10 +86,10 @@ enum ClientSQL {
         }
     }
 
-    static func archived(_ value: ClientQuery.Archived) -> SQLQueryString {
+    static func archived(_ session: Session, _ value: ClientQuery.Archived) -> SQLQueryString {
         switch value {
-        case .active: "c.archived = \(bind: false)"
-        case .archived: "c.archived = \(bind: true)"
+        case .active: "c.archived = \(session.literal(false))"
+        case .archived: "c.archived = \(session.literal(true))"
         case .all: "1 = 1"
         }
     }

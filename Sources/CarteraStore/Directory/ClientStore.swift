@@ -49,7 +49,7 @@ public struct ClientStore: Sendable {
             }
             let rows = try await session.rows("""
                 SELECT \(ClientSQL.columns(session)) FROM \(from) WHERE \(predicate)
-                ORDER BY \(order) LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)
+                ORDER BY \(order) LIMIT \(literal: query.limit + 1) OFFSET \(literal: offset)
                 """)
             return ClientPage(clients: try rows.prefix(query.limit).map(ClientSQL.client), count: count,
                               hasMore: rows.count > query.limit, newestFirst: newestFirst)
@@ -82,7 +82,7 @@ public struct ClientStore: Sendable {
             return .exactly(Int(try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(filter)")!.int("n")))
         case .upTo(let cap):
             let n = Int(try await session.first("""
-                SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM \(from) WHERE \(filter) LIMIT \(bind: cap + 1)) counted
+                SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM \(from) WHERE \(filter) LIMIT \(literal: cap + 1)) counted
                 """)!.int("n"))
             return n > cap ? .moreThan(cap) : .exactly(n)
         }
@@ -152,7 +152,7 @@ public struct ClientStore: Sendable {
 
     /// The scope, the archived choice and the filters of a list, ANDed by the caller.
     static func conditions(_ session: Session, _ query: ClientQuery, _ scope: ClientScope) -> [SQLQueryString] {
-        [scope.predicate(session), ClientSQL.archived(query.archived)] + query.filters.map { ClientSQL.filter(session, $0) }
+        [scope.predicate(session), ClientSQL.archived(session, query.archived)] + query.filters.map { ClientSQL.filter(session, $0) }
     }
 
     static func from(_ session: Session, _ search: SearchQuery?) -> SQLQueryString {

@@ -22,7 +22,7 @@ public struct ContactStore: Sendable {
         try await database.read { session in
             guard try await ClientStore.client(session, clientID, scope: scope) != nil else { throw StoreError.notFound }
             return try await session.rows("""
-                SELECT k.* FROM contacts k WHERE k.client_id = \(bind: clientID.rawValue) AND k.archived = \(bind: false)
+                SELECT k.* FROM contacts k WHERE k.client_id = \(bind: clientID.rawValue) AND k.archived = \(session.literal(false))
                 ORDER BY k.name_key, k.id
                 """).map(Self.contact)
         }
@@ -38,7 +38,7 @@ public struct ContactStore: Sendable {
             let predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
             return try await session.rows("""
                 SELECT k.*, c.legal_name AS client_name, c.client_number FROM contacts k JOIN clients c ON c.id = k.client_id
-                WHERE \(predicate) ORDER BY k.id LIMIT \(bind: max(1, min(limit, 500)))
+                WHERE \(predicate) ORDER BY k.id LIMIT \(literal: max(1, min(limit, 500)))
                 """).map(Self.listing)
         }
     }
@@ -64,7 +64,7 @@ public struct ContactStore: Sendable {
     }
 
     static func conditions(_ session: Session, search: String?, clientID: Client.ID?, scope: ClientScope) -> [SQLQueryString] {
-        var conditions: [SQLQueryString] = [scope.predicate(session), "k.archived = \(bind: false)"]
+        var conditions: [SQLQueryString] = [scope.predicate(session), "k.archived = \(session.literal(false))"]
         if let clientID { conditions.append("k.client_id = \(bind: clientID.rawValue)") }
         switch search.flatMap(SearchQuery.init) {
         case .words(let words)?:

@@ -34,7 +34,7 @@ extension CatalogueStore {
             }
             try await session.run("""
                 UPDATE custom_fields SET type = \(bind: type.rawValue), choices = \(bind: definition.choices.jsonString()),
-                    required = \(bind: false), version = version + 1 WHERE id = \(bind: id.rawValue)
+                    required = \(session.literal(false)), version = version + 1 WHERE id = \(bind: id.rawValue)
                 """)
             try await AuditLog.record(session, at: clock.now(), userID: userID, entity: "custom_field", entityID: id.rawValue,
                                       clientID: nil, action: "change_type",

@@ -53,7 +53,7 @@ extension ClientStore {
                 SELECT i.*, u.name AS user_name FROM imports i JOIN users u ON u.id = i.user_id
                 WHERE \(mine) AND (EXISTS (SELECT 1 FROM import_changes k WHERE k.import_id = i.id)
                     OR EXISTS (SELECT 1 FROM import_contact_changes k WHERE k.import_id = i.id))
-                ORDER BY i.id DESC LIMIT \(bind: limit)
+                ORDER BY i.id DESC LIMIT \(literal: limit)
                 """).map { row in
                 ImportRecord(id: try row.id("id"), entity: try row.string("entity"), userName: try row.string("user_name"), at: try row.instant("at"),
                              fileName: try row.string("file_name"), created: try row.int("created"), updated: try row.int("updated"),
@@ -100,7 +100,7 @@ extension ClientStore {
                     }
                 } else {
                     try await session.run("""
-                        UPDATE clients SET archived = \(bind: true), version = version + 1, updated_at = \(session.instant(now))
+                        UPDATE clients SET archived = \(session.literal(true)), version = version + 1, updated_at = \(session.instant(now))
                         WHERE id = \(bind: client.id.rawValue)
                         """)
                     try await AuditLog.record(session, at: now, userID: viewer.id, entity: "client", entityID: client.id.rawValue,

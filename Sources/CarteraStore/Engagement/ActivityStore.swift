@@ -110,7 +110,7 @@ public struct ActivityStore: Sendable {
         try await database.read { session in
             try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer))
-                ORDER BY \(Self.order(query)) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+                ORDER BY \(Self.order(query)) LIMIT \(literal: query.limit) OFFSET \(literal: query.offset)
                 """).map(Self.listing)
         }
     }

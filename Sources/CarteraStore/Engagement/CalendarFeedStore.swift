@@ -49,7 +49,7 @@ public struct CalendarFeedStore: Sendable {
         return try await database.read { session in
             try await session.first("""
                 SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id
-                WHERE f.token_hash = \(bind: hash) AND u.active = \(bind: true)
+                WHERE f.token_hash = \(bind: hash) AND u.active = \(session.literal(true))
                 """).map { try $0.id("user_id") }
         }
     }

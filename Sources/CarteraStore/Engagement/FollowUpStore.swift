@@ -144,7 +144,7 @@ public struct FollowUpStore: Sendable {
                 ? "CASE WHEN f.status = 'pending' THEN 0 ELSE 1 END, f.due_at, f.id" : "f.due_at, f.id"
             return try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone))
-                ORDER BY \(order) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+                ORDER BY \(order) LIMIT \(literal: query.limit) OFFSET \(literal: query.offset)
                 """).map(Self.listing)
         }
     }

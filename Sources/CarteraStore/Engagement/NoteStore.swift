@@ -104,7 +104,7 @@ public struct NoteStore: Sendable {
 
     public func list(_ query: NoteQuery, by viewer: Viewer) async throws -> [NoteListing] {
         try await database.read { session in
-            try await session.rows("\(Self.select(session, query, viewer: viewer)) LIMIT \(bind: query.limit)").map(Self.listing)
+            try await session.rows("\(Self.select(session, query, viewer: viewer)) LIMIT \(literal: query.limit)").map(Self.listing)
         }
     }
 

@@ -87,7 +87,7 @@ public struct ProjectStore: Sendable {
                 FROM projects p JOIN clients c ON c.id = p.client_id LEFT JOIN users u ON u.id = p.manager_id
                 LEFT JOIN contacts k ON k.id = p.contact_id
                 WHERE \(ClientScope.of(viewer).predicate(session)) AND \(client)
-                ORDER BY p.project_key DESC LIMIT \(bind: limit)
+                ORDER BY p.project_key DESC LIMIT \(literal: limit)
                 """).map { row in
                 ProjectListing(project: try Self.project(row), clientNumber: try row.int("client_number"),
                                clientName: try row.string("legal_name"), managerName: try row.optString("manager_name"),

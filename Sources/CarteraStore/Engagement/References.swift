@@ -5,7 +5,7 @@ import SQLKit
 /// users, contacts they name must belong to their client.
 enum References {
     static func isActiveUser(_ session: Session, _ id: User.ID) async throws -> Bool {
-        try await session.first("SELECT id FROM users WHERE id = \(bind: id.rawValue) AND active = \(bind: true)") != nil
+        try await session.first("SELECT id FROM users WHERE id = \(bind: id.rawValue) AND active = \(session.literal(true))") != nil
     }
 
     static func isContact(_ session: Session, _ id: Contact.ID, of clientID: Client.ID) async throws -> Bool {

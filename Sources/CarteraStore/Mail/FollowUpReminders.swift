@@ -22,7 +22,7 @@ extension FollowUpStore {
             let rows = try await session.rows("""
                 \(Self.select) WHERE f.remind_at IS NOT NULL AND f.reminded_at IS NULL AND f.remind_at <= \(session.instant(now))
                     AND f.status = 'pending'
-                ORDER BY f.remind_at, f.id LIMIT \(bind: limit) \(lock)
+                ORDER BY f.remind_at, f.id LIMIT \(literal: limit) \(lock)
                 """)
             let due = try rows.map { (try Self.listing($0), try $0.instant("remind_at")) }
             let users = try await UserStore.users(session, where: "u.id IN \(session.inList(Set(due.map { $0.0.followUp.draft.responsibleID })))")

@@ -194,7 +194,7 @@ public struct OutboxStore: Sendable {
             if let senderUserID { parts.append("sender_user_id = \(bind: senderUserID.rawValue)") }
             return try await session.rows("""
                 SELECT * FROM outbox_messages WHERE \(parts.joined(separator: " AND "))
-                ORDER BY created_at DESC, id DESC LIMIT \(bind: max(1, min(limit, 500))) OFFSET \(bind: max(0, offset))
+                ORDER BY created_at DESC, id DESC LIMIT \(literal: max(1, min(limit, 500))) OFFSET \(literal: max(0, offset))
                 """).map(Self.message)
         }
     }

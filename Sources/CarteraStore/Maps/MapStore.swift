@@ -175,7 +175,7 @@ public struct MapStore: Sendable {
             try await session.stream("""
                 SELECT \(ClientSQL.columns(session)), c.last_visit_at AS map_last_visit FROM \(Self.from(session, query))
                 WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL AND \(Self.recency(session, rule)) = \(bind: recency.rawValue)
-                ORDER BY c.last_visit_at IS NOT NULL, c.last_visit_at, c.id \(limit.map { "LIMIT \(bind: $0)" as SQLQueryString } ?? "")
+                ORDER BY c.last_visit_at IS NOT NULL, c.last_visit_at, c.id \(limit.map { "LIMIT \(literal: $0)" as SQLQueryString } ?? "")
                 """) { row in
                 if let client = try? ClientSQL.client(row) { each(client, try? row.optInstant("map_last_visit")) }
             }

@@ -8,7 +8,9 @@ extension OperationScope {
         let reachSQL: SQLQueryString
         switch reach {
         case .company:
-            reachSQL = "1 = 1"
+            // Everyone's operations: the team and assignee tests add nothing, and
+            // SQLite would still parse and bind them on every query.
+            return "(\(clients.predicate(session)))"
         case .branch(let branch?):
             reachSQL = "EXISTS (SELECT 1 FROM users owner_user WHERE owner_user.id = \(unsafeRaw: owner) AND owner_user.branch_id = \(bind: branch.rawValue))"
         case .department(let department?):

@@ -132,7 +132,7 @@ public struct UserStore: Sendable {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await database.read { session in
             guard let row = try await session.first("""
-                SELECT id, password_hash FROM users WHERE email = \(bind: email) AND active = \(bind: true)
+                SELECT id, password_hash FROM users WHERE email = \(bind: email) AND active = \(session.literal(true))
                 """), let hash = try row.optString("password_hash") else { return nil }
             return (try row.id("id"), hash)
         }

@@ -126,7 +126,7 @@ public struct NoticeStore: Sendable {
                 SELECT r.number, k.description, n.created_at, m.status, m.last_error FROM receivable_notices n
                 JOIN receivables r ON r.id = n.receivable_id JOIN notice_concepts k ON k.id = n.concept_id
                 LEFT JOIN outbox_messages m ON m.id = n.outbox_message_id
-                WHERE r.client_id = \(bind: clientID.rawValue) ORDER BY n.created_at DESC, r.number LIMIT \(bind: limit)
+                WHERE r.client_id = \(bind: clientID.rawValue) ORDER BY n.created_at DESC, r.number LIMIT \(literal: limit)
                 """).map { row in
                 NoticeListing(invoiceNumber: try row.string("number"), conceptDescription: try row.string("description"),
                               createdAt: try row.instant("created_at"),
@@ -149,14 +149,14 @@ public struct NoticeStore: Sendable {
             let language = Language(rawValue: try company.string("locale")) ?? .es
             let zone = TimeZone(identifier: try company.string("time_zone")) ?? .gmt
             let today = LocalDateTime.day(now, timeZone: zone)
-            let concepts = Dictionary(uniqueKeysWithValues: try await session.rows("SELECT * FROM notice_concepts WHERE active = \(bind: true)")
+            let concepts = Dictionary(uniqueKeysWithValues: try await session.rows("SELECT * FROM notice_concepts WHERE active = \(session.literal(true))")
                 .map(Self.concept).map { ($0.id, $0) })
             let horizon = today.adding(days: concepts.values.filter { $0.kind == .beforeDue }.map(\.days).max() ?? 0)
             let lock: SQLQueryString = session.kind == .postgres ? "FOR UPDATE OF r SKIP LOCKED" : ""
             let rows = try await session.rows("""
                 SELECT r.* FROM receivables r JOIN client_notice_settings s ON s.client_id = r.client_id
                 JOIN clients c ON c.id = r.client_id
-                WHERE s.active = \(bind: true) AND c.archived = \(bind: false) AND r.paid = \(bind: false) AND r.balance_minor > 0
+                WHERE s.active = \(session.literal(true)) AND c.archived = \(session.literal(false)) AND r.paid = \(session.literal(false)) AND r.balance_minor > 0
                     AND r.due_date <= \(bind: horizon.description)
                 ORDER BY r.client_id, r.due_date, r.id \(lock)
                 """)

@@ -46,7 +46,7 @@ public struct ReceivableStore: Sendable {
             let byNumber: SQLQueryString = number.map { " AND r.number_key = \(bind: Self.numberKey($0))" } ?? ""
             return try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, clientID, openOnly, viewer))\(byNumber)
-                ORDER BY r.due_date DESC, r.id DESC LIMIT \(bind: max(1, min(limit, 500))) OFFSET \(bind: max(0, offset))
+                ORDER BY r.due_date DESC, r.id DESC LIMIT \(literal: max(1, min(limit, 500))) OFFSET \(literal: max(0, offset))
                 """).map(Self.listing)
         }
     }
@@ -72,7 +72,7 @@ public struct ReceivableStore: Sendable {
     static func filter(_ session: Session, _ clientID: Client.ID?, _ openOnly: Bool, _ viewer: Viewer) -> SQLQueryString {
         var parts: [SQLQueryString] = [ClientScope.of(viewer).predicate(session)]
         if let clientID { parts.append("r.client_id = \(bind: clientID.rawValue)") }
-        if openOnly { parts.append("r.paid = \(bind: false) AND r.balance_minor > 0") }
+        if openOnly { parts.append("r.paid = \(session.literal(false)) AND r.balance_minor > 0") }
         return parts.joined(separator: " AND ")
     }
 

@@ -92,7 +92,7 @@ public struct FunnelStore: Sendable {
         let now = clock.now()
         return try await database.read { session in
             try await session.rows("""
-                \(try await Self.tableSQL(session, query, viewer: viewer, now: now)) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+                \(try await Self.tableSQL(session, query, viewer: viewer, now: now)) LIMIT \(literal: query.limit) OFFSET \(literal: query.offset)
                 """).map(LeadStore.listing)
         }
     }

@@ -85,7 +85,7 @@ enum LeadIntake {
         var status = d.reservationStatusID
         if d.kind == .reservation, status == nil {
             status = try await session.first("""
-                SELECT id FROM reservation_statuses WHERE active = \(bind: true) ORDER BY position, id LIMIT 1
+                SELECT id FROM reservation_statuses WHERE active = \(session.literal(true)) ORDER BY position, id LIMIT 1
                 """).map { try $0.id("id") }
         }
         return try await session.first("""
@@ -104,7 +104,7 @@ enum LeadIntake {
     static func findClient(_ session: Session, _ person: LeadPerson) async throws -> (client: Client, by: LeadMatch)? {
         let nationalKey = person.nationalID.map(Normalization.compactKey)
         if let nationalKey, let found = try await session.first("""
-            SELECT id FROM clients WHERE tax_id_key = \(bind: nationalKey) AND archived = \(bind: false)
+            SELECT id FROM clients WHERE tax_id_key = \(bind: nationalKey) AND archived = \(session.literal(false))
             """), let client = try await ClientStore.client(session, try found.id("id"), scope: .all) {
             return (client, .nationalId)
         }
@@ -112,14 +112,14 @@ enum LeadIntake {
         let sameOrNoID: SQLQueryString = nationalKey == nil ? "1 = 1" : "c.tax_id_key IS NULL"
         if let email = person.email.flatMap(Normalization.emailKey), let found = try await session.first("""
             SELECT c.id FROM client_email_keys k JOIN clients c ON c.id = k.client_id
-            WHERE k.email_key = \(bind: email) AND c.archived = \(bind: false) AND \(sameOrNoID) ORDER BY c.id LIMIT 1
+            WHERE k.email_key = \(bind: email) AND c.archived = \(session.literal(false)) AND \(sameOrNoID) ORDER BY c.id LIMIT 1
             """), let client = try await ClientStore.client(session, try found.id("id"), scope: .all) {
             return (client, .email)
         }
         let sound = Normalization.soundKey(person.name)
         if let tail = person.phone.flatMap(Normalization.phoneTail), !sound.isEmpty, let found = try await session.first("""
             SELECT c.id FROM client_phone_tails t JOIN clients c ON c.id = t.client_id
-            WHERE t.tail = \(bind: tail) AND c.name_sound = \(bind: sound) AND c.archived = \(bind: false) AND \(sameOrNoID)
+            WHERE t.tail = \(bind: tail) AND c.name_sound = \(bind: sound) AND c.archived = \(session.literal(false)) AND \(sameOrNoID)
             ORDER BY c.id LIMIT 1
             """), let client = try await ClientStore.client(session, try found.id("id"), scope: .all) {
             return (client, .phone)
@@ -167,7 +167,7 @@ enum LeadIntake {
         }
         let sellers: [User.ID] = try await session.rows("""
             SELECT m.user_id FROM sales_project_members m JOIN users u ON u.id = m.user_id
-            WHERE m.project_id = \(bind: draft.projectID.rawValue) AND m.role = 'seller' AND u.active = \(bind: true)
+            WHERE m.project_id = \(bind: draft.projectID.rawValue) AND m.role = 'seller' AND u.active = \(session.literal(true))
             ORDER BY m.user_id
             """).map { try $0.id("user_id") }
         guard rule == .roundRobin, !sellers.isEmpty else { return fallback }

@@ -181,7 +181,7 @@ public struct LeadStore: Sendable {
             guard let listing = try await Self.listing(session, id, visibleTo: viewer) else { throw StoreError.notFound }
             for (question, answer) in given.sorted(by: { $0.key < $1.key }) {
                 guard try await session.first("""
-                    SELECT id FROM survey_questions WHERE id = \(bind: question.rawValue) AND active = \(bind: true)
+                    SELECT id FROM survey_questions WHERE id = \(bind: question.rawValue) AND active = \(session.literal(true))
                     """) != nil else { throw ValidationFailure([FieldError("answers", "unknown_reference")]) }
                 try await session.run("""
                     INSERT INTO sales_survey_answers (lead_id, question_id, answer, user_id, at)

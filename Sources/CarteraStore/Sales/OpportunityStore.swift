@@ -167,7 +167,7 @@ public struct OpportunityStore: Sendable {
         try await database.read { session in
             try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer))
-                ORDER BY o.created_at DESC, o.id DESC LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+                ORDER BY o.created_at DESC, o.id DESC LIMIT \(literal: query.limit) OFFSET \(literal: query.offset)
                 """).map(Self.listing)
         }
     }
@@ -190,7 +190,7 @@ public struct OpportunityStore: Sendable {
                 \(Self.select) WHERE o.agent_id = \(bind: viewer.id.rawValue) AND o.status = 'waiting'
                     AND o.next_contact_on >= \(bind: from.description)
                     AND \(OperationScope.of(viewer).predicate(session, owner: "o.owner_id", assignee: "o.agent_id"))
-                ORDER BY o.next_contact_on, o.id LIMIT \(bind: limit)
+                ORDER BY o.next_contact_on, o.id LIMIT \(literal: limit)
                 """).map(Self.listing)
         }
     }

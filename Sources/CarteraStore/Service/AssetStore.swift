@@ -96,7 +96,7 @@ public struct AssetStore: Sendable {
         try await database.read { session in
             try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer)) ORDER BY a.name_key, a.id
-                LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+                LIMIT \(literal: query.limit) OFFSET \(literal: query.offset)
                 """).map(Self.listing)
         }
     }
@@ -131,8 +131,8 @@ public struct AssetStore: Sendable {
     static func filter(_ session: Session, _ query: AssetQuery, _ viewer: Viewer) -> SQLQueryString {
         var parts: [SQLQueryString] = [ClientScope.of(viewer).predicate(session)]
         switch query.archived {
-        case .active: parts.append("a.archived = \(bind: false)")
-        case .archived: parts.append("a.archived = \(bind: true)")
+        case .active: parts.append("a.archived = \(session.literal(false))")
+        case .archived: parts.append("a.archived = \(session.literal(true))")
         case .all: break
         }
         if let kind = query.kindID { parts.append("a.kind_id = \(bind: kind.rawValue)") }

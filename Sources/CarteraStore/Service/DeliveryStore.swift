@@ -91,7 +91,7 @@ public struct DeliveryStore: Sendable {
         try await database.read { session in
             try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer)) ORDER BY d.delivery_date DESC, d.id DESC
-                LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+                LIMIT \(literal: query.limit) OFFSET \(literal: query.offset)
                 """).map(Self.listing)
         }
     }

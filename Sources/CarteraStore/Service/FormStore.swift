@@ -92,7 +92,7 @@ public struct FormStore: Sendable {
             }
             var currency: String?
             if let list = priceListID {
-                currency = try await session.first("SELECT currency FROM price_lists WHERE id = \(bind: list.rawValue) AND active = \(bind: true)")?
+                currency = try await session.first("SELECT currency FROM price_lists WHERE id = \(bind: list.rawValue) AND active = \(session.literal(true))")?
                     .string("currency")
                 if currency == nil { errors.append(FieldError("priceListId", "unknown_reference")) }
             }
@@ -131,7 +131,7 @@ public struct FormStore: Sendable {
             if let client = clientID { parts.append("f.client_id = \(bind: client.rawValue)") }
             if let order = workOrderID { parts.append("f.work_order_id = \(bind: order.rawValue)") }
             return try await session.rows("""
-                \(Self.formSelect) WHERE \(parts.joined(separator: " AND ")) ORDER BY f.filled_at DESC, f.id DESC LIMIT \(bind: max(1, min(limit, 500)))
+                \(Self.formSelect) WHERE \(parts.joined(separator: " AND ")) ORDER BY f.filled_at DESC, f.id DESC LIMIT \(literal: max(1, min(limit, 500)))
                 """).map(Self.listing)
         }
     }

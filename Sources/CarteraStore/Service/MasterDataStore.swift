@@ -116,7 +116,7 @@ public struct MasterDataStore: Sendable {
         try await database.read { session in
             let items = try await session.rows("""
                 SELECT i.* FROM master_items i WHERE \(Self.filter(session, tableID, search, includeInactive))
-                ORDER BY i.description_key, i.id LIMIT \(bind: max(1, min(limit, 500))) OFFSET \(bind: max(0, offset))
+                ORDER BY i.description_key, i.id LIMIT \(literal: max(1, min(limit, 500))) OFFSET \(literal: max(0, offset))
                 """).map(Self.item)
             return try await Self.priced(session, items)
         }
@@ -258,7 +258,7 @@ public struct MasterDataStore: Sendable {
             LEFT JOIN item_prices p ON p.item_id = i.id AND p.price_list_id = \(bind: priceListID?.rawValue ?? 0)
             LEFT JOIN price_lists l ON l.id = p.price_list_id
             WHERE i.table_id = \(bind: tableID?.rawValue ?? 0) AND i.code_key = \(bind: MasterItemDraft(code: code, description: "").codeKey)
-              AND i.active = \(bind: true)
+              AND i.active = \(session.literal(true))
             """) else { return nil }
         return (try item(row), try row.optInt("price_minor").map { Money(minor: $0, currency: try row.string("currency")) })
     }
@@ -286,7 +286,7 @@ public struct MasterDataStore: Sendable {
 
     static func filter(_ session: Session, _ tableID: MasterTable.ID, _ search: String?, _ includeInactive: Bool) -> SQLQueryString {
         var parts: [SQLQueryString] = ["i.table_id = \(bind: tableID.rawValue)"]
-        if !includeInactive { parts.append("i.active = \(bind: true)") }
+        if !includeInactive { parts.append("i.active = \(session.literal(true))") }
         if let words = search.map({ Normalization.queryWords($0) }), !words.isEmpty {
             parts.append(WordSearch.match(session, words, alias: "i", fts: "master_item_words"))
         }

@@ -72,7 +72,7 @@ public struct RecurringOrderStore: Sendable {
             guard before.version == expectedVersion else { throw StoreError.versionConflict(current: before.version) }
             guard !before.ended else { return before }
             try await session.run("""
-                UPDATE recurring_order_rules SET ended = \(bind: true), version = version + 1, updated_at = \(session.instant(now))
+                UPDATE recurring_order_rules SET ended = \(session.literal(true)), version = version + 1, updated_at = \(session.instant(now))
                 WHERE id = \(bind: id.rawValue)
                 """)
             let after = try await Self.rule(session, id, scope: .all)!
@@ -109,7 +109,7 @@ public struct RecurringOrderStore: Sendable {
         let due = try await database.read { session in
             try await session.rows("""
                 SELECT id FROM recurring_order_rules
-                WHERE ended = \(bind: false) AND (materialised_through IS NULL OR materialised_through < \(session.instant(through)))
+                WHERE ended = \(session.literal(false)) AND (materialised_through IS NULL OR materialised_through < \(session.instant(through)))
                 ORDER BY id
                 """).map { row -> RecurringOrderRule.ID in try row.id("id") }
         }
@@ -118,7 +118,7 @@ public struct RecurringOrderStore: Sendable {
             made += try await database.write { session -> Int in
                 let lock: SQLQueryString = session.kind == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
                 guard let row = try await session.first("""
-                    SELECT * FROM recurring_order_rules WHERE id = \(bind: id.rawValue) AND ended = \(bind: false) \(lock)
+                    SELECT * FROM recurring_order_rules WHERE id = \(bind: id.rawValue) AND ended = \(session.literal(false)) \(lock)
                     """) else { return 0 }
                 let rule = try Self.rule(row)
                 let from = try row.optInstant("materialised_through") ?? row.instant("created_at")
@@ -152,7 +152,7 @@ public struct RecurringOrderStore: Sendable {
         guard !rule.ended, let recurrence = rule.draft.recurrence else { return 0 }
         // An archived client gets no new visits; restoring it lets the next pass catch up.
         guard try await session.first("""
-            SELECT id FROM clients WHERE id = \(bind: rule.clientID.rawValue) AND archived = \(bind: false)
+            SELECT id FROM clients WHERE id = \(bind: rule.clientID.rawValue) AND archived = \(session.literal(false))
             """) != nil else { return 0 }
         let owner: User.ID = try await session.first("SELECT owner_id FROM recurring_order_rules WHERE id = \(bind: rule.id.rawValue)")!.id("owner_id")
         let existing = Set(try await session.rows("""
@@ -181,7 +181,7 @@ public struct RecurringOrderStore: Sendable {
         if !draft.template.assetIDs.isEmpty {
             draft.template.assetIDs = try await session.rows("""
                 SELECT id FROM assets WHERE id IN \(session.inList(draft.template.assetIDs)) AND client_id = \(bind: rule.clientID.rawValue)
-                    AND archived = \(bind: false) ORDER BY id
+                    AND archived = \(session.literal(false)) ORDER BY id
                 """).map { try $0.id("id") }
         }
         return RecurringOrderRule(id: rule.id, clientID: rule.clientID, draft: draft, ended: rule.ended, version: rule.version)

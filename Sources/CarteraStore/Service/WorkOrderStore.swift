@@ -137,7 +137,7 @@ public struct WorkOrderStore: Sendable {
         try await database.read { session in
             let listings = try await session.rows("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer))
-                ORDER BY \(Self.order(query)) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+                ORDER BY \(Self.order(query)) LIMIT \(literal: query.limit) OFFSET \(literal: query.offset)
                 """).map(Self.listing)
             let assets = try await Self.assetIDs(session, of: listings.map(\.order.id))
             return listings.map { $0.with(assets: assets[$0.order.id] ?? []) }
@@ -325,7 +325,7 @@ public struct WorkOrderStore: Sendable {
             } ?? ""
             let found = try await session.first("""
                 SELECT COUNT(*) AS n FROM assets WHERE id IN \(session.inList(d.assetIDs)) AND client_id = \(bind: clientID.rawValue)
-                    AND (archived = \(bind: false) \(kept))
+                    AND (archived = \(session.literal(false)) \(kept))
                 """)!.int("n")
             if found != d.assetIDs.count { errors.append(FieldError("assetIds", "unknown_reference")) }
         }
