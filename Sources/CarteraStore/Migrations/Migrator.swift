@@ -45,6 +45,7 @@ public struct Migrator: Sendable {
         Migration023.migration,
         Migration024.migration,
         Migration025.migration,
+        Migration026.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
