@@ -1,5 +1,5 @@
 import CarteraCore
-import CarteraStore
+@testable import CarteraStore
 import CarteraTestSupport
 import Foundation
 import Testing
@@ -48,6 +48,15 @@ struct RecurringOrderStoreTests {
             #expect(try await three + four == 1)
             #expect(try await later.recurringOrders.materialiseDue() == 0)
             #expect(try await Self.appointments(stores, client, f.admin) == expected + ["2026-12-04 11:00"])
+
+            // An hour on, the horizon has moved past no new Friday: the pass writes nothing to the rule.
+            func materialisedThrough() async throws -> Date? {
+                try await db.read { try await $0.first("SELECT materialised_through AS m FROM recurring_order_rules")!.optInstant("m") }
+            }
+            let before = try await materialisedThrough()
+            let hourLater = Stores(database: db, clock: .fixed(Fixture.now.addingTimeInterval(14 * 86_400 + 3_600)), orderHorizon: 60 * 86_400)
+            #expect(try await hourLater.recurringOrders.materialiseDue() == 0)
+            #expect(try await materialisedThrough() == before)
         }
     }
 

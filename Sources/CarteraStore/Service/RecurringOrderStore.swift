@@ -98,9 +98,12 @@ public struct RecurringOrderStore: Sendable {
         }
     }
 
-    /// The job's pass: every active rule not yet materialised up to the horizon
-    /// gets its missing orders, one rule per transaction. On PostgreSQL a rule
-    /// another instance is working on is skipped (`FOR UPDATE SKIP LOCKED`).
+    /// The job's pass: every active rule with an occurrence not yet made up to
+    /// the horizon gets its missing orders, one rule per transaction. A rule with
+    /// nothing new is left alone, with no transaction: the horizon moves every
+    /// hour, and writing every rule each time (5,000 transactions at a million
+    /// clients) is what this pass did before. On PostgreSQL a rule another
+    /// instance is working on is skipped (`FOR UPDATE SKIP LOCKED`).
     /// Returns the number of orders made.
     @discardableResult
     public func materialiseDue() async throws -> Int {
@@ -108,10 +111,14 @@ public struct RecurringOrderStore: Sendable {
         let through = now.addingTimeInterval(horizon)
         let due = try await database.read { session in
             try await session.rows("""
-                SELECT id FROM recurring_order_rules
+                SELECT * FROM recurring_order_rules
                 WHERE ended = \(session.literal(false)) AND (materialised_through IS NULL OR materialised_through < \(session.instant(through)))
                 ORDER BY id
-                """).map { row -> RecurringOrderRule.ID in try row.id("id") }
+                """).compactMap { row -> RecurringOrderRule.ID? in
+                let from = try row.optInstant("materialised_through") ?? row.instant("created_at")
+                let occurrences = try Self.rule(row).draft.recurrence?.occurrences(through: through, limit: 100_000) ?? []
+                return occurrences.contains { $0 > from } ? try row.id("id") : nil
+            }
         }
         var made = 0
         for id in due {
