@@ -4,7 +4,8 @@ import SQLKit
 import SQLiteKit
 
 /// One connection, possibly inside a transaction, plus the dialect's codecs.
-/// Store code writes SQL with bound values only (`\(bind: value)`).
+/// Store code writes SQL with bound values only (`\(bind: value)`), except the
+/// integers and booleans it computes itself (`\(literal:)`, `literal(_:)`).
 public struct Session: Sendable {
     let sql: any SQLDatabase
     public let kind: DialectKind
