@@ -99,6 +99,31 @@ struct ClientSearchTests {
         }
     }
 
+    @Test("a broad search counts only the clients of the archived choice, for a viewer who sees all and with filters")
+    func broadSearchCountsArchivedChoice() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            var clients: [Client] = []
+            for name in ["Peña Uno", "Peña Dos", "Peña Tres", "Peña Cuatro", "Peña Cinco"] {
+                clients.append(try await f.client(name, group: name.hasSuffix("o") ? group : nil))
+            }
+            for client in clients.prefix(2) {
+                _ = try await f.stores.clients.setArchived(client.id, true, expectedVersion: client.version, by: f.admin)
+            }
+            func count(_ archived: ClientQuery.Archived, cap: Int, filters: [ClientFilter] = []) async throws -> ClientCount? {
+                try await f.stores.clients.list(ClientQuery(search: "pena", filters: filters, archived: archived, counting: .upTo(cap)),
+                                                scope: .all).count
+            }
+            #expect(try await count(.active, cap: 10) == .exactly(3))
+            #expect(try await count(.active, cap: 2) == .moreThan(2))
+            #expect(try await count(.archived, cap: 10) == .exactly(2))
+            #expect(try await count(.all, cap: 10) == .exactly(5))
+            // Uno, Cuatro and Cinco are in the group; Uno is archived.
+            #expect(try await count(.active, cap: 10, filters: [.clientGroup(group)]) == .exactly(2))
+        }
+    }
+
     @Test("a list counts up to its cap unless asked for every match")
     func countCap() async throws {
         try await TestDatabase.with { db in

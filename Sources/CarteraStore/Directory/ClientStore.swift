@@ -29,7 +29,8 @@ public struct ClientStore: Sendable {
                 if let after { conditions.append("c.id > \(bind: after.rawValue)") }
             }
             var predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
-            let count = try await Self.count(session, search, predicate, counting)
+            let archivedOnly = scope == .all && query.filters.isEmpty
+            let count = try await Self.count(session, search, predicate, counting, archivedOnly: archivedOnly)
             var from = Self.from(session, search)
             var newestFirst = false
             if search == nil, session.kind == .sqlite, case .offset = query.page,
@@ -68,11 +69,13 @@ public struct ClientStore: Sendable {
 
     /// The matches of a list, counted as far as `counting` asks. A word search
     /// counts straight from the word index, without ranking.
+    /// `archivedOnly`: `predicate` is the scope of a viewer who sees every client
+    /// and the archived choice, nothing else.
     static func count(_ session: Session, _ search: SearchQuery?, _ predicate: SQLQueryString,
-                      _ counting: ClientQuery.Counting) async throws -> ClientCount? {
+                      _ counting: ClientQuery.Counting, archivedOnly: Bool = false) async throws -> ClientCount? {
         var (from, filter) = (Self.from(session, search), predicate)
         if case .words(let words) = search {
-            let matches = ClientSQL.wordMatches(session, words, where: predicate)
+            let matches = ClientSQL.wordMatches(session, words, where: predicate, archivedOnly: archivedOnly)
             (from, filter) = (matches.from, matches.predicate)
         }
         switch counting {

@@ -46,6 +46,7 @@ public struct Migrator: Sendable {
         Migration024.migration,
         Migration025.migration,
         Migration026.migration,
+        Migration027.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
