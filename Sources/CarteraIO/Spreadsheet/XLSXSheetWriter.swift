@@ -1,8 +1,8 @@
 import Foundation
 
 /// A one-sheet `.xlsx` written as rows arrive: each row's XML is built as bytes
-/// and deflated straight into the zip (`ZipWriter`), so memory does not grow with
-/// the row count and the rows are never copied through another file.
+/// and deflated straight into the zip (`ZipWriter`, on a second core), so memory
+/// does not grow with the row count and the rows are never copied through another file.
 /// Header bold and frozen; numbers, dates and booleans as typed cells; inline
 /// strings (no shared-strings table to hold in memory); widths from the first
 /// rows, which wait in memory until the widths are known.
@@ -16,7 +16,7 @@ public struct XLSXSheetWriter: SheetWriter {
     let sheetName: String
     let timeZone: TimeZone
     let url: URL
-    let zip: ZipWriter
+    let zip: BackgroundZipWriter
     /// Row XML not yet handed to the zip.
     var pending: [UInt8] = []
     var rowNumber = 1
@@ -31,12 +31,13 @@ public struct XLSXSheetWriter: SheetWriter {
         self.sheetName = String(sheetName.filter { !"[]:*?/\\".contains($0) }.prefix(31))
         self.timeZone = timeZone
         url = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString).xlsx")
-        zip = try ZipWriter(url: url)
+        zip = BackgroundZipWriter(try ZipWriter(url: url))
         widths = columns.map { $0.header.count + 2 }
         columnRefs = columns.indices.map { Array(Self.columnName($0).utf8) }
         pending.reserveCapacity(1 << 17)
         do {
-            for (path, text) in Self.fixedParts(sheetName: self.sheetName) { try zip.add(path, Array(text.utf8)) }
+            let parts = Self.fixedParts(sheetName: self.sheetName)
+            try zip.sync { zip in for (path, text) in parts { try zip.add(path, Array(text.utf8)) } }
         } catch {
             try? FileManager.default.removeItem(at: url)
             throw error
@@ -58,16 +59,18 @@ public struct XLSXSheetWriter: SheetWriter {
             try startSheet()
         }
         appendRow(rowNumber, row, style: nil)
-        if sheetStarted && pending.count >= 1 << 16 { try flush() }
+        if sheetStarted && pending.count >= 1 << 16 { flush() }
     }
 
     public mutating func finish() throws -> URL {
         do {
             if !sheetStarted { try startSheet() }
             pending.append(contentsOf: "</sheetData></worksheet>".utf8)
-            try flush()
-            try zip.end()
-            try zip.close()
+            flush()
+            try zip.sync { zip in
+                try zip.end()
+                try zip.close()
+            }
             return url
         } catch is ZipWriter.TooLarge {
             try? FileManager.default.removeItem(at: url)
@@ -81,19 +84,22 @@ public struct XLSXSheetWriter: SheetWriter {
     /// The sheet's opening, with the column widths the sampled rows gave, then the rows so far.
     mutating func startSheet() throws {
         let cols = widths.enumerated().map { #"<col min="\#($0.offset + 1)" max="\#($0.offset + 1)" width="\#($0.element)" customWidth="1"/>"# }
-        try zip.begin("xl/worksheets/sheet1.xml")
-        try zip.write(Array("""
+        let opening = Array("""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
             <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>\
             </sheetView></sheetViews><cols>\(cols.joined())</cols><sheetData>
-            """.utf8))
+            """.utf8)
+        try zip.sync { zip in
+            try zip.begin("xl/worksheets/sheet1.xml")
+            try zip.write(opening)
+        }
         sheetStarted = true
-        try flush()
+        flush()
     }
 
-    mutating func flush() throws {
-        try zip.write(pending)
+    mutating func flush() {
+        zip.write(pending)
         pending.removeAll(keepingCapacity: true)
     }
 

@@ -160,3 +160,37 @@ private extension [UInt8] {
     mutating func le16(_ value: UInt16) { append(UInt8(value & 0xFF)); append(UInt8(value >> 8)) }
     mutating func le32(_ value: UInt32) { le16(UInt16(value & 0xFFFF)); le16(UInt16(value >> 16)) }
 }
+
+/// A `ZipWriter` fed from another thread: `write` hands the bytes over and returns,
+/// so zlib deflates on a second core while the caller builds what comes next (zlib
+/// was a quarter of an export's CPU). At most `depth` chunks wait; a failure comes
+/// back from the next `sync`. Sendable because the zip is only touched on `queue`.
+final class BackgroundZipWriter: @unchecked Sendable {
+    private let zip: ZipWriter
+    private let queue = DispatchQueue(label: "cartera.zip")
+    private let slots: DispatchSemaphore
+    private var failure: (any Error)?
+
+    init(_ zip: ZipWriter, depth: Int = 4) {
+        self.zip = zip
+        slots = DispatchSemaphore(value: depth)
+    }
+
+    /// Queues bytes for the open entry.
+    func write(_ bytes: [UInt8]) {
+        slots.wait()
+        queue.async {
+            defer { self.slots.signal() }
+            guard self.failure == nil else { return }
+            do { try self.zip.write(bytes) } catch { self.failure = error }
+        }
+    }
+
+    /// Runs `body` once every queued write is done; throws the first failure instead.
+    func sync<R>(_ body: (ZipWriter) throws -> R) throws -> R {
+        try queue.sync {
+            if let failure { throw failure }
+            return try body(zip)
+        }
+    }
+}
