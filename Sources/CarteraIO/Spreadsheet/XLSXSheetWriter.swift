@@ -72,12 +72,9 @@ public struct XLSXSheetWriter: SheetWriter {
                 try zip.close()
             }
             return url
-        } catch is ZipWriter.TooLarge {
-            try? FileManager.default.removeItem(at: url)
-            throw SheetTooLarge()
         } catch {
             try? FileManager.default.removeItem(at: url)
-            throw error
+            throw error is ZipWriter.TooLarge ? SheetTooLarge() : error
         }
     }
 

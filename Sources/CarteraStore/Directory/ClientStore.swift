@@ -41,7 +41,7 @@ public struct ClientStore: Sendable {
                 // matches go the planner's way: found by the filter, then sorted.
                 from = "clients c \(unsafeRaw: index)"
             } else if case .words(let words) = search, query.sort == nil, case .offset = query.page,
-               try await Self.isBroad(session, search, predicate, known: count, limit: query.sortedUpTo) {
+               try await Self.isBroad(session, search, predicate, known: count, limit: query.sortedUpTo, archivedOnly: archivedOnly) {
                 let matches = ClientSQL.wordMatches(session, words, where: predicate)
                 from = matches.from
                 predicate = matches.predicate
@@ -59,11 +59,11 @@ public struct ClientStore: Sendable {
 
     /// Whether more than `limit` clients match; counts again only when the page's own count cannot tell.
     static func isBroad(_ session: Session, _ search: SearchQuery?, _ predicate: SQLQueryString, known: ClientCount?,
-                        limit: Int) async throws -> Bool {
+                        limit: Int, archivedOnly: Bool = false) async throws -> Bool {
         switch known {
         case .exactly(let n)?: return n > limit
         case .moreThan(let n)? where n >= limit: return true
-        default: return try await count(session, search, predicate, .upTo(limit)) == .moreThan(limit)
+        default: return try await count(session, search, predicate, .upTo(limit), archivedOnly: archivedOnly) == .moreThan(limit)
         }
     }
 

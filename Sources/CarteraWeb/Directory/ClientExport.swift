@@ -17,16 +17,14 @@ struct ClientExport: Sendable {
     let timeZone: TimeZone
     /// `columns` resolved once, so a row's cells are a switch, not string matching.
     private let fields: [Field]
-    private let names: Names
 
     init(lookups: Lookups, columns: [String], language: Language, t: [String: String], timeZone: TimeZone) {
         self.lookups = lookups; self.columns = columns; self.language = language; self.t = t; self.timeZone = timeZone
         let definitions = Dictionary(lookups.customFields.map { ("cf:" + $0.key, $0) }, uniquingKeysWith: { first, _ in first })
         fields = columns.map { key in
-            if let field = Field(rawValue: key) { return field }
+            if let column = Column(rawValue: key) { return .column(column) }
             return definitions[key].map(Field.custom) ?? .unknown
         }
-        names = Names(lookups)
     }
 
     func sheetColumns() -> [SheetColumn] {
@@ -39,30 +37,30 @@ struct ClientExport: Sendable {
         func text(_ value: String?) -> SheetCell? { value.flatMap { $0.isEmpty ? nil : .text($0) } }
         return fields.map { field -> SheetCell? in
             switch field {
-            case .number: return .integer(client.clientNumber)
-            case .legalName: return .text(d.legalName)
-            case .tradeName: return text(d.tradeName)
-            case .taxId: return text(d.taxID)
-            case .taxIdKind: return text(d.taxIDKind?.rawValue)
-            case .type: return text(d.clientTypeID.flatMap { names.types[$0] })
-            case .group: return text(d.clientGroupID.flatMap { names.groups[$0] })
-            case .branch: return text(d.branchID.flatMap { names.branches[$0] })
-            case .salesAgent: return text(d.salesAgentID.flatMap { names.users[$0] })
-            case .collector: return text(d.collectorID.flatMap { names.users[$0] })
-            case .street: return text(d.address.street)
-            case .streetNumber: return text(d.address.number)
-            case .city: return text(d.address.city)
-            case .state: return text(d.address.state)
-            case .postalCode: return text(d.address.postalCode)
-            case .country: return text(d.address.country)
-            case .latitude: return d.latitude.map { .decimal($0) }
-            case .longitude: return d.longitude.map { .decimal($0) }
-            case .phones: return text(d.phones.joined(separator: ", "))
-            case .emails: return text(d.emails.joined(separator: ", "))
-            case .description: return text(d.description)
-            case .archived: return .bool(client.archived)
-            case .created: return .dateTime(client.createdAt)
-            case .updated: return .dateTime(client.updatedAt)
+            case .column(.number): return .integer(client.clientNumber)
+            case .column(.legalName): return .text(d.legalName)
+            case .column(.tradeName): return text(d.tradeName)
+            case .column(.taxId): return text(d.taxID)
+            case .column(.taxIdKind): return text(d.taxIDKind?.rawValue)
+            case .column(.type): return text(lookups.typeName(d.clientTypeID))
+            case .column(.group): return text(lookups.groupName(d.clientGroupID))
+            case .column(.branch): return text(lookups.branchName(d.branchID))
+            case .column(.salesAgent): return text(lookups.userName(d.salesAgentID))
+            case .column(.collector): return text(lookups.userName(d.collectorID))
+            case .column(.street): return text(d.address.street)
+            case .column(.streetNumber): return text(d.address.number)
+            case .column(.city): return text(d.address.city)
+            case .column(.state): return text(d.address.state)
+            case .column(.postalCode): return text(d.address.postalCode)
+            case .column(.country): return text(d.address.country)
+            case .column(.latitude): return d.latitude.map { .decimal($0) }
+            case .column(.longitude): return d.longitude.map { .decimal($0) }
+            case .column(.phones): return text(d.phones.joined(separator: ", "))
+            case .column(.emails): return text(d.emails.joined(separator: ", "))
+            case .column(.description): return text(d.description)
+            case .column(.archived): return .bool(client.archived)
+            case .column(.created): return .dateTime(client.createdAt)
+            case .column(.updated): return .dateTime(client.updatedAt)
             case .unknown: return nil
             case .custom(let definition):
                 switch (definition.type, d.customFields[definition.key]) {
@@ -79,41 +77,20 @@ struct ClientExport: Sendable {
         }
     }
 
-    /// A column of the export; the raw values are the column keys of the list.
-    private enum Field: Sendable {
-        case number, legalName, tradeName, taxId, taxIdKind, type, group, branch, salesAgent, collector
+    /// The client's own columns, in the order "every column" gives them; the raw
+    /// values are the column keys of the list.
+    private enum Column: String, CaseIterable {
+        case number, legalName, tradeName, taxIdKind, taxId, type, group, branch, salesAgent, collector
         case street, streetNumber, city, state, postalCode, country, latitude, longitude, phones, emails
         case description, archived, created, updated
+    }
+
+    /// A column of the export as resolved for its rows.
+    private enum Field: Sendable {
+        case column(Column)
         case custom(CustomFieldDefinition)
         /// A saved column whose custom field is gone: left empty.
         case unknown
-
-        init?(rawValue: String) {
-            let all: [String: Field] = [
-                "number": .number, "legalName": .legalName, "tradeName": .tradeName, "taxId": .taxId, "taxIdKind": .taxIdKind,
-                "type": .type, "group": .group, "branch": .branch, "salesAgent": .salesAgent, "collector": .collector,
-                "street": .street, "streetNumber": .streetNumber, "city": .city, "state": .state, "postalCode": .postalCode,
-                "country": .country, "latitude": .latitude, "longitude": .longitude, "phones": .phones, "emails": .emails,
-                "description": .description, "archived": .archived, "created": .created, "updated": .updated,
-            ]
-            guard let field = all[rawValue] else { return nil }
-            self = field
-        }
-    }
-
-    /// Catalogue names by id, for one lookup per cell.
-    private struct Names: Sendable {
-        let types: [ClientType.ID: String]
-        let groups: [ClientGroup.ID: String]
-        let branches: [Branch.ID: String]
-        let users: [User.ID: String]
-
-        init(_ lookups: Lookups) {
-            types = Dictionary(lookups.types.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-            groups = Dictionary(lookups.groups.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-            branches = Dictionary(lookups.branches.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-            users = Dictionary(lookups.users.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        }
     }
 
     /// Writes every client of `query` into a temporary file of `format`.
@@ -126,9 +103,7 @@ struct ClientExport: Sendable {
 
     /// Every column, for the API and the command line, which have no saved choice.
     static func allColumns(_ lookups: Lookups) -> [String] {
-        ["number", "legalName", "tradeName", "taxIdKind", "taxId", "type", "group", "branch", "salesAgent", "collector",
-         "street", "streetNumber", "city", "state", "postalCode", "country", "latitude", "longitude", "phones", "emails",
-         "description", "archived", "created", "updated"] + lookups.activeFields.map { "cf:" + $0.key }
+        Column.allCases.map(\.rawValue) + lookups.activeFields.map { "cf:" + $0.key }
     }
 }
 

@@ -8,6 +8,25 @@ struct Lookups {
     let branches: [Branch]
     let users: [User]
     let customFields: [CustomFieldDefinition]
+    /// Names by id, for one lookup per cell: a list names five catalogues per row, an
+    /// export a million rows' worth.
+    private let typeNames: [ClientType.ID: String]
+    private let groupNames: [ClientGroup.ID: String]
+    private let branchNames: [Branch.ID: String]
+    private let userNames: [User.ID: String]
+
+    init(types: [ClientType], groups: [ClientGroup], branches: [Branch], users: [User], customFields: [CustomFieldDefinition]) {
+        self.types = types; self.groups = groups; self.branches = branches; self.users = users; self.customFields = customFields
+        typeNames = Self.names(types.map { ($0.id, $0.name) })
+        groupNames = Self.names(groups.map { ($0.id, $0.name) })
+        branchNames = Self.names(branches.map { ($0.id, $0.name) })
+        userNames = Self.names(users.map { ($0.id, $0.name) })
+    }
+
+    /// The first name of each id, as a search of the list in order would find.
+    private static func names<ID: Hashable>(_ pairs: [(ID, String)]) -> [ID: String] {
+        Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+    }
 
     static func load(_ stores: Stores) async throws -> Lookups {
         async let types = stores.catalogues.clientTypes()
@@ -19,10 +38,10 @@ struct Lookups {
                        users: try await users, customFields: try await fields)
     }
 
-    func typeName(_ id: ClientType.ID?) -> String? { id.flatMap { id in types.first { $0.id == id }?.name } }
-    func groupName(_ id: ClientGroup.ID?) -> String? { id.flatMap { id in groups.first { $0.id == id }?.name } }
-    func branchName(_ id: Branch.ID?) -> String? { id.flatMap { id in branches.first { $0.id == id }?.name } }
-    func userName(_ id: User.ID?) -> String? { id.flatMap { id in users.first { $0.id == id }?.name } }
+    func typeName(_ id: ClientType.ID?) -> String? { id.flatMap { typeNames[$0] } }
+    func groupName(_ id: ClientGroup.ID?) -> String? { id.flatMap { groupNames[$0] } }
+    func branchName(_ id: Branch.ID?) -> String? { id.flatMap { branchNames[$0] } }
+    func userName(_ id: User.ID?) -> String? { id.flatMap { userNames[$0] } }
     var activeFields: [CustomFieldDefinition] { customFields.filter(\.active) }
 
     /// An audited value as a person reads it: names for the ids of users and catalogues.
