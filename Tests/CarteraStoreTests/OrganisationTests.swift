@@ -29,6 +29,13 @@ struct OrganisationTests {
         }
     }
 
+    @Test("a secret is kept as the lowercase hex of its SHA-256, as stored sessions and tokens already are")
+    func secretHash() {
+        // FIPS 180-2 test vector; stored hashes must not change form.
+        #expect(Secret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Secret.hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     @Test("sessions are stored hashed and expire when idle")
     func sessions() async throws {
         try await TestDatabase.with { db in

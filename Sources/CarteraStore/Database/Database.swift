@@ -39,7 +39,7 @@ public final class Database: Sendable {
         let location = try DatabaseLocation(url)
         switch location {
         case .sqlite(let path):
-            return Database(pool: PooledConnections.sqlite(path: path, logger: logger), logger: logger)
+            return Database(pool: SQLiteHandles(path: path, logger: logger), logger: logger)
         case .postgres(let url):
             return Database(pool: try PooledConnections.postgres(url: url, logger: logger), logger: logger)
         }

@@ -82,6 +82,14 @@ extension SQLQueryString {
 struct Row: Sendable {
     let raw: any SQLRow
     let kind: DialectKind
+    /// The row as `SQLiteHandle` read it, on SQLite.
+    private let sqliteRow: SQLiteResultRow?
+
+    init(raw: any SQLRow, kind: DialectKind) {
+        self.raw = raw
+        self.kind = kind
+        sqliteRow = raw as? SQLiteResultRow
+    }
 
     func int(_ column: String) throws -> Int64 {
         if case .integer(let value)? = try sqlite(column) { return Int64(value) }
@@ -143,13 +151,11 @@ struct Row: Sendable {
         }
     }
 
-    /// SQLite's own value of a column, for the common cases above to take as it is:
-    /// SQLiteKit decodes an optional through a `Decoder` built for each value (a
-    /// quarter of an export's time went there). Anything unexpected still goes the
-    /// `Decodable` way, so conversions and errors are SQLiteKit's.
+    /// SQLite's own value of a column, for the common cases above to take as it is
+    /// (SQLiteKit's decoding built a `Decoder` for each optional value: a quarter of
+    /// an export). Anything unexpected still goes the `Decodable` way.
     private func sqlite(_ column: String) throws -> SQLiteData? {
-        guard kind == .sqlite else { return nil }
-        return try raw.decode(column: column, as: SQLiteValue.self).data
+        try sqliteRow?.data(column)
     }
 
     func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
@@ -166,17 +172,5 @@ extension Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
-    }
-}
-
-/// A column's `SQLiteData` as SQLiteKit holds it: being `SQLiteDataConvertible`,
-/// SQLiteKit hands it over without decoding.
-private struct SQLiteValue: Decodable, SQLiteDataConvertible {
-    let data: SQLiteData
-    init(sqliteData: SQLiteData) { data = sqliteData }
-    var sqliteData: SQLiteData? { data }
-
-    init(from decoder: any Decoder) throws {
-        throw DecodingError.typeMismatch(SQLiteValue.self, .init(codingPath: decoder.codingPath, debugDescription: "SQLite rows only"))
     }
 }

@@ -17,8 +17,20 @@ public struct Secret: Sendable {
             .replacingOccurrences(of: "=", with: ""))
     }
 
+    /// Lowercase hex of the SHA-256. Every signed-in request hashes its cookie or token:
+    /// `String(format:)` per byte was an eighth of the cheapest signed-in request's CPU.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        let digest = SHA256.hash(data: Data(token.utf8))
+        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
 }
 

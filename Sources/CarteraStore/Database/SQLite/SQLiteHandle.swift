@@ -1,0 +1,151 @@
+import Foundation
+import NIOCore
+import SQLiteKit
+import VaporCSQLite
+
+/// One open SQLite database and the statements it has compiled, kept for the next
+/// query with the same text (SQLite compiling a statement cost more than running it
+/// on most pages). Used by one query at a time: the pool lends it to one session,
+/// and its calls run on the pool's threads (docs/decisions.md, "Own SQLite driver").
+final class SQLiteHandle: @unchecked Sendable {
+    private let db: OpaquePointer
+    private var statements: [String: OpaquePointer] = [:]
+    /// Texts differ by their literal limits and list lengths; past this many, start over.
+    static let keptStatements = 256
+
+    private static let initialised: Void = { _ = sqlite_nio_sqlite3_initialize() }()
+
+    init(path: String) throws {
+        Self.initialised
+        var opened: OpaquePointer?
+        // No mutex of SQLite's own: the pool never lends a handle to two queries at once.
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
+        guard let opened else { throw SQLiteFailure(code: status, message: "cannot open \(path)") }
+        db = opened
+        guard status == SQLITE_OK else {
+            let failure = SQLiteFailure(code: status, message: Self.message(opened))
+            sqlite_nio_sqlite3_close_v2(opened)
+            throw failure
+        }
+        // WAL so readers never wait for the writer; a busy timeout as a last resort;
+        // 8 MB of pages per connection: a broad list at a million clients reads its
+        // table pages from here rather than through a system call each.
+        try execute("""
+            PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;
+            PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON
+            """)
+    }
+
+    deinit {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        sqlite_nio_sqlite3_close_v2(db)
+    }
+
+    /// Runs statements without results (connection settings).
+    func execute(_ script: String) throws {
+        let status = sqlite_nio_sqlite3_exec(db, script, nil, nil, nil)
+        guard status == SQLITE_OK else { throw SQLiteFailure(code: status, message: Self.message(db)) }
+    }
+
+    /// Runs one statement with its bound values, handing each row over as it is read.
+    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteResultRow) -> Void) throws {
+        let statement = try prepared(sql)
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (offset, value) in binds.enumerated() { try bind(value, at: Int32(offset + 1), in: statement) }
+        var columns: SQLiteColumns?
+        while true {
+            let status = sqlite_nio_sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw SQLiteFailure(code: status, message: Self.message(db)) }
+            // Columns read once the statement runs: after a schema change SQLite compiles
+            // it again in its first step, and `SELECT *` may then have more columns.
+            let names = columns ?? SQLiteColumns((0..<sqlite_nio_sqlite3_column_count(statement)).map { Self.columnName(statement, $0) })
+            columns = names
+            var values: [SQLiteData] = []
+            values.reserveCapacity(names.names.count)
+            for column in 0..<Int32(names.names.count) { values.append(Self.value(statement, column)) }
+            onRow(SQLiteResultRow(columns: names, values: values))
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let kept = statements[sql] { return kept }
+        if statements.count >= Self.keptStatements {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else {
+            throw SQLiteFailure(code: status, message: Self.message(db))
+        }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLiteData, at index: Int32, in statement: OpaquePointer) throws {
+        let status: Int32 = switch value {
+        case .integer(let number): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(number))
+        case .float(let number): sqlite_nio_sqlite3_bind_double(statement, index, number)
+        case .text(let text): sqlite_nio_sqlite3_bind_text64(statement, index, text, UInt64(text.utf8.count), transient, UInt8(SQLITE_UTF8))
+        case .blob(let buffer): buffer.withUnsafeReadableBytes {
+            sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient)
+        }
+        case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+        guard status == SQLITE_OK else { throw SQLiteFailure(code: status, message: Self.message(db)) }
+    }
+
+    private static func value(_ statement: OpaquePointer, _ column: Int32) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            let bytes = sqlite_nio_sqlite3_column_text(statement, column)
+            let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            return .text(bytes.map { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) } ?? "")
+        case SQLITE_BLOB:
+            let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: length)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
+            }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+
+    private static func columnName(_ statement: OpaquePointer, _ column: Int32) -> String {
+        sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+    }
+
+    private static func message(_ db: OpaquePointer) -> String {
+        sqlite_nio_sqlite3_errmsg(db).map { String(cString: $0) } ?? "unknown SQLite error"
+    }
+}
+
+/// SQLite copies bound text and blobs before the call returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// An error SQLite reported, with its (extended) result code.
+struct SQLiteFailure: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+    var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// The column names of one result, shared by its rows.
+final class SQLiteColumns: Sendable {
+    let names: [String]
+    /// The first column of each name, as SQL's `row[name]` reads.
+    let offsets: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        offsets = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLiteKit
+import SQLKit
+import Synchronization
+
+/// The SQLite pool: up to `size` open handles lent one session at a time, most
+/// recently used first (its statements are the ones compiled), and a few threads
+/// that run their calls, so a long export never holds a thread of Swift's own pool.
+/// One thread hop a query; SQLiteNIO took four and compiled every statement afresh.
+final class SQLiteHandles: ConnectionPool {
+    let kind = DialectKind.sqlite
+    let path: String
+    let logger: Logger
+    private let threads: NIOThreadPool
+    private let state = Mutex(State())
+    static let size = 8
+
+    private struct State {
+        var idle: [SQLiteHandle] = []
+        var opened = 0
+        var waiting: [CheckedContinuation<SQLiteHandle, any Error>] = []
+    }
+
+    init(path: String, logger: Logger) {
+        self.path = path
+        self.logger = logger
+        threads = NIOThreadPool(numberOfThreads: max(4, ProcessInfo.processInfo.activeProcessorCount * 2))
+        threads.start()
+    }
+
+    func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        let handle = try await acquire()
+        defer { release(handle) }
+        return try await body(SQLiteSQL(handle: handle, threads: threads, logger: logger))
+    }
+
+    func shutdown() async throws {
+        state.withLock { $0.idle.removeAll() }
+        try await threads.shutdownGracefully()
+    }
+
+    private enum Next { case lend(SQLiteHandle), open, wait }
+
+    private func acquire() async throws -> SQLiteHandle {
+        let next = state.withLock { state -> Next in
+            if let handle = state.idle.popLast() { return .lend(handle) }
+            guard state.opened < Self.size else { return .wait }
+            state.opened += 1
+            return .open
+        }
+        switch next {
+        case .lend(let handle):
+            return handle
+        case .open:
+            do {
+                let path = path
+                return try await threads.runIfActive { try SQLiteHandle(path: path) }
+            } catch {
+                state.withLock { $0.opened -= 1 }
+                throw error
+            }
+        case .wait:
+            return try await withCheckedThrowingContinuation { continuation in
+                let handle = state.withLock { state -> SQLiteHandle? in
+                    if let handle = state.idle.popLast() { return handle }
+                    state.waiting.append(continuation)
+                    return nil
+                }
+                if let handle { continuation.resume(returning: handle) }
+            }
+        }
+    }
+
+    private func release(_ handle: SQLiteHandle) {
+        let waiter = state.withLock { state -> CheckedContinuation<SQLiteHandle, any Error>? in
+            if !state.waiting.isEmpty { return state.waiting.removeFirst() }
+            state.idle.append(handle)
+            return nil
+        }
+        waiter?.resume(returning: handle)
+    }
+}
+
+/// SQLKit's view of one lent handle: SQL serialised with SQLite's dialect, values
+/// bound as SQLiteKit binds them, the statement run on the pool's threads.
+struct SQLiteSQL: SQLDatabase {
+    let handle: SQLiteHandle
+    let threads: NIOThreadPool
+    let logger: Logger
+
+    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+    var dialect: any SQLDialect { SQLiteDialect() }
+
+    private static let encoder = SQLiteDataEncoder()
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.completeWithTask { try await execute(sql: query, onRow) }
+        return promise.futureResult
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        let (sql, binds) = serialize(query)
+        let values = try binds.map(Self.data)
+        logger.debug("Executing query", metadata: ["sql": "\(sql)", "binds": "\(values)"])
+        let handle = handle
+        try await threads.runIfActive { try handle.query(sql, values) { onRow($0) } }
+    }
+
+    /// The common types directly; anything else as SQLiteKit encodes it.
+    private static func data(_ value: any Encodable & Sendable) throws -> SQLiteData {
+        switch value {
+        case let number as Int64: .integer(Int(number))
+        case let text as String: .text(text)
+        case let number as Int: .integer(number)
+        case let number as Double: .float(number)
+        default: try encoder.encode(value)
+        }
+    }
+}

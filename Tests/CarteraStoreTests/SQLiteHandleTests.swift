@@ -1,0 +1,89 @@
+@testable import CarteraStore
+import Foundation
+import Logging
+import Testing
+
+/// Cartera's own SQLite driver (`SQLiteHandles`): kept statements, lent handles.
+/// SQLite only, whichever database the rest of the suite runs on.
+@Suite("SQLite handles and their kept statements")
+struct SQLiteHandleTests {
+    private func withSQLite(_ body: (Database) async throws -> Void) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("handles-\(UUID().uuidString).sqlite").path
+        let database = try Database.open(url: "sqlite://\(path)", logger: Logger(label: "test"))
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            try await body(database)
+            try await database.shutdown()
+        } catch {
+            try? await database.shutdown()
+            throw error
+        }
+    }
+
+    @Test("a kept statement reads new values each run, and new columns after the table changes")
+    func keptStatements() async throws {
+        try await withSQLite { db in
+            try await db.write { try await $0.run("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)") }
+            for (id, name) in [(1, "Peña"), (2, "Nuñez\u{0}bis"), (3, "")] {
+                try await db.write { try await $0.run("INSERT INTO t (id, name) VALUES (\(bind: id), \(bind: name))") }
+            }
+            for (id, name) in [(1, "Peña"), (2, "Nuñez\u{0}bis"), (3, "")] {
+                let row = try await db.read { try await $0.first("SELECT * FROM t WHERE id = \(bind: id)") }
+                #expect(try row?.string("name") == name)
+                #expect(row?.raw.allColumns == ["id", "name"])
+            }
+            try await db.write { try await $0.run("ALTER TABLE t ADD COLUMN note TEXT") }
+            let row = try await db.read { try await $0.first("SELECT * FROM t WHERE id = \(bind: 1)") }
+            #expect(row?.raw.allColumns == ["id", "name", "note"])
+            #expect(try row?.optString("note") == nil)
+            let blob = Data([0, 1, 2, 255])
+            try await db.write { try await $0.run("UPDATE t SET note = \(bind: blob) WHERE id = \(bind: 1)") }
+            #expect(try await db.read { try await $0.first("SELECT note FROM t WHERE id = 1")?.bytes("note") } == blob)
+        }
+    }
+
+    @Test("a failing statement rolls its transaction back and leaves the handle usable")
+    func failures() async throws {
+        try await withSQLite { db in
+            try await db.write { try await $0.run("CREATE TABLE t (id INTEGER PRIMARY KEY)") }
+            await #expect(throws: SQLiteFailure.self) {
+                try await db.write { session in
+                    try await session.run("INSERT INTO t (id) VALUES (\(bind: 1))")
+                    try await session.run("INSERT INTO t (id) VALUES (\(bind: 1))")
+                }
+            }
+            await #expect(throws: SQLiteFailure.self) { try await db.read { try await $0.rows("SELECT nothing FROM t") } }
+            #expect(try await db.read { try await $0.first("SELECT COUNT(*) AS n FROM t")?.int("n") } == 0)
+            try await db.write { try await $0.run("INSERT INTO t (id) VALUES (\(bind: 1))") }
+            #expect(try await db.read { try await $0.first("SELECT COUNT(*) AS n FROM t")?.int("n") } == 1)
+        }
+    }
+
+    @Test("more distinct statements than are kept, and more sessions at once than handles, all answer")
+    func manyStatementsAndSessions() async throws {
+        try await withSQLite { db in
+            let distinct = SQLiteHandle.keptStatements + 40
+            let sums = try await db.read { session in
+                var sums: [Int64] = []
+                for n in 0..<distinct { sums.append(try await session.first("SELECT \(literal: n) + 1 AS n")!.int("n")) }
+                return sums
+            }
+            #expect(sums == (0..<distinct).map { Int64($0 + 1) })
+            let sessions = SQLiteHandles.size * 5
+            let answers = try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
+                for n in 0..<sessions {
+                    group.addTask {
+                        try await db.read { session in
+                            // Holds its handle across a suspension, so the others wait for one.
+                            let first = try await session.first("SELECT \(bind: n) AS n")!.int("n")
+                            try await Task.sleep(for: .milliseconds(5))
+                            return (n, first + (try await session.first("SELECT 1 AS one")!.int("one")))
+                        }
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(answers == Dictionary(uniqueKeysWithValues: (0..<sessions).map { ($0, Int64($0 + 1)) }))
+        }
+    }
+}
