@@ -28,8 +28,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "CarteraCore", dependencies: []),
+        .target(name: "CarteraSQLitePlans"),
         .target(name: "CarteraStore", dependencies: [
-            "CarteraCore",
+            "CarteraCore", "CarteraSQLitePlans",
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "SQLiteKit", package: "sqlite-kit"),
             .product(name: "PostgresKit", package: "postgres-kit"),

@@ -1,6 +1,7 @@
 @testable import CarteraStore
 import Foundation
 import Logging
+import SQLiteKit
 import Testing
 
 /// Cartera's own SQLite driver (`SQLiteHandles`): kept statements, lent handles.
@@ -84,6 +85,33 @@ struct SQLiteHandleTests {
                 return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
             #expect(answers == Dictionary(uniqueKeysWithValues: (0..<sessions).map { ($0, Int64($0 + 1)) }))
+        }
+    }
+}
+
+@Suite("SQLite plans kept across bound values")
+struct SQLiteStablePlanTests {
+    @Test("a kept statement is not compiled again when other values are bound (partial index, LIKE, LIMIT)")
+    func noRecompilation() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plans-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let handle = try SQLiteHandle(path: path)
+        for statement in ["CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, name TEXT, archived INTEGER NOT NULL DEFAULT 0)",
+                          "CREATE INDEX t_active_k ON t (k) WHERE archived = 0",
+                          "INSERT INTO t (k, name) VALUES (1, 'peña'), (2, 'perez'), (3, 'gomez')"] {
+            try handle.query(statement, []) { _ in }
+        }
+        let queries = ["SELECT id FROM t WHERE k = ?1 AND archived = 0", "SELECT id FROM t WHERE name LIKE ?1",
+                       "SELECT id FROM t WHERE archived = ?1 LIMIT ?2"]
+        let values: [[SQLiteData]] = [[.integer(1)], [.text("pe%")], [.integer(0), .integer(1)]]
+        for (sql, binds) in zip(queries, values) {
+            var found = 0
+            for round in 0..<4 {
+                let changed = binds.map { if case .integer(let n) = $0 { SQLiteData.integer(n + round % 2) } else { $0 } }
+                try handle.query(sql, changed) { _ in found += 1 }
+            }
+            #expect(found > 0)
+            #expect(handle.recompilations(of: sql) == 0, "\(sql)")
         }
     }
 }

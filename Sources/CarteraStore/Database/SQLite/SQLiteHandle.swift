@@ -1,3 +1,4 @@
+import CarteraSQLitePlans
 import Foundation
 import NIOCore
 import SQLiteKit
@@ -22,19 +23,25 @@ final class SQLiteHandle: @unchecked Sendable {
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
         guard let opened else { throw SQLiteFailure(code: status, message: "cannot open \(path)") }
-        db = opened
-        guard status == SQLITE_OK else {
-            let failure = SQLiteFailure(code: status, message: Self.message(opened))
+        do {
+            guard status == SQLITE_OK else { throw SQLiteFailure(code: status, message: Self.message(opened)) }
+            // One plan per statement text, whatever values are bound: otherwise SQLite marks
+            // values compared with a partial index's terms (or a LIKE pattern, a LIMIT) and
+            // compiles the kept statement again at every run, a fifth of the card's CPU.
+            let stable = cartera_sqlite_stable_plans(UnsafeMutableRawPointer(opened))
+            guard stable == SQLITE_OK else { throw SQLiteFailure(code: stable, message: "cannot keep query plans stable") }
+            // WAL so readers never wait for the writer; a busy timeout as a last resort;
+            // 8 MB of pages per connection: a broad list at a million clients reads its
+            // table pages from here rather than through a system call each.
+            try Self.execute(opened, """
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;
+                PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON
+                """)
+        } catch {
             sqlite_nio_sqlite3_close_v2(opened)
-            throw failure
+            throw error
         }
-        // WAL so readers never wait for the writer; a busy timeout as a last resort;
-        // 8 MB of pages per connection: a broad list at a million clients reads its
-        // table pages from here rather than through a system call each.
-        try execute("""
-            PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;
-            PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON
-            """)
+        db = opened
     }
 
     deinit {
@@ -43,9 +50,9 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     /// Runs statements without results (connection settings).
-    func execute(_ script: String) throws {
+    private static func execute(_ db: OpaquePointer, _ script: String) throws {
         let status = sqlite_nio_sqlite3_exec(db, script, nil, nil, nil)
-        guard status == SQLITE_OK else { throw SQLiteFailure(code: status, message: Self.message(db)) }
+        guard status == SQLITE_OK else { throw SQLiteFailure(code: status, message: message(db)) }
     }
 
     /// Runs one statement with its bound values, handing each row over as it is read.
@@ -70,6 +77,12 @@ final class SQLiteHandle: @unchecked Sendable {
             for column in 0..<Int32(names.names.count) { values.append(Self.value(statement, column)) }
             onRow(SQLiteResultRow(columns: names, values: values))
         }
+    }
+
+    /// How often SQLite compiled a kept statement again (schema changes, or values
+    /// that could change its plan); nil if the text is not kept.
+    func recompilations(of sql: String) -> Int32? {
+        statements[sql].map { sqlite_nio_sqlite3_stmt_status($0, SQLITE_STMTSTATUS_REPREPARE, 0) }
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
