@@ -45,5 +45,21 @@ struct TemplateEncoderTests {
         for option in Option.list([(EntityID<ClientGroup>(7), "Norte")], selected: "7") {
             #expect(option.templateValue == (try TemplateEncoder.encodeFields(option)))
         }
+        let options = Option.list([(EntityID<ClientGroup>(7), "Norte")], selected: "7")
+        let filters = [ClientListPage.FilterInput(name: "f_city", label: "Ciudad", value: "Córdoba")]
+        for (full, page) in [true, false].map({ full in
+            (full, ClientListPage(
+                q: full ? "pena" : "", totalText: "27 clientes", countAllURL: full ? "/clients?count=all" : nil,
+                broadSearch: full ? "Más de 1.000" : nil,
+                headers: [.init(label: "Nombre", sortURL: full ? "/clients?sort=name" : nil, sortState: full ? "ascending" : nil)],
+                rows: full ? rows : [], empty: !full, pageText: "Página 1", previousURL: full ? "/clients?page=1" : nil,
+                nextURL: full ? "/clients?page=3" : nil, columns: [.init(key: "city", label: "Ciudad", checked: full)],
+                advancedOpen: full, types: options, groups: full ? options : [], branches: options, agents: options,
+                collectors: options, archived: options, coords: options, textFilters: filters, customFilters: full ? filters : [],
+                canCreate: full, canImport: !full, canReassign: full, hidden: full ? filters : [],
+                exportXLSX: full ? "/clients/export?format=xlsx" : nil, exportCSV: full ? "/clients/export?format=csv" : nil))
+        }) {
+            #expect(page.templateValue == (try TemplateEncoder.encodeFields(page)), "full: \(full)")
+        }
     }
 }

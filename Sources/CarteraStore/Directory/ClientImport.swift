@@ -271,7 +271,7 @@ struct ImportRun {
                 SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.tax_id_key = \(bind: key) AND c.archived = \(session.literal(false))
                 """) else { return nil }
             let client = try ClientSQL.client(row)
-            guard try await ClientStore.client(session, client.id, scope: scope) != nil else {
+            guard try await ClientStore.isVisible(session, client.id, scope: scope) else {
                 errors.append(FieldError("taxId", "not_found")); return nil
             }
             return client

@@ -134,7 +134,7 @@ public struct ClientStore: Sendable {
     public func history(_ id: Client.ID, by viewer: Viewer, limit: Int = 200, kind: HistoryKind = .all,
                         before: Int64? = nil) async throws -> [AuditEvent] {
         try await database.read { session in
-            guard try await Self.client(session, id, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await Self.isVisible(session, id, scope: .of(viewer)) else { throw StoreError.notFound }
             return try await AuditLog.clientHistory(session, clientID: id, viewer: viewer, limit: limit, kind: kind, before: before)
         }
     }
@@ -143,6 +143,14 @@ public struct ClientStore: Sendable {
         try await session.first("""
             SELECT \(columns(session)) FROM clients c WHERE c.id = \(bind: id.rawValue) AND \(scope.predicate(session))
             """).map(ClientSQL.client)
+    }
+
+    /// Whether the client exists within `scope`: the check before reading what hangs off a
+    /// client, without reading and decoding the client itself.
+    static func isVisible(_ session: Session, _ id: Client.ID, scope: ClientScope) async throws -> Bool {
+        try await session.first("""
+            SELECT 1 AS one FROM clients c WHERE c.id = \(bind: id.rawValue) AND \(scope.predicate(session))
+            """) != nil
     }
 
     static func client(_ session: Session, number: Int64, scope: ClientScope) async throws -> Client? {

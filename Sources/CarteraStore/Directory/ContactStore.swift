@@ -20,7 +20,7 @@ public struct ContactStore: Sendable {
     /// The contacts of one visible client.
     public func contacts(of clientID: Client.ID, scope: ClientScope) async throws -> [Contact] {
         try await database.read { session in
-            guard try await ClientStore.client(session, clientID, scope: scope) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: scope) else { throw StoreError.notFound }
             return try await session.rows("""
                 SELECT k.* FROM contacts k WHERE k.client_id = \(bind: clientID.rawValue) AND k.archived = \(session.literal(false))
                 ORDER BY k.name_key, k.id
@@ -107,7 +107,7 @@ public struct ContactStore: Sendable {
         guard viewer.can(.editClients) else { throw StoreError.forbidden }
         let fields = try Contact.validate(name: name, role: role, email: email, phone: phone)
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             let now = clock.now()
             let id = try await Self.insert(session, clientID: clientID, fields, at: now)
             let contact = try await Self.contact(session: session, id, scope: .all)!

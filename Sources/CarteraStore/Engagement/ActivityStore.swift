@@ -46,7 +46,7 @@ public struct ActivityStore: Sendable {
         let draft = try draft.validated()
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             try await Self.checkReferences(session, draft, clientID: clientID)
             let id: Activity.ID = try await session.first("""
                 INSERT INTO activities (client_id, created_by, \(unsafeRaw: Self.editableColumns), created_at, updated_at)

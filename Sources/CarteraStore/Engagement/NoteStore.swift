@@ -52,7 +52,7 @@ public struct NoteStore: Sendable {
         let draft = try draft.validated()
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             let id: Note.ID = try await session.first("""
                 INSERT INTO notes (client_id, author_id, body, location, treatment, created_at, updated_at)
                 VALUES (\(bind: clientID.rawValue), \(bind: viewer.id.rawValue), \(bind: draft.text), \(bind: draft.location),

@@ -24,7 +24,7 @@ public struct ProjectStore: Sendable {
         let draft = try draft.validated()
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             try await Self.checkReferences(session, draft, clientID: clientID)
             let key = try await Counters.next(session, "project")
             let id: Project.ID = try await session.first("""

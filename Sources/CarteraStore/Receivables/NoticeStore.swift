@@ -66,7 +66,7 @@ public struct NoticeStore: Sendable {
     /// The client's settings (inactive defaults when never saved); nil outside the viewer's scope.
     public func settings(clientID: Client.ID, by viewer: Viewer) async throws -> NoticeSettings? {
         try await database.read { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { return nil }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { return nil }
             return try await Self.settings(session, clientID) ?? NoticeSettings()
         }
     }
@@ -77,7 +77,7 @@ public struct NoticeStore: Sendable {
         let s = try settings.validated()
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             let before = try await Self.settings(session, clientID)
             guard (before?.version ?? 0) == s.version else { throw StoreError.versionConflict(current: before?.version ?? 0) }
             let concepts = try await session.rows("SELECT * FROM notice_concepts").map(Self.concept)
@@ -121,7 +121,7 @@ public struct NoticeStore: Sendable {
     /// The client's notices, newest first, with how their messages went.
     public func notices(clientID: Client.ID, by viewer: Viewer, limit: Int = 50) async throws -> [NoticeListing] {
         try await database.read { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { return [] }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { return [] }
             return try await session.rows("""
                 SELECT r.number, k.description, n.created_at, m.status, m.last_error FROM receivable_notices n
                 JOIN receivables r ON r.id = n.receivable_id JOIN notice_concepts k ON k.id = n.concept_id

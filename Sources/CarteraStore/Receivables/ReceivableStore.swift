@@ -21,7 +21,7 @@ public struct ReceivableStore: Sendable {
     public func create(clientID: Client.ID, _ draft: ReceivableDraft, by viewer: Viewer) async throws -> Receivable {
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             return try await Self.insert(session, clientID: clientID, try draft.validated(), action: "create", by: viewer, at: now)
         }
     }

@@ -64,7 +64,7 @@ public struct OpportunityStore: Sendable {
         let draft = try draft.validated()
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             try await Self.checkReferences(session, draft, clientID: clientID)
             let id: Opportunity.ID = try await session.first("""
                 INSERT INTO opportunities (client_id, contact_id, type_id, agent_id, owner_id, subject, observations, heard_from, status,

@@ -38,7 +38,7 @@ public struct AssetStore: Sendable {
     public func create(clientID: Client.ID, _ draft: AssetDraft, by viewer: Viewer) async throws -> Asset {
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             let (draft, kind) = try await Self.checked(session, draft, creating: true)
             return try await Self.insert(session, clientID: clientID, draft, kind, action: "create", by: viewer.id, at: now)
         }

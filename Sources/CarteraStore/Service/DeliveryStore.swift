@@ -37,7 +37,7 @@ public struct DeliveryStore: Sendable {
     public func create(clientID: Client.ID, _ draft: DeliveryDraft, by viewer: Viewer) async throws -> Delivery {
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             let (draft, lines) = try await Self.checked(session, draft)
             return try await Self.insert(session, clientID: clientID, draft, lines, action: "create", by: viewer, at: now)
         }

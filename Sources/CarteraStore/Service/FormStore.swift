@@ -80,7 +80,7 @@ public struct FormStore: Sendable {
                      inputs: [String: FormInput], by viewer: Viewer) async throws -> FilledForm {
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             guard let template = try await Self.template(session, templateID), template.active else {
                 throw ValidationFailure([FieldError("templateId", "unknown_reference")])
             }

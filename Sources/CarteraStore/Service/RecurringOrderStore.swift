@@ -21,7 +21,7 @@ public struct RecurringOrderStore: Sendable {
         let draft = try draft.validated()
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             try await WorkOrderStore.checkReferences(session, draft.template, clientID: clientID, orderID: nil)
             let id: RecurringOrderRule.ID = try await session.first("""
                 INSERT INTO recurring_order_rules (client_id, owner_id, \(unsafeRaw: Self.editableColumns), created_at, updated_at)

@@ -16,7 +16,7 @@ public struct WorkOrderStore: Sendable {
         let draft = try draft.validated()
         let now = clock.now()
         return try await database.write { session in
-            guard try await ClientStore.client(session, clientID, scope: .of(viewer)) != nil else { throw StoreError.notFound }
+            guard try await ClientStore.isVisible(session, clientID, scope: .of(viewer)) else { throw StoreError.notFound }
             return try await Self.insert(session, clientID: clientID, draft, ownerID: viewer.id, rule: nil, at: now)
         }
     }

@@ -68,14 +68,15 @@ struct ClientListQuery {
     }
 }
 
-/// The view model of the client list.
-struct ClientListPage: Encodable {
-    struct Header: Encodable { let label: String; let sortURL: String?; let sortState: String? }
+/// The view model of the client list; it builds its template value itself (the
+/// busiest page: encoding it through `Encoder` was a tenth of a search's CPU).
+struct ClientListPage: TemplateRepresentable {
+    struct Header: TemplateRepresentable { let label: String; let sortURL: String?; let sortState: String? }
     struct Cell: TemplateRepresentable { let text: String; let cellURL: String?; let links: [Link]; var cellLabel = "" }
     struct Link: TemplateRepresentable { let href: String; let label: String }
     struct Row: TemplateRepresentable { let cells: [Cell]; let archived: Bool }
-    struct ColumnChoice: Encodable { let key: String; let label: String; let checked: Bool }
-    struct FilterInput: Encodable { let name: String; let label: String; let value: String }
+    struct ColumnChoice: TemplateRepresentable { let key: String; let label: String; let checked: Bool }
+    struct FilterInput: TemplateRepresentable { let name: String; let label: String; let value: String }
 
     let q: String
     let totalText: String
@@ -106,6 +107,36 @@ struct ClientListPage: Encodable {
     let hidden: [FilterInput]
     let exportXLSX: String?
     let exportCSV: String?
+}
+
+extension ClientListPage {
+    var templateValue: TemplateValue {
+        .fields([
+            "q": .text(q), "totalText": .text(totalText), "countAllURL": countAllURL.map(TemplateValue.text),
+            "broadSearch": broadSearch.map(TemplateValue.text), "headers": .list(headers), "rows": .list(rows),
+            "empty": .bool(empty), "pageText": .text(pageText), "previousURL": previousURL.map(TemplateValue.text),
+            "nextURL": nextURL.map(TemplateValue.text), "columns": .list(columns), "advancedOpen": .bool(advancedOpen),
+            "types": .list(types), "groups": .list(groups), "branches": .list(branches), "agents": .list(agents),
+            "collectors": .list(collectors), "archived": .list(archived), "coords": .list(coords),
+            "textFilters": .list(textFilters), "customFilters": .list(customFilters), "canCreate": .bool(canCreate),
+            "canImport": .bool(canImport), "canReassign": .bool(canReassign), "hidden": .list(hidden),
+            "exportXLSX": exportXLSX.map(TemplateValue.text), "exportCSV": exportCSV.map(TemplateValue.text),
+        ])
+    }
+}
+
+extension ClientListPage.Header {
+    var templateValue: TemplateValue {
+        .fields(["label": .text(label), "sortURL": sortURL.map(TemplateValue.text), "sortState": sortState.map(TemplateValue.text)])
+    }
+}
+
+extension ClientListPage.ColumnChoice {
+    var templateValue: TemplateValue { .fields(["key": .text(key), "label": .text(label), "checked": .bool(checked)]) }
+}
+
+extension ClientListPage.FilterInput {
+    var templateValue: TemplateValue { .fields(["name": .text(name), "label": .text(label), "value": .text(value)]) }
 }
 
 extension ClientListPage.Row {
