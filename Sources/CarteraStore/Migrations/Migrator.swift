@@ -47,6 +47,7 @@ public struct Migrator: Sendable {
         Migration025.migration,
         Migration026.migration,
         Migration027.migration,
+        Migration028.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
