@@ -9,6 +9,9 @@ struct NormalizationTests {
         #expect(Normalization.searchKey("José Peña e Hijos S.A.") == "jose pena e hijos s a")
         #expect(Normalization.searchKey("  ÁLVAREZ--Müller ") == "alvarez muller")
         #expect(Normalization.digits("+54 9 11 5555-1234") == "5491155551234")
+        #expect(Normalization.digits("Nº ٣ 12½ – 0") == "120")
+        #expect(Contactability.telURL("  +54 9 11 5555-1234") == "tel:+5491155551234")
+        #expect(Contactability.telURL("011 5555 1234 (int. +2)") == "tel:011555512342")
         #expect(Normalization.phoneTail("+54 9 11 5555-1234") == Normalization.phoneTail("11 5555 1234"))
         #expect(Normalization.phoneTail("4-1234") == nil && Normalization.phoneTail("441234") == "441234")
     }

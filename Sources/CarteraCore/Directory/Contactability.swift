@@ -27,7 +27,7 @@ public enum Contactability {
 
     /// A `tel:` link keeping the leading plus.
     public static func telURL(_ phone: String) -> String {
-        (phone.trimmingCharacters(in: .whitespaces).hasPrefix("+") ? "tel:+" : "tel:") + Normalization.digits(phone)
+        (phone.first { !($0.isWhitespace && !$0.isNewline) } == "+" ? "tel:+" : "tel:") + Normalization.digits(phone)
     }
 }
 

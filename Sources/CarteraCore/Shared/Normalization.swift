@@ -104,7 +104,8 @@ public enum Normalization {
 
     /// Only the ASCII digits of the text: "+54 9 11 5555-1234" → "5491155551234".
     public static func digits(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }.map(Character.init))
+        // ASCII digits are single UTF-8 bytes that no other character's bytes can be.
+        String(decoding: text.utf8.filter { $0 >= 48 && $0 <= 57 }, as: UTF8.self)
     }
 
     /// The last eight digits of a phone, the part that survives with or without
