@@ -43,6 +43,21 @@ struct SQLiteHandleTests {
         }
     }
 
+    @Test("a database that cannot be opened fails every waiting session instead of leaving it waiting",
+          .timeLimit(.minutes(1)))
+    func unopenable() async throws {
+        let database = try Database.open(url: "sqlite:///nonexistent-\(UUID().uuidString)/cartera.sqlite",
+                                         logger: Logger(label: "test"))
+        let failures = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<(SQLiteHandles.size * 3) {
+                group.addTask { (try? await database.read { try await $0.first("SELECT 1 AS one") }) == nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(failures == SQLiteHandles.size * 3)
+        try await database.shutdown()
+    }
+
     @Test("a failing statement rolls its transaction back and leaves the handle usable")
     func failures() async throws {
         try await withSQLite { db in

@@ -59,7 +59,15 @@ final class SQLiteHandles: ConnectionPool {
                 let path = path
                 return try await threads.runIfActive { try SQLiteHandle(path: path) }
             } catch {
-                state.withLock { $0.opened -= 1 }
+                // With no handle open or opening, nothing would ever wake the waiters: they
+                // get the error too (an unreadable file fails every request, never hangs one).
+                let stranded = state.withLock { state -> [CheckedContinuation<SQLiteHandle, any Error>] in
+                    state.opened -= 1
+                    guard state.opened == 0 else { return [] }
+                    defer { state.waiting.removeAll() }
+                    return state.waiting
+                }
+                for waiter in stranded { waiter.resume(throwing: error) }
                 throw error
             }
         case .wait:
