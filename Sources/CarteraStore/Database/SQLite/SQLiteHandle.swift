@@ -25,16 +25,19 @@ final class SQLiteHandle: @unchecked Sendable {
         guard let opened else { throw SQLiteFailure(code: status, message: "cannot open \(path)") }
         do {
             guard status == SQLITE_OK else { throw SQLiteFailure(code: status, message: Self.message(opened)) }
+            // Before any statement: handles opened at once on a new file race to switch it
+            // to WAL, and without a busy handler the losers failed with "database is locked".
+            sqlite_nio_sqlite3_busy_timeout(opened, 10_000)
             // One plan per statement text, whatever values are bound: otherwise SQLite marks
             // values compared with a partial index's terms (or a LIKE pattern, a LIMIT) and
             // compiles the kept statement again at every run, a fifth of the card's CPU.
             let stable = cartera_sqlite_stable_plans(UnsafeMutableRawPointer(opened))
             guard stable == SQLITE_OK else { throw SQLiteFailure(code: stable, message: "cannot keep query plans stable") }
-            // WAL so readers never wait for the writer; a busy timeout as a last resort;
-            // 8 MB of pages per connection: a broad list at a million clients reads its
-            // table pages from here rather than through a system call each.
+            // WAL so readers never wait for the writer; 8 MB of pages per connection: a broad
+            // list at a million clients reads its table pages from here rather than through a
+            // system call each.
             try Self.execute(opened, """
-                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON
                 """)
         } catch {
