@@ -41,7 +41,7 @@ public final class Database: Sendable {
         case .sqlite(let path):
             return Database(pool: SQLiteHandles(path: path, logger: logger), logger: logger)
         case .postgres(let url):
-            return Database(pool: try PooledConnections.postgres(url: url, logger: logger), logger: logger)
+            return Database(pool: try PostgresConnections(url: url, logger: logger), logger: logger)
         }
     }
 

@@ -1,0 +1,89 @@
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import Synchronization
+
+/// The PostgreSQL pool: AsyncKit's, over connections that keep the statements they
+/// have prepared (docs/decisions.md, "Kept statements on PostgreSQL").
+struct PostgresConnections: ConnectionPool {
+    let kind = DialectKind.postgres
+    let pool: EventLoopGroupConnectionPool<KeptStatementsSource>
+    let logger: Logger
+    /// Connections per event loop of the process's group (one loop per core).
+    static let perEventLoop = 4
+
+    /// TLS only when the URL asks for it (`sslmode=`).
+    init(url: String, logger: Logger) throws {
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if !url.contains("sslmode") && !url.contains("tlsmode") { configuration.coreConfiguration.tls = .disable }
+        self.logger = logger
+        pool = EventLoopGroupConnectionPool(source: KeptStatementsSource(source: PostgresConnectionSource(sqlConfiguration: configuration)),
+                                            maxConnectionsPerEventLoop: Self.perEventLoop, logger: logger,
+                                            on: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        do {
+            let result = try await body(PostgresStatements(connection: connection, logger: logger))
+            await release(connection)
+            return result
+        } catch {
+            await release(connection)
+            throw error
+        }
+    }
+
+    /// A retiring connection is closed before the pool sees it again, so the pool drops it
+    /// and opens a fresh one when needed rather than lending one that is closing.
+    private func release(_ connection: KeptStatementsConnection) async {
+        if connection.retiring { try? await connection.close().get() }
+        pool.releaseConnection(connection, logger: logger)
+    }
+
+    func shutdown() async throws { try await pool.shutdownAsync() }
+}
+
+struct KeptStatementsSource: ConnectionPoolSource {
+    let source: PostgresConnectionSource
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<KeptStatementsConnection> {
+        source.makeConnection(logger: logger, on: eventLoop).map(KeptStatementsConnection.init)
+    }
+}
+
+/// One PostgreSQL connection and the names of the statements prepared on it.
+/// Past `keptStatements` names, or after an error that may have left a statement
+/// prepared wrongly (one that failed to prepare stays failed in PostgresNIO; one whose
+/// result columns changed under it fails on the server), it retires: closed when released.
+final class KeptStatementsConnection: ConnectionPoolItem, Sendable {
+    let connection: PostgresConnection
+    private let state = Mutex(State())
+    static let keptStatements = 1_000
+
+    private struct State {
+        var prepared: Set<String> = []
+        var retiring = false
+    }
+
+    init(_ connection: PostgresConnection) { self.connection = connection }
+
+    var eventLoop: any EventLoop { connection.eventLoop }
+    var isClosed: Bool { connection.isClosed }
+    func close() -> EventLoopFuture<Void> { connection.close() }
+
+    var retiring: Bool { state.withLock { $0.retiring } }
+
+    /// Notes that `name` runs here; past the limit the connection retires after this session.
+    func use(_ name: String) {
+        state.withLock { state in
+            if state.prepared.insert(name).inserted, state.prepared.count >= Self.keptStatements { state.retiring = true }
+        }
+    }
+
+    func retire() { state.withLock { $0.retiring = true } }
+}

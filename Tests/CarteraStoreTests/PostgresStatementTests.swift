@@ -1,0 +1,80 @@
+@testable import CarteraStore
+import CarteraTestSupport
+import NIOCore
+import SQLKit
+import Testing
+
+/// Statements kept prepared on PostgreSQL connections (`PostgresStatements`).
+@Suite("PostgreSQL statements kept on their connections",
+       .enabled(if: TestDatabase.postgresURL != nil, "needs CARTERA_TEST_POSTGRES_URL"))
+struct PostgresStatementTests {
+    /// Enough sessions at once to use every connection of the pool.
+    private static let sessions = 24
+
+    @Test("a statement is prepared once per connection and run again by name")
+    func keptByName() async throws {
+        try await TestDatabase.with { db in
+            let counts = try await db.read { session in
+                var counts: [Int64] = []
+                for n in [1, 2, 1, 2, 3] {
+                    _ = try await session.first("SELECT \(literal: n) + \(bind: 1) AS n")
+                    counts.append(try await session.first(
+                        "SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE statement LIKE \(bind: "SELECT % + $1 AS n")")!.int("n"))
+                }
+                return counts
+            }
+            #expect(counts == [1, 2, 2, 2, 3])
+        }
+    }
+
+    @Test("the same text bound with values of other types prepares each as its own statement")
+    func typesPerStatement() async throws {
+        try await TestDatabase.with { db in
+            let values: [any Encodable & Sendable] = [42, "cuarenta y dos", Int?.none, 7]
+            var texts: [String?] = []
+            for value in values {
+                texts.append(try await db.read { try await $0.first("SELECT CAST(\(bind: value) AS TEXT) AS v")!.optString("v") })
+            }
+            #expect(texts == ["42", "cuarenta y dos", nil, "7"])
+        }
+    }
+
+    @Test("a statement that failed before its table existed works once the table is made")
+    func failedPreparation() async throws {
+        try await TestDatabase.with { db in
+            let read: @Sendable () async throws -> Int64 = {
+                try await db.read { try await $0.first("SELECT COUNT(*) AS n FROM later WHERE id > \(bind: 0)")!.int("n") }
+            }
+            let failures = await Self.concurrently { (try? await read()) == nil }
+            #expect(failures == Self.sessions)
+            try await db.write { try await $0.run("CREATE TABLE later (id INTEGER PRIMARY KEY)") }
+            let answers = await Self.concurrently { (try? await read()) == 0 }
+            #expect(answers == Self.sessions)
+        }
+    }
+
+    @Test("after a column is added, each connection fails at most once on a prepared SELECT *, then sees it")
+    func changedColumns() async throws {
+        try await TestDatabase.with { db in
+            try await db.write { try await $0.run("CREATE TABLE wide (id INTEGER PRIMARY KEY)") }
+            try await db.write { try await $0.run("INSERT INTO wide (id) VALUES (\(bind: 1))") }
+            let columns: @Sendable () async throws -> Int = {
+                try await db.read { try await $0.first("SELECT * FROM wide WHERE id = \(bind: 1)")!.raw.allColumns.count }
+            }
+            #expect(await Self.concurrently { (try? await columns()) == 1 } == Self.sessions)
+            try await db.write { try await $0.run("ALTER TABLE wide ADD COLUMN note TEXT") }
+            var failures = 0
+            for _ in 0..<3 { failures += await Self.concurrently { (try? await columns()) != 2 } }
+            #expect(failures <= PostgresConnections.perEventLoop * System.coreCount)
+            #expect(await Self.concurrently { (try? await columns()) == 2 } == Self.sessions)
+        }
+    }
+
+    /// How many of `sessions` concurrent runs of `body` returned true.
+    private static func concurrently(_ body: @escaping @Sendable () async -> Bool) async -> Int {
+        await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<sessions { group.addTask { await body() } }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+    }
+}
