@@ -27,14 +27,12 @@ public enum TestDatabase {
         let url: String
         var cleanup: () async throws -> Void
         if let adminURL = postgresURL {
-            let admin = try Database.open(url: adminURL, logger: logger)
-            try await admin.execute(unsafe: "CREATE DATABASE \(name)")
+            try await administer(adminURL, "CREATE DATABASE \(name)", logger: logger)
             url = replacingDatabase(in: adminURL, with: name)
             database = try Database.open(url: url, logger: logger)
             cleanup = {
                 try await database.shutdown()
-                try await admin.execute(unsafe: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-                try await admin.shutdown()
+                try await administer(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)", logger: logger)
             }
         } else {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).sqlite").path
@@ -52,6 +50,20 @@ public enum TestDatabase {
             return result
         } catch {
             try? await cleanup()
+            throw error
+        }
+    }
+
+    /// One statement on the server's own database, on a connection closed right after:
+    /// tests run in parallel, and an administrative connection kept for each test's whole
+    /// run was a third of the server's connections.
+    private static func administer(_ url: String, _ statement: String, logger: Logger) async throws {
+        let admin = try Database.open(url: url, logger: logger)
+        do {
+            try await admin.execute(unsafe: statement)
+            try await admin.shutdown()
+        } catch {
+            try? await admin.shutdown()
             throw error
         }
     }
