@@ -86,7 +86,13 @@ struct CatalogueCacheTests {
             _ = try await f.stores.organisation.createBranch(name: "Centro", by: f.admin.id)
             _ = try await f.stores.organisation.createActivityCategory(name: "Visita", by: f.admin.id)
             _ = try await f.stores.assetKinds.create(name: "Caldera", by: f.admin.id)
-            for table in Migration023.tables {
+            let products = try await f.stores.masterData.createTable(name: "Productos", by: f.admin)
+            let retail = try await f.stores.masterData.createPriceList(name: "Minorista", by: f.admin)
+            _ = try await f.stores.masterData.createItem(products.id, MasterItemDraft(code: "FIL-1", description: "Filtro"),
+                                                         prices: [retail.id: Money(minor: 45_000, currency: "ARS")], by: f.admin)
+            _ = try await f.stores.forms.createTemplate(name: "Informe", definition: try FormDefinition.parse(
+                "Horas | número | obligatorio", tables: [products]), by: f.admin)
+            for table in Migration023.tables + Migration029.tables {
                 let before = try await Self.generation(db)
                 try await db.write { session in
                     let column = try await Self.firstColumn(session, table)
@@ -94,6 +100,32 @@ struct CatalogueCacheTests {
                 }
                 #expect(try await Self.generation(db) > before, "\(table)")
             }
+        }
+    }
+
+    @Test("a price list's items and the form templates, kept on another instance, are read again after a write")
+    func masterDataKept() async throws {
+        try await TestDatabase.withURL { db, url in
+            let f = try await Fixture.make(db)
+            let products = try await f.stores.masterData.createTable(name: "Productos", by: f.admin)
+            let retail = try await f.stores.masterData.createPriceList(name: "Minorista", by: f.admin)
+            let filter = try await f.stores.masterData.createItem(products.id, MasterItemDraft(code: "FIL-1", description: "Filtro"),
+                                                                  prices: [retail.id: Money(minor: 45_000, currency: "ARS")], by: f.admin)
+            let other = try Database.open(url: url, logger: db.logger)
+            let stores = Stores(database: other, clock: f.clock)
+            #expect(try await stores.masterData.items(products.id, limit: 500).map { $0.prices[retail.id]?.minor } == [45_000])
+            #expect(try await stores.masterData.tables().map(\.name) == ["Productos"])
+            #expect(try await stores.forms.templates().isEmpty)
+
+            _ = try await f.stores.masterData.updateItem(filter.item.id, filter.item.draft, prices: [retail.id: Money(minor: 47_500, currency: "ARS")],
+                                                         expectedVersion: filter.item.version, by: f.admin)
+            #expect(try await stores.masterData.items(products.id, limit: 500).map { $0.prices[retail.id]?.minor } == [47_500])
+            _ = try await f.stores.masterData.createTable(name: "Repuestos", by: f.admin)
+            #expect(try await stores.masterData.tables().map(\.name) == ["Productos", "Repuestos"])
+            _ = try await f.stores.forms.createTemplate(name: "Informe", definition: try FormDefinition.parse(
+                "Horas | número | obligatorio", tables: [products]), by: f.admin)
+            #expect(try await stores.forms.templates().map(\.name) == ["Informe"])
+            try await other.shutdown()
         }
     }
 

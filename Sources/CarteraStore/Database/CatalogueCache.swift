@@ -2,8 +2,9 @@ import Synchronization
 
 /// What every request reads and almost nothing writes — the signed-in user with
 /// roles and team, users, client types and groups, branches, custom fields,
-/// asset kinds, activity categories — kept between requests. Every write to those
-/// tables bumps `catalogue_generation` by trigger (migration 023), so a write made
+/// asset kinds, activity categories, master tables and their items' first page,
+/// form templates — kept between requests. Every write to those
+/// tables bumps `catalogue_generation` by trigger (migrations 023 and 029), so a write made
 /// through any path, on any instance, is seen by the next read; a read costs one
 /// one-row query instead of several. Values read under an older generation are
 /// dropped as soon as a newer one is seen. (A database restored to an older

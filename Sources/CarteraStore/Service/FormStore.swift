@@ -22,7 +22,7 @@ public struct FormStore: Sendable {
     // MARK: Templates
 
     public func templates() async throws -> [FormTemplate] {
-        try await database.read { session in
+        try await database.cached("formTemplates") { session in
             try await session.rows("\(Self.templateSelect) ORDER BY t.name_key").map(Self.template)
         }
     }

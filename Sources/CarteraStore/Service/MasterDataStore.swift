@@ -21,7 +21,7 @@ public struct MasterDataStore: Sendable {
     // MARK: Tables
 
     public func tables() async throws -> [MasterTable] {
-        try await database.read { try await $0.rows("SELECT * FROM master_tables ORDER BY name_key").map(Self.table) }
+        try await database.cached("masterTables") { try await $0.rows("SELECT * FROM master_tables ORDER BY name_key").map(Self.table) }
     }
 
     public func table(_ id: MasterTable.ID) async throws -> MasterTable? {
@@ -113,13 +113,21 @@ public struct MasterDataStore: Sendable {
     /// Items of a table by description, found by words of the code, description and text columns.
     public func items(_ tableID: MasterTable.ID, search: String? = nil, includeInactive: Bool = false, limit: Int = 100,
                       offset: Int = 0) async throws -> [PricedItem] {
-        try await database.read { session in
-            let items = try await session.rows("""
-                SELECT i.* FROM master_items i WHERE \(Self.filter(session, tableID, search, includeInactive))
-                ORDER BY i.description_key, i.id LIMIT \(literal: max(1, min(limit, 500))) OFFSET \(literal: max(0, offset))
-                """).map(Self.item)
-            return try await Self.priced(session, items)
+        // The first page of a table's active items is the delivery form's suggestions,
+        // on every client card: kept like the other catalogues (migration 029).
+        if search == nil, !includeInactive, offset == 0 {
+            return try await database.cached("masterItems.\(tableID).\(limit)") { try await Self.items($0, tableID, limit: limit) }
         }
+        return try await database.read { try await Self.items($0, tableID, search: search, includeInactive: includeInactive, limit: limit, offset: offset) }
+    }
+
+    private static func items(_ session: Session, _ tableID: MasterTable.ID, search: String? = nil, includeInactive: Bool = false,
+                              limit: Int, offset: Int = 0) async throws -> [PricedItem] {
+        let found = try await session.rows("""
+            SELECT i.* FROM master_items i WHERE \(filter(session, tableID, search, includeInactive))
+            ORDER BY i.description_key, i.id LIMIT \(literal: max(1, min(limit, 500))) OFFSET \(literal: max(0, offset))
+            """).map(Self.item)
+        return try await priced(session, found)
     }
 
     public func count(_ tableID: MasterTable.ID, search: String? = nil, includeInactive: Bool = false) async throws -> Int {
