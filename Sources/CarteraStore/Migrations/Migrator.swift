@@ -48,6 +48,7 @@ public struct Migrator: Sendable {
         Migration026.migration,
         Migration027.migration,
         Migration028.migration,
+        Migration029.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
