@@ -93,7 +93,7 @@ struct TemplateEquivalenceTests {
             default: break
             }
         }
-        return .object(fields)
+        return .object(TemplateFields(fields))
     }
 }
 
@@ -106,7 +106,7 @@ extension TemplateValue {
         case .integer(let integer): integer
         case .number(let number): number
         case .list(let items): items.map(\.mustacheValue)
-        case .object(let fields): fields.mapValues(\.mustacheValue)
+        case .object(let fields): fields.dictionary.mapValues(\.mustacheValue)
         case .null: Optional<Any>.none as Any
         }
     }

@@ -15,7 +15,7 @@ public struct Translator: Sendable {
             catalogs[language] = try JSONDecoder().decode([String: String].self, from: data)
         }
         self.catalogs = catalogs
-        templateCatalogs = catalogs.mapValues { .object($0.mapValues(TemplateValue.text)) }
+        templateCatalogs = catalogs.mapValues { .object(TemplateFields($0.mapValues(TemplateValue.text))) }
     }
 
     /// The whole catalogue, handed to templates as `t`.

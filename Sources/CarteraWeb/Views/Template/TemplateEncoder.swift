@@ -28,7 +28,7 @@ enum TemplateEncoder {
         var unkeyed: [Node]?
 
         var value: TemplateValue {
-            if let keyed { return .object(keyed.mapValues(\.value)) }
+            if let keyed { return .object(TemplateFields(keyed.mapValues(\.value))) }
             if let unkeyed { return .list(unkeyed.map(\.value)) }
             if isNil { return .null }
             return single ?? .object([:])
@@ -135,9 +135,11 @@ protocol TemplateRepresentable: Encodable {
 extension TemplateValue {
     /// An object of the fields that have a value, as encoding leaves `nil`s out.
     static func fields(_ pairs: KeyValuePairs<String, TemplateValue?>) -> TemplateValue {
-        var object: [String: TemplateValue] = [:]
-        object.reserveCapacity(pairs.count)
-        for (key, value) in pairs { if let value { object[key] = value } }
+        guard pairs.count <= TemplateFields.scanned else {
+            return .object(TemplateFields(Dictionary(pairs.compactMap { key, value in value.map { (key, $0) } }) { _, last in last }))
+        }
+        var object = TemplateFields(capacity: pairs.count)
+        for (key, value) in pairs { if let value { object.append(key, value) } }
         return .object(object)
     }
 

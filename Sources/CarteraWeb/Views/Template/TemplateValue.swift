@@ -8,7 +8,7 @@ enum TemplateValue: Sendable, Equatable {
     case integer(Int64)
     case number(Double)
     case list([TemplateValue])
-    case object([String: TemplateValue])
+    case object(TemplateFields)
     case null
 
     /// What `{{name}}` prints before escaping, as swift-mustache prints the same value.
