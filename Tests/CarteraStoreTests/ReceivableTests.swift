@@ -50,11 +50,14 @@ struct ReceivableTests {
             #expect(try await f.stores.receivables.receivable(made.id, by: seller) == nil)
             #expect(try await f.stores.receivables.list(by: seller).isEmpty)
             #expect(try await f.stores.receivables.list(by: f.admin).count == 1)
+            #expect(try await f.stores.receivables.openCount(clientID: hidden.id, by: f.admin) == 1)
+            #expect(try await f.stores.receivables.openCount(clientID: hidden.id, by: seller) == 0)
             var paid = made.draft
             paid.balance = Self.money("0")
             let saved = try await f.stores.receivables.update(made.id, paid, expectedVersion: made.version, by: f.admin)
             #expect(!saved.isOpen)
             #expect(try await f.stores.receivables.list(openOnly: true, by: f.admin).isEmpty)
+            #expect(try await f.stores.receivables.openCount(clientID: hidden.id, by: f.admin) == 0)
             await #expect(throws: StoreError.versionConflict(current: saved.version)) {
                 _ = try await f.stores.receivables.update(made.id, paid, expectedVersion: made.version, by: f.admin)
             }

@@ -51,6 +51,16 @@ public struct ReceivableStore: Sendable {
         }
     }
 
+    /// How many of the client's invoices are open, within the viewer's scope (the card's line).
+    public func openCount(clientID: Client.ID, by viewer: Viewer) async throws -> Int {
+        try await database.read { session in
+            Int(try await session.first("""
+                SELECT COUNT(*) AS n FROM receivables r JOIN clients c ON c.id = r.client_id
+                WHERE \(Self.filter(session, clientID, true, viewer))
+                """)!.int("n"))
+        }
+    }
+
     /// Every invoice the filter matches, streamed (downloads).
     public func export(clientID: Client.ID? = nil, openOnly: Bool = false, by viewer: Viewer,
                        _ each: @escaping @Sendable (ReceivableListing) -> Void) async throws {

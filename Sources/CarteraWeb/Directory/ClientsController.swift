@@ -165,7 +165,7 @@ struct ClientsController {
         async let forms = env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
         async let formTemplates = env.stores.forms.templates()
         async let deliveries = env.stores.deliveries.list(DeliveryQuery(clientID: client.id, limit: 20), by: context.viewer)
-        async let invoices = env.stores.receivables.list(clientID: client.id, openOnly: true, by: context.viewer, limit: 500)
+        async let openInvoices = env.stores.receivables.openCount(clientID: client.id, by: context.viewer)
         async let opportunities = env.stores.opportunities.list(OpportunityQuery(clientID: client.id, limit: 20), by: context.viewer)
         async let leads = env.stores.leads.leads(of: client.id, by: context.viewer)
         let deliveryFields = try await DeliveriesController(env: env, clients: self).fields(nil, nil, context: context)
@@ -182,7 +182,7 @@ struct ClientsController {
                               notes: try await notes, projects: projectList, workOrders: try await workOrders,
                               rules: try await rules, lastVisit: try await lastVisit, assets: try await assets,
                               assetKinds: try await assetKinds, forms: try await forms, formTemplates: try await formTemplates,
-                              deliveries: try await deliveries, deliveryFields: deliveryFields, openInvoices: try await invoices.count,
+                              deliveries: try await deliveries, deliveryFields: deliveryFields, openInvoices: try await openInvoices,
                               opportunities: try await opportunities, leads: try await leads)
     }
 
