@@ -11,47 +11,53 @@ struct TemplateSet: Sendable {
     func render(_ name: String, _ root: TemplateValue) -> String? {
         guard let template = templates[name] else { return nil }
         var out = ""
-        render(template.tokens, Context(stack: [root]), into: &out)
+        var context = Context(stack: [root])
+        render(template.tokens, &context, into: &out)
         return out
     }
 
     /// The values in scope, innermost last; the indentation of the partials being rendered; a page's blocks.
+    /// Passed `inout` and pushed and popped in place: a copy per section shown (an array of the
+    /// scopes, retained one by one) was most of the rendering's reference counting.
     struct Context {
         var stack: [TemplateValue]
         var indentation: String?
         var blocks: [String: [CompiledTemplate.Token]] = [:]
 
-        func pushing(_ value: TemplateValue) -> Context {
-            var context = self
-            context.stack.append(value)
-            return context
+        mutating func with(_ value: TemplateValue, _ body: (inout Context) -> Void) {
+            stack.append(value)
+            body(&self)
+            stack.removeLast()
         }
 
-        func indented(_ more: String?) -> Context {
-            var context = self
-            if let more { context.indentation = (indentation ?? "") + more }
-            return context
+        mutating func indented(_ more: String?, blocks overrides: [String: [CompiledTemplate.Token]] = [:],
+                               _ body: (inout Context) -> Void) {
+            let (savedIndentation, savedBlocks) = (indentation, blocks)
+            if let more { indentation = (indentation ?? "") + more }
+            if !overrides.isEmpty { blocks.merge(overrides) { outer, _ in outer } }
+            body(&self)
+            (indentation, blocks) = (savedIndentation, savedBlocks)
         }
     }
 
     /// Inside an indented partial, swift-mustache indents each token's output
     /// that starts a new line of this call's output; elsewhere tokens go straight out.
-    func render(_ tokens: [CompiledTemplate.Token], _ context: Context, into out: inout String) {
+    func render(_ tokens: [CompiledTemplate.Token], _ context: inout Context, into out: inout String) {
         guard let indentation = context.indentation, !indentation.isEmpty else {
-            for token in tokens { render(token, context, into: &out) }
+            for token in tokens { render(token, &context, into: &out) }
             return
         }
         var local = ""
         for token in tokens {
             var piece = ""
-            render(token, context, into: &piece)
+            render(token, &context, into: &piece)
             if !piece.isEmpty, local.utf8.last == UInt8(ascii: "\n") { local += indentation }
             local += piece
         }
         out += local
     }
 
-    func render(_ token: CompiledTemplate.Token, _ context: Context, into out: inout String) {
+    func render(_ token: CompiledTemplate.Token, _ context: inout Context, into out: inout String) {
         switch token {
         case .text(let text):
             out += text
@@ -60,25 +66,24 @@ struct TemplateSet: Sendable {
         case .section(let path, let inverted, let body):
             switch (lookup(path, in: context.stack), inverted) {
             case (.list(let items)?, false):
-                for item in items { render(body, context.pushing(item), into: &out) }
+                for item in items { context.with(item) { render(body, &$0, into: &out) } }
             case (.list(let items)?, true):
-                if items.isEmpty { render(body, context.pushing(.list([])), into: &out) }
+                if items.isEmpty { context.with(.list([])) { render(body, &$0, into: &out) } }
             case (.bool(let shown)?, _):
-                if shown != inverted { render(body, context, into: &out) }
+                if shown != inverted { render(body, &context, into: &out) }
             case (nil, true), (.null?, true):
-                render(body, context, into: &out)
+                render(body, &context, into: &out)
             case (nil, false), (.null?, false), (_?, true):
                 break
             case (let value?, false):
-                render(body, context.pushing(value), into: &out)
+                context.with(value) { render(body, &$0, into: &out) }
             }
         case .partial(let name, let indentation, let overrides):
             guard let partial = templates[name] else { return }
-            var inner = context.indented(indentation)
-            inner.blocks.merge(overrides) { outer, _ in outer }
-            render(partial.tokens, inner, into: &out)
+            context.indented(indentation, blocks: overrides) { render(partial.tokens, &$0, into: &out) }
         case .block(let name, let indentation, let fallback):
-            render(context.blocks[name] ?? fallback, context.indented(indentation), into: &out)
+            let tokens = context.blocks[name] ?? fallback
+            context.indented(indentation) { render(tokens, &$0, into: &out) }
         case .blockDefinition:
             break
         }
