@@ -49,6 +49,7 @@ public struct Migrator: Sendable {
         Migration027.migration,
         Migration028.migration,
         Migration029.migration,
+        Migration030.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
