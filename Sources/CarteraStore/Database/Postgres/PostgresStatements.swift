@@ -10,19 +10,13 @@ import Synchronization
 /// statements had it parsed and planned on every run (planning was most of the
 /// server's CPU on the client card). Values whose type PostgresNIO cannot bind
 /// directly go the unprepared way, as PostgresKit encodes them.
-struct PostgresStatements: SQLDatabase {
+struct PostgresStatements: AsyncSQLDatabase {
     let connection: KeptStatementsConnection
     let logger: Logger
 
     var eventLoop: any EventLoop { connection.eventLoop }
     var dialect: any SQLDialect { PostgresDialect() }
     var version: (any SQLDatabaseReportedVersion)? { nil }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask { try await execute(sql: query, onRow) }
-        return promise.futureResult
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)

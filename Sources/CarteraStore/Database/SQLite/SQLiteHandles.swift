@@ -94,7 +94,7 @@ final class SQLiteHandles: ConnectionPool {
 
 /// SQLKit's view of one lent handle: SQL serialised with SQLite's dialect, values
 /// bound as SQLiteKit binds them, the statement run on the pool's threads.
-struct SQLiteSQL: SQLDatabase {
+struct SQLiteSQL: AsyncSQLDatabase {
     let handle: SQLiteHandle
     let threads: NIOThreadPool
     let logger: Logger
@@ -103,12 +103,6 @@ struct SQLiteSQL: SQLDatabase {
     var dialect: any SQLDialect { SQLiteDialect() }
 
     private static let encoder = SQLiteDataEncoder()
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask { try await execute(sql: query, onRow) }
-        return promise.futureResult
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
