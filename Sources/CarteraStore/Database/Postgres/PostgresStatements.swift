@@ -39,11 +39,14 @@ struct PostgresStatements: AsyncSQLDatabase {
         }
     }
 
-    /// Syntax and schema errors (class 42: a table or column that is not there yet), a
-    /// prepared statement whose result columns changed (0A000) or went missing (26000).
+    /// Any error but those a statement's values or data cause when it runs (classes 22, 23,
+    /// 40 and P0: bad data, a broken constraint, a conflict, a trigger's refusal). Others may
+    /// have come while preparing it — a table not there yet (42P01), a transaction already
+    /// failed (25P02) — and PostgresNIO keeps such a failure for good on the connection; or
+    /// the prepared statement's result columns changed under it (0A000).
     private static func mayLeaveStatementBroken(_ error: PSQLError) -> Bool {
-        guard let state = error.serverInfo?[.sqlState] else { return error.code != .server }
-        return state.hasPrefix("42") || state == "0A000" || state == "26000"
+        guard let state = error.serverInfo?[.sqlState] else { return true }
+        return !["22", "23", "40", "P0"].contains(state.prefix(2))
     }
 
     /// The values as PostgresNIO binds them, and their types; nil if one has no
