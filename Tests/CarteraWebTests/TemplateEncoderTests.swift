@@ -31,6 +31,17 @@ struct TemplateEncoderTests {
         #expect(rendered?.contains(#"<a href="/x?a=1&amp;b=2">Peña 3 on A &amp; &lt;b&gt;</a>"#) == true)
     }
 
+    @Test("fields are found by name, the last of a name wins, scanned or past the scan's limit")
+    func fieldsLookup() {
+        for count in [3, TemplateFields.scanned, TemplateFields.scanned + 6] {
+            var fields = TemplateFields(capacity: count)
+            for n in 0..<count { fields.append("f\(n)", .integer(Int64(n))) }
+            fields.append("f1", .text("again"))
+            #expect(fields["f0"] == .integer(0) && fields["f\(count - 1)"] == .integer(Int64(count - 1)), "\(count)")
+            #expect(fields["f1"] == .text("again") && fields["missing"] == nil && fields.dictionary.count == count, "\(count)")
+        }
+    }
+
     @Test("view models that build their own value give what encoding their fields gives")
     func directValuesMatchEncoding() throws {
         let cells = [

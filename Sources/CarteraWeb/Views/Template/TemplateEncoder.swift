@@ -135,9 +135,6 @@ protocol TemplateRepresentable: Encodable {
 extension TemplateValue {
     /// An object of the fields that have a value, as encoding leaves `nil`s out.
     static func fields(_ pairs: KeyValuePairs<String, TemplateValue?>) -> TemplateValue {
-        guard pairs.count <= TemplateFields.scanned else {
-            return .object(TemplateFields(Dictionary(pairs.compactMap { key, value in value.map { (key, $0) } }) { _, last in last }))
-        }
         var object = TemplateFields(capacity: pairs.count)
         for (key, value) in pairs { if let value { object.append(key, value) } }
         return .object(object)

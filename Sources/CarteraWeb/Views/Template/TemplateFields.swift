@@ -11,8 +11,6 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// Past this many fields a scan costs more than a hash.
     static let scanned = 24
 
-    init() {}
-
     init(_ fields: [String: TemplateValue]) {
         if fields.count > Self.scanned {
             hashed = fields
@@ -31,10 +29,12 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         values.reserveCapacity(capacity)
     }
 
-    /// Adds a field; the caller keeps to at most `scanned` of them (`TemplateValue.fields`).
+    /// Adds a field; past `scanned` of them the fields are hashed from then on.
     mutating func append(_ name: String, _ value: TemplateValue) {
+        if hashed != nil { hashed![name] = value; return }
         names.append(name)
         values.append(value)
+        if names.count > Self.scanned { self = Self(dictionary) }
     }
 
     subscript(name: String) -> TemplateValue? {
