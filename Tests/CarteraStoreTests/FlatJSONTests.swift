@@ -42,5 +42,11 @@ struct FlatJSONTests {
                        AuditChange(field: "city", before: "Lima\n", after: nil), AuditChange(field: "x", before: nil, after: nil)]
         #expect(changes.jsonString() == encoded(changes))
         #expect([AuditChange]().jsonString() == encoded([AuditChange]()))
+        let fields: [String: CustomFieldValue] = [
+            "rubro": .text("Ferretería \"Peña\"\n"), "cantidad_de_equipos": .integer(-12), "cliente_vip": .bool(true),
+            "Zona": .text("a/b"), "a10": .bool(false), "a9": .integer(Int64.max), "ñandú": .text(""), "_x": .text("🙂"), "B": .integer(0)]
+        #expect(fields.flatJSONString() == encoded(fields))
+        #expect([String: CustomFieldValue]().flatJSONString() == encoded([String: CustomFieldValue]()))
+        #expect(["a": .text("x"), "b": .decimal(1.5)].flatJSONString() == nil, "a decimal is left to the encoder")
     }
 }

@@ -129,14 +129,25 @@ public struct ClientDraft: Hashable, Sendable, Codable {
         return out
     }
 
-    /// The words quick search finds the client by (DESIGN.md "Search").
+    /// The words quick search finds the client by (DESIGN.md "Search"): its number, then `searchWordsButNumber`.
     public func searchWords(clientNumber: Int64, definitions: [CustomFieldDefinition]) -> String {
-        var parts = [String(clientNumber), legalName, tradeName ?? "", description ?? "", taxID ?? ""]
+        Self.searchWords(clientNumber: clientNumber, then: searchWordsButNumber(definitions: definitions))
+    }
+
+    /// The search words that do not depend on the client number, which bulk writers
+    /// only learn inside their transaction.
+    public func searchWordsButNumber(definitions: [CustomFieldDefinition]) -> String {
+        var parts = [legalName, tradeName ?? "", description ?? "", taxID ?? ""]
         parts += emails
         for definition in definitions where [.text, .longText, .email, .choice].contains(definition.type) {
             if case .text(let s)? = customFields[definition.key] { parts.append(s) }
         }
         return Normalization.searchKey(parts.joined(separator: " "))
+    }
+
+    /// A number's digits are a word of their own: the key of "number words" is the two keys joined.
+    public static func searchWords(clientNumber: Int64, then words: String) -> String {
+        words.isEmpty ? String(clientNumber) : "\(clientNumber) \(words)"
     }
 
     /// Digit runs of phones and tax ids, space-separated, for substring search.

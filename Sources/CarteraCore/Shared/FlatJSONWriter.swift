@@ -12,6 +12,27 @@ extension Array where Element == String {
     }
 }
 
+/// Custom field values as compact, key-sorted JSON, as `JSONEncoder` writes them
+/// (tested equal); nil when a decimal is among them, whose digits are left to the
+/// encoder. Written once per client saved.
+extension Dictionary where Key == String, Value == CustomFieldValue {
+    public func flatJSONString() -> String? {
+        var out = "{"
+        for (index, key) in keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            FlatJSON.write(key, to: &out)
+            out += ":"
+            switch self[key]! {
+            case .text(let text): FlatJSON.write(text, to: &out)
+            case .integer(let number): out += String(number)
+            case .bool(let flag): out += flag ? "true" : "false"
+            case .decimal: return nil
+            }
+        }
+        return out + "}"
+    }
+}
+
 extension FlatJSON {
     /// A JSON string literal, escaped as Foundation's encoder escapes it.
     public static func write(_ text: String, to out: inout String) {

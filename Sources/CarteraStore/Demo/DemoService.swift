@@ -113,54 +113,6 @@ extension DemoGenerator {
 }
 
 extension DemoGenerator {
-    /// Three clients in four get a finished service order some time in the last eight
-    /// months — their last visit — so the heat map shows every colour. Written in
-    /// batches of multi-row inserts: a demo of a million clients stays quick.
-    func addPastVisits(technicians: [User.ID], owner: User.ID, random: inout SeededRandom) async throws {
-        guard !technicians.isEmpty else { return }
-        let now = clock.now()
-        let description = "Visita de mantenimiento preventivo"
-        let words = Normalization.searchKey(description)
-        var afterID: Int64 = 0
-        while true {
-            var visits: [(client: Int64, at: Date, hours: Double, technician: User.ID)] = []
-            let ids = try await stores.database.read { session in
-                try await session.rows("SELECT id FROM clients WHERE id > \(bind: afterID) ORDER BY id LIMIT 1000").map { try $0.int("id") }
-            }
-            guard let last = ids.last else { return }
-            afterID = last
-            for id in ids where id % 4 != 0 {
-                let days = Double(Int.random(in: 1...240, using: &random))
-                // Opened four hours to three days before it was finished, by each technician in turn.
-                visits.append((id, now.addingTimeInterval(-days * 86_400), Double(Int.random(in: 4...72, using: &random)),
-                               technicians[Int(id / 4) % technicians.count]))
-            }
-            guard !visits.isEmpty else { continue }
-            try await stores.database.write { session in
-                let first = try await Counters.reserve(session, "work_order", visits.count).lowerBound
-                let rows: [SQLQueryString] = visits.enumerated().map { offset, v in
-                    """
-                    (\(bind: first + Int64(offset)), \(bind: v.client), 'normal', \(bind: owner.rawValue), \(bind: v.technician.rawValue),
-                     \(bind: description), 'finished', \(session.instant(v.at)), \(bind: words),
-                     \(session.instant(v.at.addingTimeInterval(-v.hours * 3600))), \(session.instant(v.at)))
-                    """
-                }
-                try await session.run("""
-                    INSERT INTO work_orders (order_number, client_id, priority, owner_id, assignee_id, description, status, finished_at,
-                        search_words, created_at, updated_at)
-                    VALUES \(rows.joined(separator: ", "))
-                    """)
-                // The batch's clients had no visit yet: their only finished order is their last visit.
-                try await session.run("""
-                    UPDATE clients SET last_visit_at = (SELECT MAX(w.finished_at) FROM work_orders w WHERE w.client_id = clients.id)
-                    WHERE id IN (\(binds: visits.map(\.client)))
-                    """)
-            }
-        }
-    }
-}
-
-extension DemoGenerator {
     /// One client in 200 has a maintenance contract: a monthly recurring order
     /// for its branch's technician. Written in bulk and not yet materialised, so
     /// the first pass of the recurring orders job makes their orders (the

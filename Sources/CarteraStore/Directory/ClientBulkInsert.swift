@@ -52,19 +52,18 @@ extension ClientStore {
         return errors
     }
 
-    /// Writes drafts already validated and checked as new clients with
-    /// consecutive numbers, their phone and e-mail keys and one audit event
-    /// each (with every field, or none when `auditFields` is false, as the demo
-    /// writes them); returns each draft's id and number, in order.
-    static func insertMany(_ session: Session, _ drafts: [ClientDraft], definitions: [CustomFieldDefinition],
-                           userID: User.ID?, at now: Date, action: String,
+    /// Writes drafts already validated and checked (with their row values) as new
+    /// clients with consecutive numbers, their phone and e-mail keys and one audit
+    /// event each (with every field, or none when `auditFields` is false, as the
+    /// demo writes them); returns each client's id and number, in order.
+    static func insertMany(_ session: Session, _ clients: [ClientRowValues], userID: User.ID?, at now: Date, action: String,
                            auditFields: Bool = true) async throws -> [(id: Client.ID, number: Int64)] {
         var created: [(id: Client.ID, number: Int64)] = []
-        for start in stride(from: 0, to: drafts.count, by: insertBlock) {
-            let block = Array(drafts[start..<min(start + insertBlock, drafts.count)])
+        for start in stride(from: 0, to: clients.count, by: insertBlock) {
+            let block = clients[start..<min(start + insertBlock, clients.count)]
             let numbers = Array(try await Counters.reserve(session, "client", block.count))
-            let rows: [SQLQueryString] = zip(numbers, block).map { number, draft in
-                "(\(bind: number), \(values(session, draft, number: number, definitions: definitions)), \(session.instant(now)), \(session.instant(now)))"
+            let rows: [SQLQueryString] = zip(numbers, block).map { number, client in
+                "(\(bind: number), \(values(session, client, number: number)), \(session.instant(now)), \(session.instant(now)))"
             }
             // RETURNING's order is not the VALUES order in SQLite: matched by number.
             let ids = Dictionary(uniqueKeysWithValues: try await session.rows("""
@@ -72,9 +71,9 @@ extension ClientStore {
                 VALUES \(rows.joined(separator: ", ")) RETURNING id, client_number
                 """).map { (try $0.int("client_number"), try $0.int("id")) })
             let written = numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
-            try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, draft: $1) })
-            let audits: [SQLQueryString] = zip(written, block).map { client, draft in
-                let changes = auditFields ? AuditLog.diff([:], flatten(number: client.number, draft)) : []
+            try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, draft: $1.draft) })
+            let audits: [SQLQueryString] = zip(written, block).map { client, row in
+                let changes = auditFields ? AuditLog.diff([:], flatten(number: client.number, row.draft)) : []
                 return """
                     (\(session.instant(now)), \(bind: userID?.rawValue), 'client', \(bind: client.id.rawValue), \(bind: client.id.rawValue),
                      \(bind: action), \(bind: changes.jsonString()))

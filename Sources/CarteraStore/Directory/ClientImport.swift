@@ -219,7 +219,7 @@ struct ImportRun {
         let hints = try await hintDuplicates(of: accepted)
         let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
         let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
-        let created = try await ClientStore.insertMany(session, writable.map(\.draft), definitions: definitions,
+        let created = try await ClientStore.insertMany(session, writable.map { ClientRowValues($0.draft, definitions: definitions) },
                                                        userID: viewer.id, at: now, action: "import_create")
         let visible = try await ClientStore.visible(session, created.map(\.id), scope: .of(viewer))
         try await remember(created: created.map(\.id).filter(visible.contains))

@@ -292,17 +292,19 @@ public struct ClientStore: Sendable {
 
     /// The bound values of every editable column, in the order of the INSERT and UPDATE lists.
     static func values(_ session: Session, _ d: ClientDraft, number: Int64, definitions: [CustomFieldDefinition]) -> SQLQueryString {
-        let taxKey = d.taxID.map { Normalization.compactKey($0) }
+        values(session, ClientRowValues(d, definitions: definitions), number: number)
+    }
+
+    static func values(_ session: Session, _ row: ClientRowValues, number: Int64) -> SQLQueryString {
+        let d = row.draft
         return """
-            \(bind: d.legalName), \(bind: d.tradeName), \(bind: Normalization.sortKey(d.legalName)),
-            \(bind: Normalization.soundKey(d.legalName)), \(bind: d.taxID),
-            \(bind: d.taxIDKind?.rawValue), \(bind: taxKey), \(bind: d.clientTypeID?.rawValue), \(bind: d.clientGroupID?.rawValue),
+            \(bind: d.legalName), \(bind: d.tradeName), \(bind: row.nameKey), \(bind: row.nameSound), \(bind: d.taxID),
+            \(bind: d.taxIDKind?.rawValue), \(bind: row.taxKey), \(bind: d.clientTypeID?.rawValue), \(bind: d.clientGroupID?.rawValue),
             \(bind: d.branchID?.rawValue), \(bind: d.salesAgentID?.rawValue), \(bind: d.collectorID?.rawValue),
             \(bind: d.address.street), \(bind: d.address.number), \(bind: d.address.city), \(bind: d.address.state),
             \(bind: d.address.postalCode), \(bind: d.address.country), \(bind: d.latitude), \(bind: d.longitude),
-            \(bind: d.emails.jsonString()), \(bind: d.phones.jsonString()), \(bind: d.description),
-            \(session.json(d.customFields.jsonString())), \(bind: d.searchWords(clientNumber: number, definitions: definitions)),
-            \(bind: d.searchDigits)
+            \(bind: row.emails), \(bind: row.phones), \(bind: d.description), \(session.json(row.customFields)),
+            \(bind: ClientDraft.searchWords(clientNumber: number, then: row.words)), \(bind: row.digits)
             """
     }
 

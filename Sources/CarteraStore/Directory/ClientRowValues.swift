@@ -1,0 +1,30 @@
+import CarteraCore
+
+/// What a client's row stores beyond its draft's own fields — name, sound and tax
+/// id keys, lists and custom fields as JSON, search words and digits — worked out
+/// apart from any session, so a bulk writer can make them before its transaction
+/// (the demo, on another core while the previous block is written). All but the
+/// client number's search word, which is only known inside the transaction.
+struct ClientRowValues: Sendable {
+    let draft: ClientDraft
+    let nameKey: String
+    let nameSound: String
+    let taxKey: String?
+    let emails: String
+    let phones: String
+    let customFields: String
+    let words: String
+    let digits: String
+
+    init(_ draft: ClientDraft, definitions: [CustomFieldDefinition]) {
+        self.draft = draft
+        nameKey = Normalization.sortKey(draft.legalName)
+        nameSound = Normalization.soundKey(draft.legalName)
+        taxKey = draft.taxID.map(Normalization.compactKey)
+        emails = draft.emails.jsonString()
+        phones = draft.phones.jsonString()
+        customFields = draft.customFields.flatJSONString() ?? draft.customFields.jsonString()
+        words = draft.searchWordsButNumber(definitions: definitions)
+        digits = draft.searchDigits
+    }
+}
