@@ -47,7 +47,7 @@ public struct Session: Sendable {
     }
 
     /// A JSON document bound as text; PostgreSQL stores it as jsonb.
-    func json(_ text: String) -> SQLQueryString {
+    func json(_ text: BoundValue) -> SQLQueryString {
         switch kind {
         case .sqlite: "\(bind: text)"
         case .postgres: "CAST(\(bind: text) AS jsonb)"

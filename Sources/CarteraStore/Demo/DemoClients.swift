@@ -63,6 +63,8 @@ struct DemoClientSource: Sendable {
             let opened = finished.addingTimeInterval(-Double(Int.random(in: 4...72, using: &visits)) * 3600)
             let technician = company.technicians[(serial + index + 1) / 4 % company.technicians.count]
             block.visits.append(.init(index: index, finishedAt: finished, openedAt: opened, technician: technician))
+            // Its only finished order, so its last visit.
+            block.clients[index].lastVisitAt = finished
         }
         return block
     }
@@ -113,43 +115,30 @@ extension DemoGenerator {
     private static func insertContacts(_ session: Session, _ block: DemoBlock, ids: [Int64], at now: Date) async throws {
         guard !block.people.isEmpty else { return }
         let firstKey = try await Counters.reserve(session, "contact", block.people.count).lowerBound
-        let rows: [SQLQueryString] = block.people.enumerated().map { offset, person in
+        let stamp = session.instantValue(now)
+        let rows: [[BoundValue]] = block.people.enumerated().map { offset, person in
             let phone = block.clients[person.index].draft.phones.first ?? ""
-            return """
-                (\(bind: firstKey + Int64(offset)), \(bind: ids[person.index]), \(bind: person.name), \(bind: Normalization.sortKey(person.name)),
-                 \(bind: person.role), \(bind: person.email), \(bind: phone), \(bind: Normalization.digits(phone)), \(session.instant(now)), \(session.instant(now)))
-                """
+            return [firstKey + Int64(offset), ids[person.index], person.name, Normalization.sortKey(person.name), person.role,
+                    person.email, phone, Normalization.digits(phone), stamp, stamp]
         }
-        try await session.run("""
-            INSERT INTO contacts (contact_key, client_id, name, name_key, role, email, phone, phone_digits, created_at, updated_at)
-            VALUES \(rows.joined(separator: ", "))
-            """)
+        _ = try await session.insert(into: "contacts", columns: ["contact_key", "client_id", "name", "name_key", "role", "email", "phone",
+                                                                 "phone_digits", "created_at", "updated_at"], rows: rows)
     }
 
     static let visitDescription = "Visita de mantenimiento preventivo"
     static let visitWords = Normalization.searchKey(visitDescription)
 
-    /// Each visit is its client's only finished order, so it is the client's last visit.
+    /// The visits as finished work orders (their clients were written with them as their last visit).
     private static func insertVisits(_ session: Session, _ block: DemoBlock, ids: [Int64], owner: User.ID) async throws {
         guard !block.visits.isEmpty else { return }
         let first = try await Counters.reserve(session, "work_order", block.visits.count).lowerBound
-        let orders: [SQLQueryString] = block.visits.enumerated().map { offset, visit in
-            """
-            (\(bind: first + Int64(offset)), \(bind: ids[visit.index]), 'normal', \(bind: owner.rawValue), \(bind: visit.technician.rawValue),
-             \(bind: visitDescription), 'finished', \(session.instant(visit.finishedAt)), \(bind: visitWords),
-             \(session.instant(visit.openedAt)), \(session.instant(visit.finishedAt)))
-            """
+        let orders: [[BoundValue]] = block.visits.enumerated().map { offset, visit in
+            [first + Int64(offset), ids[visit.index], "normal", owner.rawValue, visit.technician.rawValue, visitDescription, "finished",
+             session.instantValue(visit.finishedAt), visitWords, session.instantValue(visit.openedAt), session.instantValue(visit.finishedAt)]
         }
-        try await session.run("""
-            INSERT INTO work_orders (order_number, client_id, priority, owner_id, assignee_id, description, status, finished_at,
-                search_words, created_at, updated_at)
-            VALUES \(orders.joined(separator: ", "))
-            """)
-        let lastVisits: [SQLQueryString] = block.visits.map { "(\(bind: ids[$0.index]), \(session.instant($0.finishedAt)))" }
-        try await session.run("""
-            WITH v (id, at) AS (VALUES \(lastVisits.joined(separator: ", ")))
-            UPDATE clients SET last_visit_at = v.at FROM v WHERE clients.id = v.id
-            """)
+        _ = try await session.insert(into: "work_orders", columns: [
+            "order_number", "client_id", "priority", "owner_id", "assignee_id", "description", "status", "finished_at",
+            "search_words", "created_at", "updated_at"], rows: orders)
     }
 }
 

@@ -6,7 +6,7 @@ import SQLKit
 /// the demo's batches: one statement per row made the import of 100,000
 /// clients take minutes (parsing SQL, a thread hop and an FTS5 flush each).
 extension ClientStore {
-    /// Rows per multi-row statement: at 29 bound values a client this stays under
+    /// Rows per multi-row statement: at 30 bound values a client this stays under
     /// SQLite's 32,766 and PostgreSQL's 65,535 bound values.
     static let insertBlock = 500
 
@@ -62,26 +62,23 @@ extension ClientStore {
         for start in stride(from: 0, to: clients.count, by: insertBlock) {
             let block = clients[start..<min(start + insertBlock, clients.count)]
             let numbers = Array(try await Counters.reserve(session, "client", block.count))
-            let rows: [SQLQueryString] = zip(numbers, block).map { number, client in
-                "(\(bind: number), \(values(session, client, number: number)), \(session.instant(now)), \(session.instant(now)))"
+            let stamp = session.instantValue(now)
+            let rows: [[BoundValue]] = zip(numbers, block).map { number, client in
+                [number] + columnValues(client, number: number) + [session.instantValue(client.lastVisitAt), stamp, stamp]
             }
-            // RETURNING's order is not the VALUES order in SQLite: matched by number.
-            let ids = Dictionary(uniqueKeysWithValues: try await session.rows("""
-                INSERT INTO clients (client_number, \(unsafeRaw: editableColumns), created_at, updated_at)
-                VALUES \(rows.joined(separator: ", ")) RETURNING id, client_number
-                """).map { (try $0.int("client_number"), try $0.int("id")) })
+            // RETURNING's order is not the rows' order: matched by number.
+            let ids = Dictionary(uniqueKeysWithValues: try await session.insert(
+                into: "clients", columns: ["client_number"] + editableColumnNames + ["last_visit_at", "created_at", "updated_at"],
+                json: ["custom_fields"],
+                rows: rows, returning: "id, client_number").map { (try $0.int("client_number"), try $0.int("id")) })
             let written = numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
             try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, draft: $1.draft) })
-            let audits: [SQLQueryString] = zip(written, block).map { client, row in
+            let audits: [[BoundValue]] = zip(written, block).map { client, row in
                 let changes = auditFields ? AuditLog.diff([:], flatten(number: client.number, row.draft)) : []
-                return """
-                    (\(session.instant(now)), \(bind: userID?.rawValue), 'client', \(bind: client.id.rawValue), \(bind: client.id.rawValue),
-                     \(bind: action), \(bind: changes.jsonString()))
-                    """
+                return [stamp, userID?.rawValue, "client", client.id.rawValue, client.id.rawValue, action, changes.jsonString()]
             }
-            try await session.run("""
-                INSERT INTO audit_events (at, user_id, entity, entity_id, client_id, action, changes) VALUES \(audits.joined(separator: ", "))
-                """)
+            _ = try await session.insert(into: "audit_events", columns: ["at", "user_id", "entity", "entity_id", "client_id", "action", "changes"],
+                                         rows: audits)
             created += written
         }
         return created

@@ -26,8 +26,7 @@ enum ClientLookupKeys {
     static func emailKeys(_ emails: [String]) -> Set<String> { Set(emails.compactMap(Normalization.emailKey)) }
 
     private static func insert(_ session: Session, table: String, column: String, _ keys: [(Int64, Set<String>)]) async throws {
-        let rows: [SQLQueryString] = keys.flatMap { id, keys in keys.sorted().map { "(\(bind: $0), \(bind: id))" } }
-        guard !rows.isEmpty else { return }
-        try await session.run("INSERT INTO \(ident: table) (\(ident: column), client_id) VALUES \(rows.joined(separator: ", "))")
+        let rows: [[BoundValue]] = keys.flatMap { id, keys in keys.sorted().map { [$0, id] } }
+        _ = try await session.insert(into: table, columns: [column, "client_id"], rows: rows)
     }
 }

@@ -284,28 +284,33 @@ public struct ClientStore: Sendable {
     }
 
     /// The columns `values` fills, in its order.
-    static let editableColumns = """
-        legal_name, trade_name, name_key, name_sound, tax_id, tax_id_kind, tax_id_key, client_type_id, client_group_id,
-        branch_id, sales_agent_id, collector_id, street, street_number, city, state, postal_code, country, latitude,
-        longitude, emails, phones, description, custom_fields, search_words, search_digits
-        """
+    static let editableColumnNames = [
+        "legal_name", "trade_name", "name_key", "name_sound", "tax_id", "tax_id_kind", "tax_id_key", "client_type_id",
+        "client_group_id", "branch_id", "sales_agent_id", "collector_id", "street", "street_number", "city", "state",
+        "postal_code", "country", "latitude", "longitude", "emails", "phones", "description", "custom_fields",
+        "search_words", "search_digits",
+    ]
+    static let editableColumns = editableColumnNames.joined(separator: ", ")
 
     /// The bound values of every editable column, in the order of the INSERT and UPDATE lists.
     static func values(_ session: Session, _ d: ClientDraft, number: Int64, definitions: [CustomFieldDefinition]) -> SQLQueryString {
-        values(session, ClientRowValues(d, definitions: definitions), number: number)
+        let values = columnValues(ClientRowValues(d, definitions: definitions), number: number)
+        let cells: [SQLQueryString] = zip(editableColumnNames, values).map { column, value in
+            column == "custom_fields" ? session.json(value) : "\(bind: value)"
+        }
+        return cells.joined(separator: ", ")
     }
 
-    static func values(_ session: Session, _ row: ClientRowValues, number: Int64) -> SQLQueryString {
+    /// The values of `editableColumnNames`, in order.
+    static func columnValues(_ row: ClientRowValues, number: Int64) -> [BoundValue] {
         let d = row.draft
-        return """
-            \(bind: d.legalName), \(bind: d.tradeName), \(bind: row.nameKey), \(bind: row.nameSound), \(bind: d.taxID),
-            \(bind: d.taxIDKind?.rawValue), \(bind: row.taxKey), \(bind: d.clientTypeID?.rawValue), \(bind: d.clientGroupID?.rawValue),
-            \(bind: d.branchID?.rawValue), \(bind: d.salesAgentID?.rawValue), \(bind: d.collectorID?.rawValue),
-            \(bind: d.address.street), \(bind: d.address.number), \(bind: d.address.city), \(bind: d.address.state),
-            \(bind: d.address.postalCode), \(bind: d.address.country), \(bind: d.latitude), \(bind: d.longitude),
-            \(bind: row.emails), \(bind: row.phones), \(bind: d.description), \(session.json(row.customFields)),
-            \(bind: ClientDraft.searchWords(clientNumber: number, then: row.words)), \(bind: row.digits)
-            """
+        return [
+            d.legalName, d.tradeName, row.nameKey, row.nameSound, d.taxID, d.taxIDKind?.rawValue, row.taxKey,
+            d.clientTypeID?.rawValue, d.clientGroupID?.rawValue, d.branchID?.rawValue, d.salesAgentID?.rawValue,
+            d.collectorID?.rawValue, d.address.street, d.address.number, d.address.city, d.address.state,
+            d.address.postalCode, d.address.country, d.latitude, d.longitude, row.emails, row.phones, d.description,
+            row.customFields, ClientDraft.searchWords(clientNumber: number, then: row.words), row.digits,
+        ]
     }
 
     /// Referenced catalogue rows and users must exist; a tax id belongs to one active client.

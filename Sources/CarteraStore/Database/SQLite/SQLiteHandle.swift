@@ -11,6 +11,8 @@ import VaporCSQLite
 final class SQLiteHandle: @unchecked Sendable {
     private let db: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
+    /// Pages kept per handle, in KiB when negative (`PRAGMA cache_size`).
+    static let cacheSize = -8192
     /// Texts differ by their literal limits and list lengths; past this many, start over.
     static let keptStatements = 256
 
@@ -38,7 +40,7 @@ final class SQLiteHandle: @unchecked Sendable {
             // system call each.
             try Self.execute(opened, """
                 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-                PRAGMA cache_size = -8192; PRAGMA foreign_keys = ON
+                PRAGMA cache_size = \(Self.cacheSize); PRAGMA foreign_keys = ON
                 """)
         } catch {
             sqlite_nio_sqlite3_close_v2(opened)

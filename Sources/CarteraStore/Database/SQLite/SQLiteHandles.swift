@@ -106,6 +106,11 @@ struct SQLiteSQL: AsyncSQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
+        try await execute(sql: sql, binds: binds, onRow)
+    }
+
+    /// A statement as SQLite reads it (also one written by hand, without SQLKit) with its bound values.
+    func execute(sql: String, binds: [BoundValue], _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let values = try binds.map(Self.data)
         logger.debug("Executing query", metadata: ["sql": "\(sql)", "binds": "\(values)"])
         let handle = handle
