@@ -51,3 +51,18 @@ extension Session {
         }
     }
 }
+
+extension Session {
+    /// Runs `body` with this SQLite connection's page cache raised to `megabytes`:
+    /// a transaction that changes more pages than the cache holds writes them to the
+    /// WAL before it commits and reads them back (an import's 100,000 clients touch
+    /// pages all over a million clients' indexes). Put back afterwards, whatever happens.
+    func withPageCache<R>(megabytes: Int, _ body: () async throws -> R) async throws -> R {
+        guard kind == .sqlite else { return try await body() }
+        try await run("PRAGMA cache_size = \(unsafeRaw: String(-megabytes * 1024))")
+        let result: Result<R, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        try await run("PRAGMA cache_size = \(unsafeRaw: String(SQLiteHandle.cacheSize))")
+        return try result.get()
+    }
+}

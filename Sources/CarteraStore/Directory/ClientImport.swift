@@ -75,7 +75,7 @@ extension ClientStore {
         var finished = false
         while !finished {
             do {
-                return try await database.write { session in
+                return try await database.write { session in try await session.withPageCache(megabytes: 128) {
                     if run == nil {
                         run = try await ImportRun(session: session, headers: headers, mapping: mapping, options: options,
                                                   viewer: viewer, now: clock.now())
@@ -96,7 +96,7 @@ extension ClientStore {
                     report.committed = true
                     report.importID = run!.importID
                     return report
-                }
+                } }
             } catch is Rollback {
                 if !options.dryRun { break }
             }
