@@ -216,10 +216,12 @@ struct ImportRun {
         pending = []
         guard !rows.isEmpty else { return }
         let accepted = rows.filter { $0.errors.isEmpty }
-        let hints = try await hintDuplicates(of: accepted)
+        // Their keys worked out once, for the hints and the rows.
+        let values = accepted.map { ClientRowValues($0.draft, definitions: definitions) }
+        let hints = try await hintDuplicates(of: accepted, values)
         let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
         let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
-        let created = try await ClientStore.insertMany(session, writable.map { ClientRowValues($0.draft, definitions: definitions) },
+        let created = try await ClientStore.insertMany(session, zip(values, checks).filter { $0.1.isEmpty }.map(\.0),
                                                        userID: viewer.id, at: now, action: "import_create")
         let visible = try await ClientStore.visible(session, created.map(\.id), scope: .of(viewer))
         try await remember(created: created.map(\.id).filter(visible.contains))
@@ -328,11 +330,12 @@ struct ImportRun {
     /// Flags new clients that look like an existing one (same name, a name
     /// that sounds the same, or a phone found in another client's phones) or
     /// like an earlier row (same or same-sounding name, e-mail or phone): each
-    /// row's hints. Three queries a block, each reading the first match of
-    /// every key off the name, sound and phone-tail indexes.
-    mutating func hintDuplicates(of entries: [PendingRow]) async throws -> [Int: [FieldError]] {
-        let names = entries.map { Normalization.sortKey($0.draft.legalName) }
-        let sounds = entries.map { Normalization.soundKey($0.draft.legalName) }
+    /// row's hints (`values` are the rows' own, in order). Three queries a block,
+    /// each reading the first match of every key off the name, sound and
+    /// phone-tail indexes.
+    mutating func hintDuplicates(of entries: [PendingRow], _ values: [ClientRowValues]) async throws -> [Int: [FieldError]] {
+        let names = values.map(\.nameKey)
+        let sounds = values.map(\.nameSound)
         let tails = entries.map { ClientLookupKeys.phoneTails($0.draft.phones).sorted() }
         let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(session.literal(false))")
         let bySound = try await firstClients(sounds.filter { !$0.isEmpty },

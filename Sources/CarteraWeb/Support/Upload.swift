@@ -54,8 +54,7 @@ private final class UploadState {
         partFileName = Self.parameter("filename", in: value)
         if partName == fileField, let file = partFileName, !file.isEmpty {
             let url = directory.appendingPathComponent(UUID().uuidString + ".upload")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
-            handle = try? FileHandle(forWritingTo: url)
+            handle = FileManager.default.createFile(atPath: url.path, contents: nil) ? try? FileHandle(forWritingTo: url) : nil
             upload.file = url
             upload.fileName = file
         }
