@@ -145,7 +145,8 @@ public struct ClientDraft: Hashable, Sendable, Codable {
         return Normalization.searchKey(parts.joined(separator: " "))
     }
 
-    /// A number's digits are a word of their own: the key of "number words" is the two keys joined.
+    /// The number's digits are a word of their own, so the search key of the number
+    /// followed by the other words is the two keys joined by a space.
     public static func searchWords(clientNumber: Int64, then words: String) -> String {
         words.isEmpty ? String(clientNumber) : "\(clientNumber) \(words)"
     }

@@ -20,14 +20,14 @@ extension Database {
         let result: Result<R, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }
         let loaded = ContinuousClock.now
-        try await write { session in
+        // Sorting a million keys in the 8 MB a connection keeps spills to files: 256 MB, and two
+        // sorter threads on two cores, while the indexes are built.
+        try await write { session in try await session.withPageCache(megabytes: 256) {
             // Another SQLite connection dropped them: this one may still hold the old schema, and
             // CREATE INDEX checks names against it before reading anything ("already exists").
             // Any read of the schema table first makes the connection load the current one.
             if kind == .sqlite {
                 _ = try await session.first("SELECT count(*) AS n FROM sqlite_master")
-                // Sorting a million keys in 8 MB spills to files; two sorter threads on two cores.
-                try await session.run("PRAGMA cache_size = -262144")
                 try await session.run("PRAGMA threads = 2")
             }
             for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
@@ -37,9 +37,8 @@ extension Database {
                     try await session.run("INSERT INTO \(ident: table) (\(ident: table)) VALUES ('rebuild')")
                 }
                 try await session.run("PRAGMA threads = 0")
-                try await session.run("PRAGMA cache_size = \(unsafeRaw: String(SQLiteHandle.cacheSize))")
             }
-        }
+        } }
         logger.info("bulk load", metadata: ["tables": "\(tables.joined(separator: ","))", "load": "\(loaded - started)",
                                             "indexes": "\(ContinuousClock.now - loaded)"])
         return try result.get()
