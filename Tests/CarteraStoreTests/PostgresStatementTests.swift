@@ -1,3 +1,4 @@
+import Foundation
 @testable import CarteraStore
 import CarteraTestSupport
 import NIOCore
@@ -24,6 +25,24 @@ struct PostgresStatementTests {
                 return counts
             }
             #expect(counts == [1, 2, 2, 2, 3])
+        }
+    }
+
+    @Test("optional values, present or NULL, are bound to a kept statement like any other")
+    func optionalsKept() async throws {
+        try await TestDatabase.with { db in
+            let values: [any Encodable & Sendable] = [String?.some("cuarenta"), String?.none, Int64??.some(.some(42)), Date?.none]
+            let prepared = try await db.read { session in
+                var texts: [String?] = []
+                for value in values {
+                    texts.append(try await session.first("SELECT CAST(\(bind: value) AS TEXT) AS optional_v")!.optString("optional_v"))
+                }
+                #expect(texts == ["cuarenta", nil, "42", nil])
+                return try await session.first(
+                    "SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE statement LIKE \(bind: "%AS optional_v")")!.int("n")
+            }
+            // Text, NULL (one name whatever its type) and bigint: three statements prepared, none run unprepared.
+            #expect(prepared == 3)
         }
     }
 

@@ -55,11 +55,13 @@ struct PostgresStatements: AsyncSQLDatabase {
         var bindings = PostgresBindings(capacity: binds.count)
         var types: [UInt32] = []
         types.reserveCapacity(binds.count)
-        for value in binds {
-            if (value as Optional<Any>) == nil {
+        for bound in binds {
+            guard let value = unwrapped(bound) else {
                 bindings.appendNull()
                 types.append(0)
-            } else if let encodable = value as? any PostgresThrowingDynamicTypeEncodable {
+                continue
+            }
+            if let encodable = value as? any PostgresThrowingDynamicTypeEncodable {
                 try bindings.append(encodable)
                 types.append(encodable.psqlType.rawValue)
             } else {
@@ -68,6 +70,20 @@ struct PostgresStatements: AsyncSQLDatabase {
         }
         return (bindings, types)
     }
+
+    /// The value inside any optionals, nil for a NULL. A bound `String?` or `Date?`
+    /// arrives boxed as the optional itself, which PostgresNIO's encodings do not cast
+    /// from: every statement binding one went the unprepared way.
+    private static func unwrapped(_ value: Any) -> Any? {
+        guard let optional = value as? any OptionalValue else { return value }
+        return optional.wrapped.flatMap(unwrapped)
+    }
+}
+
+private protocol OptionalValue { var wrapped: Any? { get } }
+
+extension Optional: OptionalValue {
+    var wrapped: Any? { map { $0 } }
 }
 
 /// PostgresNIO prepares statements declared as types, with a static name and text;
