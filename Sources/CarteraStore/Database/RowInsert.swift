@@ -18,13 +18,13 @@ extension Session {
         let tail = returning.map { " RETURNING \($0)" } ?? ""
         // Under SQLite's 32,766 and PostgreSQL's 65,535 bound values a statement.
         let block = max(1, min(500, 30_000 / columns.count))
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let kind = kind
         var found: [Row] = []
         for start in stride(from: 0, to: rows.count, by: block) {
             let part = rows[start..<min(start + block, rows.count)]
             if let sqlite = sql as? SQLiteSQL {
-                let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
                 let text = head + Array(repeating: placeholders, count: part.count).joined(separator: ", ") + tail
-                let kind = kind
                 let read = Mutex<[Row]>([])
                 try await sqlite.execute(sql: text, binds: part.flatMap { $0 }) { row in
                     read.withLock { $0.append(Row(raw: row, kind: kind)) }
@@ -33,7 +33,7 @@ extension Session {
             } else {
                 let values: [SQLQueryString] = part.map { row in
                     let cells: [SQLQueryString] = zip(columns, row).map { column, value in
-                        json.contains(column) ? "CAST(\(bind: value) AS jsonb)" : "\(bind: value)"
+                        json.contains(column) ? self.json(value) : "\(bind: value)"
                     }
                     return "(\(cells.joined(separator: ", ")))"
                 }
@@ -43,7 +43,8 @@ extension Session {
         return found
     }
 
-    /// An instant as a bound value: INTEGER ms in SQLite, timestamptz in PostgreSQL.
+    /// An instant as a bound value: INTEGER ms in SQLite, timestamptz in PostgreSQL
+    /// (`instant` binds it into a statement).
     func instantValue(_ date: Date?) -> BoundValue {
         switch kind {
         case .sqlite: date?.epochMilliseconds

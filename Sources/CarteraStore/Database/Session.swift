@@ -30,10 +30,7 @@ public struct Session: Sendable {
 
     /// An instant as the dialect stores it: INTEGER ms in SQLite, timestamptz in PostgreSQL.
     func instant(_ date: Date) -> SQLQueryString {
-        switch kind {
-        case .sqlite: "\(bind: date.epochMilliseconds)"
-        case .postgres: "\(bind: date)"
-        }
+        "\(bind: instantValue(date))"
     }
 
     /// A boolean written into the statement. SQLite (3.54) plans a statement again
