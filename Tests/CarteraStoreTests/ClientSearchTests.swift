@@ -99,6 +99,35 @@ struct ClientSearchTests {
         }
     }
 
+    @Test("a broad search's newest-first pages skip the newest clients when they are archived, with or without a filter")
+    func broadSearchSkipsArchivedNewest() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            var clients: [Client] = []
+            for name in ["Peña Uno", "Peña Dos", "Peña Tres", "Peña Cuatro", "Peña Cinco", "Peña Seis"] {
+                clients.append(try await f.client(name, group: group))
+            }
+            for client in clients.suffix(2) {
+                _ = try await f.stores.clients.setArchived(client.id, true, expectedVersion: client.version, by: f.admin)
+            }
+            func page(_ archived: ClientQuery.Archived, _ offset: Int, filters: [ClientFilter] = []) async throws -> [String] {
+                var query = ClientQuery(search: "pena", filters: filters, archived: archived, limit: 2, page: .offset(offset),
+                                        counting: .upTo(2))
+                query.sortedUpTo = 2
+                let page = try await f.stores.clients.list(query, scope: .all)
+                #expect(page.newestFirst)
+                return page.clients.map(\.draft.legalName)
+            }
+            for filters in [[], [ClientFilter.clientGroup(group)]] {
+                #expect(try await page(.active, 0, filters: filters) == ["Peña Cuatro", "Peña Tres"])
+                #expect(try await page(.active, 2, filters: filters) == ["Peña Dos", "Peña Uno"])
+                #expect(try await page(.all, 0, filters: filters) == ["Peña Seis", "Peña Cinco"])
+                #expect(try await page(.all, 4, filters: filters) == ["Peña Dos", "Peña Uno"])
+            }
+        }
+    }
+
     @Test("a broad search counts only the clients of the archived choice, for a viewer who sees all and with filters")
     func broadSearchCountsArchivedChoice() async throws {
         try await TestDatabase.with { db in

@@ -90,6 +90,22 @@ enum ClientSQL {
         }
     }
 
+    /// SQLite's newest-first page of a broad word search for a viewer who sees every
+    /// client, with no filter (`archivedOnly`): the page's ids are picked through
+    /// `clients_archived`, then only their rows are read. Testing `archived` on each
+    /// match's own row read pages all over the table: with the newest 100,000 of a
+    /// million clients archived, the 2,500 archived matches of "pena" skipped on
+    /// the way to the page made the search six times slower.
+    static func newestWordPage(_ session: Session, _ words: [String], where predicate: SQLQueryString,
+                               limit: Int, offset: Int) -> SQLQueryString {
+        let matches = wordMatches(session, words, where: predicate, archivedOnly: true)
+        return """
+            (SELECT client_words.rowid AS id FROM \(matches.from) WHERE \(matches.predicate)
+             ORDER BY \(matches.newestFirst) LIMIT \(literal: limit) OFFSET \(literal: offset)) page
+            JOIN clients c ON c.id = page.id
+            """
+    }
+
     static func archived(_ session: Session, _ value: ClientQuery.Archived) -> SQLQueryString {
         switch value {
         case .active: "c.archived = \(session.literal(false))"

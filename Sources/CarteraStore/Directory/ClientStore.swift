@@ -42,10 +42,13 @@ public struct ClientStore: Sendable {
                 from = "clients c \(unsafeRaw: index)"
             } else if case .words(let words) = search, query.sort == nil, case .offset = query.page,
                try await Self.isBroad(session, search, predicate, known: count, limit: query.sortedUpTo, archivedOnly: archivedOnly) {
-                let matches = ClientSQL.wordMatches(session, words, where: predicate)
-                from = matches.from
-                predicate = matches.predicate
-                order = matches.newestFirst
+                if archivedOnly, session.kind == .sqlite {
+                    from = ClientSQL.newestWordPage(session, words, where: predicate, limit: query.limit + 1, offset: offset)
+                    (predicate, order, offset) = ("1 = 1", "c.id DESC", 0)
+                } else {
+                    let matches = ClientSQL.wordMatches(session, words, where: predicate)
+                    (from, predicate, order) = (matches.from, matches.predicate, matches.newestFirst)
+                }
                 newestFirst = true
             }
             let rows = try await session.rows("""
