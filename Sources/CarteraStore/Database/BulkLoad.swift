@@ -32,9 +32,13 @@ extension Database {
             }
             for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
             if kind == .sqlite {
-                // Search tables that mirror a loaded table re-read it whole.
+                // Search tables that mirror a loaded table re-read it: whole, or their part of it.
                 for table in try await Self.searchTables(session, tables) {
-                    try await session.run("INSERT INTO \(ident: table) (\(ident: table)) VALUES ('rebuild')")
+                    if let refill = ClientWordIndex.refills[table] {
+                        for statement in refill { try await session.run(SQLQueryString(statement)) }
+                    } else {
+                        try await session.run("INSERT INTO \(ident: table) (\(ident: table)) VALUES ('rebuild')")
+                    }
                 }
                 try await session.run("PRAGMA threads = 0")
             }

@@ -32,18 +32,16 @@ enum ClientSQL {
                       createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at"))
     }
 
-    /// `SELECT id, rank` of the clients a quick search finds; lower rank is better.
-    static func matches(_ session: Session, _ query: SearchQuery) -> SQLQueryString {
+    /// `SELECT id, rank` of the clients of the archived choice a quick search finds;
+    /// lower rank is better.
+    static func matches(_ session: Session, _ query: SearchQuery, _ archived: ClientQuery.Archived) -> SQLQueryString {
         switch (session.kind, query) {
         case (.sqlite, .words(let words)):
-            return """
-                SELECT rowid AS id, bm25(client_words) AS rank FROM client_words
-                WHERE client_words MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " "))
-                """
+            return ClientWordIndex.ranked(archived, matching: wordPattern(words))
         case (.sqlite, .digits(let digits)):
             return """
                 SELECT id, MIN(rank) AS rank FROM (
-                    SELECT rowid AS id, bm25(client_words) AS rank FROM client_words WHERE client_words MATCH \(bind: "\"\(digits)\"*")
+                    \(ClientWordIndex.ranked(archived, matching: wordPattern([digits])))
                     UNION ALL
                     SELECT rowid AS id, 0.0 AS rank FROM client_digits WHERE client_digits MATCH \(bind: "\"\(digits)\"")
                 ) found GROUP BY id
@@ -66,20 +64,24 @@ enum ClientSQL {
         }
     }
 
-    /// The clients every word matches among those `predicate` keeps, without
-    /// ranking, and the order that reads them newest first straight off the word
-    /// index (FTS5 walks its rowids backwards; PostgreSQL walks the primary key).
-    /// `archivedOnly`: the predicate reads no column of the client but `archived`, so
-    /// SQLite can take it from `clients_archived` (migration 027) instead of each
-    /// match's row: counting a thousand matches of a broad search read a thousand rows.
-    static func wordMatches(_ session: Session, _ words: [String], where predicate: SQLQueryString, archivedOnly: Bool = false)
+    /// FTS5's query for clients with a word starting with each of `words`.
+    static func wordPattern(_ words: [String]) -> String {
+        words.map { "\"\($0)\"*" }.joined(separator: " ")
+    }
+
+    /// The clients of the archived choice every word matches among those `predicate`
+    /// keeps, without ranking, and the order that reads them newest first straight off
+    /// the word index (FTS5 walks its rowids backwards; PostgreSQL walks the primary key).
+    /// `archivedOnly`: the predicate tests nothing but the archived choice (a viewer who
+    /// sees every client, no filter), which on SQLite the word index alone answers, so
+    /// the clients table is not read at all.
+    static func wordMatches(_ session: Session, _ words: [String], _ archived: ClientQuery.Archived,
+                            where predicate: SQLQueryString, archivedOnly: Bool = false)
         -> (from: SQLQueryString, predicate: SQLQueryString, newestFirst: SQLQueryString) {
         switch session.kind {
         case .sqlite:
-            let clients: SQLQueryString = archivedOnly ? "clients c INDEXED BY clients_archived" : "clients c"
-            return ("client_words JOIN \(clients) ON c.id = client_words.rowid",
-                    "client_words MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " ")) AND \(predicate)",
-                    "client_words.rowid DESC")
+            let ids = ClientWordIndex.ids(archived, matching: wordPattern(words))
+            return archivedOnly ? (ids, "1 = 1", "w.id DESC") : ("\(ids) JOIN clients c ON c.id = w.id", predicate, "w.id DESC")
         case .postgres:
             return ("clients c",
                     """
@@ -91,19 +93,15 @@ enum ClientSQL {
     }
 
     /// SQLite's newest-first page of a broad word search for a viewer who sees every
-    /// client, with no filter (`archivedOnly`): the page's ids are picked through
-    /// `clients_archived`, then only their rows are read. Testing `archived` on each
-    /// match's own row read pages all over the table: with the newest 100,000 of a
-    /// million clients archived, the 2,500 archived matches of "pena" skipped on
-    /// the way to the page made the search six times slower.
-    static func newestWordPage(_ session: Session, _ words: [String], where predicate: SQLQueryString,
+    /// client, with no filter: the page's ids come off the word index alone, then only
+    /// their rows are read.
+    static func newestWordPage(_ session: Session, _ words: [String], _ archived: ClientQuery.Archived,
                                limit: Int, offset: Int) -> SQLQueryString {
-        let matches = wordMatches(session, words, where: predicate, archivedOnly: true)
-        return """
-            (SELECT client_words.rowid AS id FROM \(matches.from) WHERE \(matches.predicate)
-             ORDER BY \(matches.newestFirst) LIMIT \(literal: limit) OFFSET \(literal: offset)) page
-            JOIN clients c ON c.id = page.id
-            """
+        """
+        (SELECT w.id FROM \(ClientWordIndex.ids(archived, matching: wordPattern(words)))
+         ORDER BY w.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)) page
+        JOIN clients c ON c.id = page.id
+        """
     }
 
     static func archived(_ session: Session, _ value: ClientQuery.Archived) -> SQLQueryString {

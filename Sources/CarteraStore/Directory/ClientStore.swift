@@ -30,23 +30,24 @@ public struct ClientStore: Sendable {
             }
             var predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
             let archivedOnly = scope == .all && query.filters.isEmpty
-            let count = try await Self.count(session, search, predicate, counting, archivedOnly: archivedOnly)
-            var from = Self.from(session, search)
+            let count = try await Self.count(session, search, query.archived, predicate, counting, archivedOnly: archivedOnly)
+            var from = Self.from(session, search, query.archived)
             var newestFirst = false
             if search == nil, session.kind == .sqlite, case .offset = query.page,
                let index = ClientSQL.sortIndex(query.sort),
-               try await Self.isBroad(session, nil, predicate, known: count, limit: query.sortedUpTo) {
+               try await Self.isBroad(session, nil, query.archived, predicate, known: count, limit: query.sortedUpTo) {
                 // Many matches: read them in the sort's order and stop at the page, rather
                 // than letting SQLite pick a filter's index and sort every match. Few
                 // matches go the planner's way: found by the filter, then sorted.
                 from = "clients c \(unsafeRaw: index)"
             } else if case .words(let words) = search, query.sort == nil, case .offset = query.page,
-               try await Self.isBroad(session, search, predicate, known: count, limit: query.sortedUpTo, archivedOnly: archivedOnly) {
+               try await Self.isBroad(session, search, query.archived, predicate, known: count, limit: query.sortedUpTo,
+                                      archivedOnly: archivedOnly) {
                 if archivedOnly, session.kind == .sqlite {
-                    from = ClientSQL.newestWordPage(session, words, where: predicate, limit: query.limit + 1, offset: offset)
+                    from = ClientSQL.newestWordPage(session, words, query.archived, limit: query.limit + 1, offset: offset)
                     (predicate, order, offset) = ("1 = 1", "c.id DESC", 0)
                 } else {
-                    let matches = ClientSQL.wordMatches(session, words, where: predicate)
+                    let matches = ClientSQL.wordMatches(session, words, query.archived, where: predicate)
                     (from, predicate, order) = (matches.from, matches.predicate, matches.newestFirst)
                 }
                 newestFirst = true
@@ -61,12 +62,14 @@ public struct ClientStore: Sendable {
     }
 
     /// Whether more than `limit` clients match; counts again only when the page's own count cannot tell.
-    static func isBroad(_ session: Session, _ search: SearchQuery?, _ predicate: SQLQueryString, known: ClientCount?,
+    static func isBroad(_ session: Session, _ search: SearchQuery?, _ archived: ClientQuery.Archived,
+                        _ predicate: SQLQueryString, known: ClientCount?,
                         limit: Int, archivedOnly: Bool = false) async throws -> Bool {
         switch known {
         case .exactly(let n)?: return n > limit
         case .moreThan(let n)? where n >= limit: return true
-        default: return try await count(session, search, predicate, .upTo(limit), archivedOnly: archivedOnly) == .moreThan(limit)
+        default:
+            return try await count(session, search, archived, predicate, .upTo(limit), archivedOnly: archivedOnly) == .moreThan(limit)
         }
     }
 
@@ -74,11 +77,11 @@ public struct ClientStore: Sendable {
     /// counts straight from the word index, without ranking.
     /// `archivedOnly`: `predicate` is the scope of a viewer who sees every client
     /// and the archived choice, nothing else.
-    static func count(_ session: Session, _ search: SearchQuery?, _ predicate: SQLQueryString,
+    static func count(_ session: Session, _ search: SearchQuery?, _ archived: ClientQuery.Archived, _ predicate: SQLQueryString,
                       _ counting: ClientQuery.Counting, archivedOnly: Bool = false) async throws -> ClientCount? {
-        var (from, filter) = (Self.from(session, search), predicate)
+        var (from, filter) = (Self.from(session, search, archived), predicate)
         if case .words(let words) = search {
-            let matches = ClientSQL.wordMatches(session, words, where: predicate, archivedOnly: archivedOnly)
+            let matches = ClientSQL.wordMatches(session, words, archived, where: predicate, archivedOnly: archivedOnly)
             (from, filter) = (matches.from, matches.predicate)
         }
         switch counting {
@@ -104,7 +107,7 @@ public struct ClientStore: Sendable {
             let order = ClientSQL.orderBy(query.sort, descending: query.descending, searching: search != nil)
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("""
-                SELECT \(ClientSQL.columns(session)) FROM \(Self.from(session, search)) WHERE \(predicate) ORDER BY \(order)
+                SELECT \(ClientSQL.columns(session)) FROM \(Self.from(session, search, query.archived)) WHERE \(predicate) ORDER BY \(order)
                 """) { row in
                 do { each(try ClientSQL.client(row)) } catch { failure.withLock { $0 = $0 ?? error } }
             }
@@ -169,9 +172,9 @@ public struct ClientStore: Sendable {
         [scope.predicate(session), ClientSQL.archived(session, query.archived)] + query.filters.map { ClientSQL.filter(session, $0) }
     }
 
-    static func from(_ session: Session, _ search: SearchQuery?) -> SQLQueryString {
+    static func from(_ session: Session, _ search: SearchQuery?, _ archived: ClientQuery.Archived) -> SQLQueryString {
         guard let search else { return "clients c" }
-        return "clients c JOIN (\(ClientSQL.matches(session, search))) m ON m.id = c.id"
+        return "clients c JOIN (\(ClientSQL.matches(session, search, archived))) m ON m.id = c.id"
     }
 
     // MARK: Writes

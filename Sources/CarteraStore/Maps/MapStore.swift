@@ -185,7 +185,7 @@ public struct MapStore: Sendable {
     // MARK: SQL
 
     static func from(_ session: Session, _ query: ClientQuery) -> SQLQueryString {
-        ClientStore.from(session, query.search.flatMap(SearchQuery.init))
+        ClientStore.from(session, query.search.flatMap(SearchQuery.init), query.archived)
     }
 
     static func predicate(_ session: Session, _ query: ClientQuery, _ scope: ClientScope) -> SQLQueryString {

@@ -50,6 +50,7 @@ public struct Migrator: Sendable {
         Migration028.migration,
         Migration029.migration,
         Migration030.migration,
+        Migration031.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

@@ -1,0 +1,51 @@
+import SQLKit
+
+/// SQLite's word index of clients is two FTS5 tables (migration 031): `client_words`
+/// holds active clients, `archived_client_words` archived ones, so a search of active
+/// clients never meets an archived one. This is the one place that knows the split:
+/// which tables a list's archived choice reads, and how a bulk load refills them.
+enum ClientWordIndex {
+    static let active = "client_words"
+    static let archived = "archived_client_words"
+
+    static func tables(_ choice: ClientQuery.Archived) -> [String] {
+        switch choice {
+        case .active: [active]
+        case .archived: [archived]
+        case .all: [active, archived]
+        }
+    }
+
+    /// The ids (column `id`, alias `w`) of the clients of `choice` whose words match
+    /// `pattern` (FTS5 syntax). One table is read in place, so FTS5 can hand its rowids
+    /// newest first and stop at a page; two are merged in rowid order (UNION ALL).
+    static func ids(_ choice: ClientQuery.Archived, matching pattern: String) -> SQLQueryString {
+        let arms = tables(choice).map { table -> SQLQueryString in
+            "SELECT rowid AS id FROM \(unsafeRaw: table) WHERE \(unsafeRaw: table) MATCH \(bind: pattern)"
+        }
+        return "(\(arms.joined(separator: " UNION ALL "))) w"
+    }
+
+    /// `id, rank` of the clients of `choice` whose words match `pattern`, ranked by
+    /// bm25 within their own table (lower is better).
+    static func ranked(_ choice: ClientQuery.Archived, matching pattern: String) -> SQLQueryString {
+        tables(choice).map { table -> SQLQueryString in
+            """
+            SELECT rowid AS id, bm25(\(unsafeRaw: table)) AS rank FROM \(unsafeRaw: table) WHERE \(unsafeRaw: table) MATCH \(bind: pattern)
+            """
+        }.joined(separator: " UNION ALL ")
+    }
+
+    /// How a bulk load fills each table again from `clients`, its triggers having been
+    /// dropped: FTS5's `rebuild` would read every client into both.
+    static let refills: [String: [String]] = [
+        active: [
+            "INSERT INTO client_words (client_words) VALUES ('delete-all')",
+            "INSERT INTO client_words (rowid, search_words) SELECT id, search_words FROM clients WHERE archived = 0",
+        ],
+        archived: [
+            "INSERT INTO archived_client_words (archived_client_words) VALUES ('delete-all')",
+            "INSERT INTO archived_client_words (rowid, search_words) SELECT id, search_words FROM clients WHERE archived = 1",
+        ],
+    ]
+}
