@@ -59,6 +59,11 @@ struct ClientWordIndexTests {
             #expect(try await indexed(ClientWordIndex.active) == 3)
             #expect(try await indexed(ClientWordIndex.archived) == 1)
             #expect(try await Self.names(f, "pena", .archived, broad: true) == ["Peña Cuatro"])
+            // The refill's larger batches of pending words are not kept for everyday writes.
+            for table in [ClientWordIndex.active, ClientWordIndex.archived, "client_digits"] {
+                let setting = try await db.read { try await $0.first("SELECT v FROM \(unsafeRaw: table)_config WHERE k = 'hashsize'") }
+                #expect(try setting?.int("v") == Int64(Database.defaultPendingWords))
+            }
             // The triggers are back: a new client is found.
             try await f.client("Peña Cinco")
             #expect(try await Self.names(f, "cinco", .active, broad: false) == ["Peña Cinco"])
