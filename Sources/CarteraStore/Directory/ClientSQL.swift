@@ -70,18 +70,18 @@ enum ClientSQL {
     }
 
     /// The clients of the archived choice every word matches among those `predicate`
-    /// keeps, without ranking, and the order that reads them newest first straight off
-    /// the word index (FTS5 walks its rowids backwards; PostgreSQL walks the primary key).
+    /// keeps, without ranking. SQLite reads them off the word index (`ClientWordIndex.ids`);
     /// `archivedOnly`: the predicate tests nothing but the archived choice (a viewer who
-    /// sees every client, no filter), which on SQLite the word index alone answers, so
-    /// the clients table is not read at all.
+    /// sees every client, no filter), which the word index alone answers, so the clients
+    /// table is not read at all. PostgreSQL filters the rows, and reads them newest first
+    /// along the primary key (`newestFirst`).
     static func wordMatches(_ session: Session, _ words: [String], _ archived: ClientQuery.Archived,
                             where predicate: SQLQueryString, archivedOnly: Bool = false)
         -> (from: SQLQueryString, predicate: SQLQueryString, newestFirst: SQLQueryString) {
         switch session.kind {
         case .sqlite:
-            let ids = ClientWordIndex.ids(archived, matching: wordPattern(words))
-            return archivedOnly ? (ids, "1 = 1", "w.id DESC") : ("\(ids) JOIN clients c ON c.id = w.id", predicate, "w.id DESC")
+            return (ClientWordIndex.ids(archived, matching: wordPattern(words), where: archivedOnly ? nil : predicate),
+                    "1 = 1", "w.id DESC")
         case .postgres:
             return ("clients c",
                     """
@@ -92,13 +92,13 @@ enum ClientSQL {
         }
     }
 
-    /// SQLite's newest-first page of a broad word search for a viewer who sees every
-    /// client, with no filter: the page's ids come off the word index alone, then only
-    /// their rows are read.
+    /// SQLite's newest-first page of a broad word search: the page's ids come off the
+    /// word index in rowid order (FTS5 walks its rowids backwards) and stop at the page,
+    /// then only their rows are read.
     static func newestWordPage(_ session: Session, _ words: [String], _ archived: ClientQuery.Archived,
-                               limit: Int, offset: Int) -> SQLQueryString {
+                               where predicate: SQLQueryString?, limit: Int, offset: Int) -> SQLQueryString {
         """
-        (SELECT w.id FROM \(ClientWordIndex.ids(archived, matching: wordPattern(words)))
+        (SELECT w.id FROM \(ClientWordIndex.ids(archived, matching: wordPattern(words), where: predicate))
          ORDER BY w.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)) page
         JOIN clients c ON c.id = page.id
         """

@@ -43,8 +43,9 @@ public struct ClientStore: Sendable {
             } else if case .words(let words) = search, query.sort == nil, case .offset = query.page,
                try await Self.isBroad(session, search, query.archived, predicate, known: count, limit: query.sortedUpTo,
                                       archivedOnly: archivedOnly) {
-                if archivedOnly, session.kind == .sqlite {
-                    from = ClientSQL.newestWordPage(session, words, query.archived, limit: query.limit + 1, offset: offset)
+                if session.kind == .sqlite {
+                    from = ClientSQL.newestWordPage(session, words, query.archived, where: archivedOnly ? nil : predicate,
+                                                    limit: query.limit + 1, offset: offset)
                     (predicate, order, offset) = ("1 = 1", "c.id DESC", 0)
                 } else {
                     let matches = ClientSQL.wordMatches(session, words, query.archived, where: predicate)

@@ -17,11 +17,19 @@ enum ClientWordIndex {
     }
 
     /// The ids (column `id`, alias `w`) of the clients of `choice` whose words match
-    /// `pattern` (FTS5 syntax). One table is read in place, so FTS5 can hand its rowids
-    /// newest first and stop at a page; two are merged in rowid order (UNION ALL).
-    static func ids(_ choice: ClientQuery.Archived, matching pattern: String) -> SQLQueryString {
+    /// `pattern` (FTS5 syntax) among those `predicate` keeps (over alias `c`; `nil` when
+    /// it would test nothing but the archived choice, which the tables answer alone).
+    /// Each table's matches are tested as FTS5 hands them, so a query reading them in
+    /// rowid order stops at its page; two tables are merged in that order (UNION ALL).
+    static func ids(_ choice: ClientQuery.Archived, matching pattern: String, where predicate: SQLQueryString?) -> SQLQueryString {
         let arms = tables(choice).map { table -> SQLQueryString in
-            "SELECT rowid AS id FROM \(unsafeRaw: table) WHERE \(unsafeRaw: table) MATCH \(bind: pattern)"
+            guard let predicate else {
+                return "SELECT rowid AS id FROM \(unsafeRaw: table) WHERE \(unsafeRaw: table) MATCH \(bind: pattern)"
+            }
+            return """
+                SELECT \(unsafeRaw: table).rowid AS id FROM \(unsafeRaw: table) JOIN clients c ON c.id = \(unsafeRaw: table).rowid
+                WHERE \(unsafeRaw: table) MATCH \(bind: pattern) AND (\(predicate))
+                """
         }
         return "(\(arms.joined(separator: " UNION ALL "))) w"
     }
