@@ -43,6 +43,25 @@ struct SQLiteHandleTests {
         }
     }
 
+    @Test("bound values keep their SQLite type: numbers, text, their optionals, NULL, booleans")
+    func boundTypes() async throws {
+        try await withSQLite { db in
+            let values: [any Encodable & Sendable] = [
+                Int64(7), 8, 2.5, "texto", Int64?.some(9), String?.some("opcional"), Double?.some(0.25),
+                Int64?.none, String?.none, Int?.none, true, Bool?.none,
+            ]
+            let columns: [SQLQueryString] = values.enumerated().map { index, value in
+                "typeof(\(bind: value)) AS t\(unsafeRaw: String(index)), \(bind: value) AS v\(unsafeRaw: String(index))"
+            }
+            let row = try #require(try await db.read { try await $0.first("SELECT \(columns.joined(separator: ", "))") })
+            let types = try values.indices.map { try row.string("t\($0)") }
+            #expect(types == ["integer", "integer", "real", "text", "integer", "text", "real", "null", "null", "null",
+                              "integer", "null"])
+            #expect(try row.int("v0") == 7 && row.int("v1") == 8 && row.string("v3") == "texto" && row.int("v4") == 9)
+            #expect(try row.string("v5") == "opcional" && row.optString("v8") == nil && row.int("v10") == 1)
+        }
+    }
+
     @Test("a database that cannot be opened fails every waiting session instead of leaving it waiting",
           .timeLimit(.minutes(1)))
     func unopenable() async throws {
