@@ -22,35 +22,16 @@ extension Database {
         let loaded = ContinuousClock.now
         // Sorting a million keys in the 8 MB a connection keeps spills to files: 256 MB, and two
         // sorter threads on two cores, while the indexes are built.
-        try await write { session in try await session.withPageCache(megabytes: 256) {
-            // Another SQLite connection dropped them: this one may still hold the old schema, and
-            // CREATE INDEX checks names against it before reading anything ("already exists").
-            // Any read of the schema table first makes the connection load the current one.
-            if kind == .sqlite {
-                _ = try await session.first("SELECT count(*) AS n FROM sqlite_master")
-                try await session.run("PRAGMA threads = 2")
-            }
-            for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
-            if kind == .sqlite {
-                // Search tables that mirror a loaded table re-read it: whole, or their part of it.
-                // FTS5 writes its words out each time 1 MB of them is pending, then merges what it
-                // wrote; 64 MB at a time, and freed pages not overwritten with zeros (nothing in them
-                // but the same words), halve that: the clients' word index at a million clients
-                // 22 → 13 s, their digits 5.8 → 3.5 s. Both are put back before the load ends.
-                try await session.run("PRAGMA secure_delete = OFF")
-                for table in try await Self.searchTables(session, tables) {
-                    try await Self.setPendingWords(session, table, bytes: 64 << 20)
-                    if let refill = ClientWordIndex.refills[table] {
-                        for statement in refill { try await session.run(SQLQueryString(statement)) }
-                    } else {
-                        try await session.run("INSERT INTO \(ident: table) (\(ident: table)) VALUES ('rebuild')")
-                    }
-                    try await Self.setPendingWords(session, table, bytes: Self.defaultPendingWords)
-                }
-                try await session.run("PRAGMA secure_delete = ON")
-                try await session.run("PRAGMA threads = 0")
-            }
-        } }
+        try await write { session in
+            try await session.withPageCache(megabytes: 256) { try await session.withPragma("threads", "2", restoring: "0") {
+                // Another SQLite connection dropped them: this one may still hold the old schema, and
+                // CREATE INDEX checks names against it before reading anything ("already exists").
+                // Any read of the schema table first makes the connection load the current one.
+                if kind == .sqlite { _ = try await session.first("SELECT count(*) AS n FROM sqlite_master") }
+                for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
+                if kind == .sqlite { try await Self.refillSearchTables(session, of: tables) }
+            } }
+        }
         logger.info("bulk load", metadata: ["tables": "\(tables.joined(separator: ","))", "load": "\(loaded - started)",
                                             "indexes": "\(ContinuousClock.now - loaded)"])
         return try result.get()
@@ -72,6 +53,25 @@ extension Database {
                 WHERE schemaname = current_schema() AND tablename IN (\(binds: tables))
                     AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname
                 """).map { Definition(kind: "INDEX", name: try $0.string("indexname"), sql: try $0.string("indexdef")) }
+        }
+    }
+
+    /// Search tables that mirror a loaded table re-read it: whole, or their part of it.
+    /// FTS5 writes its words out each time 1 MB of them is pending, then merges what it
+    /// wrote; 64 MB at a time, and freed pages not overwritten with zeros (nothing in them
+    /// but the same words), halve that: the clients' word index at a million clients
+    /// 22 → 13 s, their digits 5.8 → 3.5 s. Both are put back.
+    private static func refillSearchTables(_ session: Session, of tables: [String]) async throws {
+        try await session.withPragma("secure_delete", "OFF", restoring: "ON") {
+            for table in try await searchTables(session, tables) {
+                try await setPendingWords(session, table, bytes: 64 << 20)
+                if let refill = ClientWordIndex.refills[table] {
+                    for statement in refill { try await session.run(SQLQueryString(statement)) }
+                } else {
+                    try await session.run("INSERT INTO \(ident: table) (\(ident: table)) VALUES ('rebuild')")
+                }
+                try await setPendingWords(session, table, bytes: defaultPendingWords)
+            }
         }
     }
 
