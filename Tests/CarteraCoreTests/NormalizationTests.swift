@@ -26,7 +26,8 @@ struct NormalizationTests {
             all.unicodeScalars.append(scalar)
         }
         #expect(Normalization.searchKey(all) == Normalization.foundationSearchKey(all))
-        for text in ["Ñandú S.R.L.", "Straße ǅemal ĲSSEL", "Cafe\u{301} Bistro", "東京 Ｔｏｋｙｏ", "Œuvre\tÆther\r\n"] {
+        for text in ["Ñandú S.R.L.", "Straße ǅemal ĲSSEL", "Cafe\u{301} Bistro", "東京 Ｔｏｋｙｏ", "Œuvre\tÆther\r\n",
+                     "Precio 10 € ñ", "Café 🇦🇷 Sur", "ŉ\u{7F}\u{80}\u{17F}\u{180}"] {
             #expect(Normalization.searchKey(text) == Normalization.foundationSearchKey(text), "\(text)")
         }
         #expect(Normalization.searchKey("Cafe\u{301}") == "cafe")
@@ -43,6 +44,59 @@ struct NormalizationTests {
         #expect(Normalization.soundKey("S.A.") == "")
         #expect(Normalization.soundKey("Empresa 10") != Normalization.soundKey("Empresa 100"))
         #expect(Normalization.soundKey("Empresa 1") != Normalization.soundKey("Empresa 2"))
+    }
+
+    @Test("the sound key read by scalars is the key the rules gave read by characters, for every Latin name")
+    func soundKeyMatchesCharacterRules() {
+        var names = ["Ferretería López S.A.", "Ñandú S.R.L.", "Straße Æther Œuvre", "Hotel Quilla", "Guerra y Guiso",
+                     "Chacra 1 y 22", "Cía. Llanos del Sur", "Ĳssel ½ ³ Café", "h h hh", "Ğüç Øre Łódź ŉ"]
+        var generator = SystemRandomNumberGenerator()
+        let latin = (0x20..<0x180).compactMap(Unicode.Scalar.init).filter { $0.value < 0x7F || $0.value > 0x9F }
+        for _ in 0..<300 {
+            var name = ""
+            for _ in 0..<Int.random(in: 1...24, using: &generator) {
+                name.unicodeScalars.append(Bool.random(using: &generator) ? latin.randomElement(using: &generator)!
+                                           : "aeiouchlgqvyz ".unicodeScalars.randomElement(using: &generator)!)
+            }
+            names.append(name)
+        }
+        for name in names { #expect(Normalization.soundKey(name) == Self.characterSoundKey(name), "\(name)") }
+    }
+
+    /// The sound key's rules as first written, on characters.
+    static func characterSoundKey(_ text: String) -> String {
+        let ignored: Set<Substring> = ["sa", "srl", "sas", "sl", "sau", "sac", "ltda", "cia", "de", "del", "la", "el",
+                                       "los", "las", "y", "e"]
+        let words = Normalization.searchKey(text).split(separator: " ")
+            .filter { ($0.count > 1 || $0.first!.isNumber) && !ignored.contains($0) }
+        let letters = Array(words.joined())
+        var out: [Character] = []
+        var index = 0
+        func at(_ offset: Int) -> Character? { index + offset < letters.count ? letters[index + offset] : nil }
+        while index < letters.count {
+            let letter = letters[index]
+            let next = at(1)
+            let soft = next == "e" || next == "i"
+            var sound: [Character] = [letter]
+            var step = 1
+            switch letter {
+            case "v", "w": sound = ["b"]
+            case "z": sound = ["s"]
+            case "h": sound = []
+            case "c" where next == "h": sound = ["x"]; step = 2
+            case "c": sound = soft ? ["s"] : ["k"]
+            case "q" where next == "u": sound = ["k"]; step = 2
+            case "q": sound = ["k"]
+            case "g" where next == "u" && (at(2) == "e" || at(2) == "i"): sound = ["g"]; step = 2
+            case "g": sound = soft ? ["j"] : ["g"]
+            case "l" where next == "l": sound = ["y"]; step = 2
+            case "y": sound = next.map { "aeiou".contains($0) } == true ? ["y"] : ["i"]
+            default: break
+            }
+            for character in sound where out.last != character || character.isNumber { out.append(character) }
+            index += step
+        }
+        return out.count < 4 ? "" : String(out)
     }
 
     @Test("numeric queries of four or more digits search digits; others search words")

@@ -6,27 +6,32 @@ public enum Normalization {
     /// Lower case, accents folded, punctuation turned into single spaces:
     /// "José Peña e Hijos S.A." → "jose pena e hijos s a".
     /// Text in Latin script (below U+0180, nearly every name here) folds through
-    /// a table made once from Foundation's own folding, a scalar at a time;
+    /// a table made once from Foundation's own folding, read off the UTF-8 bytes;
     /// anything else (combining marks, other scripts) goes through Foundation
     /// whole. Both give the same key; the table is what keeps writing a million
     /// clients from spending a quarter of its time here.
     public static func searchKey(_ text: String) -> String {
-        var out = ""
+        let (starts, units) = (LatinFolding.starts, LatinFolding.units)
+        var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            guard scalar.value < LatinFolding.limit else { return foundationSearchKey(text) }
-            for folded in LatinFolding.table[Int(scalar.value)] {
-                if folded.alphanumeric {
-                    if pendingSpace && !out.isEmpty { out.append(" ") }
-                    pendingSpace = false
-                    out.unicodeScalars.append(folded.scalar)
-                } else {
-                    pendingSpace = true
-                }
+        var bytes = text.utf8.makeIterator()
+        while let byte = bytes.next() {
+            var value = UInt32(byte)
+            // A String's UTF-8 is valid: a lead byte 110xxxxx has its one continuation byte.
+            if byte >= 0x80 {
+                guard byte & 0xE0 == 0xC0, let next = bytes.next() else { return foundationSearchKey(text) }
+                value = UInt32(byte & 0x1F) << 6 | UInt32(next & 0x3F)
+                guard value < LatinFolding.limit else { return foundationSearchKey(text) }
+            }
+            for unit in units[Int(starts[Int(value)])..<Int(starts[Int(value) + 1])] {
+                guard unit.alphanumeric else { pendingSpace = true; continue }
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append(contentsOf: unit.scalar.utf8)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `searchKey` by Foundation alone: the definition the table reproduces.
@@ -49,14 +54,19 @@ public enum Normalization {
 
     static let foldingOptions: String.CompareOptions = [.diacriticInsensitive, .caseInsensitive, .widthInsensitive]
 
-    /// What each scalar below `limit` folds to, and whether each result is a letter or digit.
+    /// What each scalar below `limit` folds to, and whether each result is a letter or
+    /// digit: scalar `v` folds to `units[starts[v]..<starts[v + 1]]` (one or two scalars).
+    /// Flat arrays: an array per scalar cost a retain and a release per character.
     enum LatinFolding {
         static let limit: UInt32 = 0x180
-        static let table: [[(scalar: Unicode.Scalar, alphanumeric: Bool)]] = (0..<limit).map { value in
+        struct Unit { let scalar: Unicode.Scalar; let alphanumeric: Bool }
+        static let folds: [[Unit]] = (0..<limit).map { value in
             guard let scalar = Unicode.Scalar(value) else { return [] }
             return String(Character(scalar)).folding(options: foldingOptions, locale: nil).unicodeScalars
-                .map { ($0, CharacterSet.alphanumerics.contains($0)) }
+                .map { Unit(scalar: $0, alphanumeric: CharacterSet.alphanumerics.contains($0)) }
         }
+        static let units: [Unit] = folds.flatMap { $0 }
+        static let starts: [UInt16] = folds.reduce(into: [0]) { $0.append($0.last! + UInt16($1.count)) }
     }
 
     /// The key names sort by: the search key, so "Álvarez" sorts with "alvarez".
@@ -66,41 +76,49 @@ public enum Normalization {
     /// accents, case, punctuation, legal forms (S.A., S.R.L., Ltda.) and
     /// articles dropped; letters that sound alike merged (v/b, z/s/ce/ci,
     /// qu/k/ca, ge/gi/j, ll/y, silent h, doubled letters; digits kept as they
-    /// are). "Ferretería López
-    /// S.A." and "Ferreteria Lopes" share a key. Empty when too short to compare.
+    /// are). "Ferretería López S.A." and "Ferreteria Lopes" share a key. Empty
+    /// when too short to compare. Read scalar by scalar: the same as character by
+    /// character for every key the Latin table makes (one scalar a character),
+    /// without the cost of breaking text into graphemes.
     public static func soundKey(_ text: String) -> String {
-        let ignored: Set<Substring> = ["sa", "srl", "sas", "sl", "sau", "sac", "ltda", "cia", "de", "del", "la", "el",
-                                       "los", "las", "y", "e"]
-        let words = searchKey(text).split(separator: " ").filter { ($0.count > 1 || $0.first!.isNumber) && !ignored.contains($0) }
-        let letters = Array(words.joined())
-        var out: [Character] = []
+        var letters: [Unicode.Scalar] = []
+        for word in searchKey(text).split(separator: " ") where !soundIgnored.contains(word) {
+            let scalars = word.unicodeScalars
+            guard scalars.count > 1 || scalars.first!.properties.numericType != nil else { continue }
+            letters.append(contentsOf: scalars)
+        }
+        var out: [Unicode.Scalar] = []
         var index = 0
-        func at(_ offset: Int) -> Character? { index + offset < letters.count ? letters[index + offset] : nil }
+        func at(_ offset: Int) -> Unicode.Scalar? { index + offset < letters.count ? letters[index + offset] : nil }
         while index < letters.count {
             let letter = letters[index]
             let next = at(1)
             let soft = next == "e" || next == "i"
-            var sound: [Character] = [letter]
+            var sound: Unicode.Scalar? = letter
             var step = 1
             switch letter {
-            case "v", "w": sound = ["b"]
-            case "z": sound = ["s"]
-            case "h": sound = []
-            case "c" where next == "h": sound = ["x"]; step = 2
-            case "c": sound = soft ? ["s"] : ["k"]
-            case "q" where next == "u": sound = ["k"]; step = 2
-            case "q": sound = ["k"]
-            case "g" where next == "u" && (at(2) == "e" || at(2) == "i"): sound = ["g"]; step = 2
-            case "g": sound = soft ? ["j"] : ["g"]
-            case "l" where next == "l": sound = ["y"]; step = 2
-            case "y": sound = next.map { "aeiou".contains($0) } == true ? ["y"] : ["i"]
+            case "v", "w": sound = "b"
+            case "z": sound = "s"
+            case "h": sound = nil
+            case "c" where next == "h": sound = "x"; step = 2
+            case "c": sound = soft ? "s" : "k"
+            case "q" where next == "u": sound = "k"; step = 2
+            case "q": sound = "k"
+            case "g" where next == "u" && (at(2) == "e" || at(2) == "i"): sound = "g"; step = 2
+            case "g": sound = soft ? "j" : "g"
+            case "l" where next == "l": sound = "y"; step = 2
+            case "y": sound = next.map { "aeiou".unicodeScalars.contains($0) } == true ? "y" : "i"
             default: break
             }
-            for character in sound where out.last != character || character.isNumber { out.append(character) }
+            if let sound, out.last != sound || sound.properties.numericType != nil { out.append(sound) }
             index += step
         }
-        return out.count < 4 ? "" : String(out)
+        return out.count < 4 ? "" : String(String.UnicodeScalarView(out))
     }
+
+    /// Legal forms and articles a sound key leaves out.
+    private static let soundIgnored: Set<Substring> = ["sa", "srl", "sas", "sl", "sau", "sac", "ltda", "cia", "de", "del",
+                                                        "la", "el", "los", "las", "y", "e"]
 
     /// Only the ASCII digits of the text: "+54 9 11 5555-1234" → "5491155551234".
     public static func digits(_ text: String) -> String {

@@ -72,7 +72,7 @@ extension ClientStore {
                 json: ["custom_fields"],
                 rows: rows, returning: "id, client_number").map { (try $0.int("client_number"), try $0.int("id")) })
             let written = numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
-            try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, draft: $1.draft) })
+            try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, values: $1) })
             let audits: [[BoundValue]] = zip(written, block).map { client, row in
                 let changes = auditFields ? AuditLog.diff([:], flatten(number: client.number, row.draft)) : []
                 return [stamp, userID?.rawValue, "client", client.id.rawValue, client.id.rawValue, action, changes.jsonString()]

@@ -336,7 +336,7 @@ struct ImportRun {
     mutating func hintDuplicates(of entries: [PendingRow], _ values: [ClientRowValues]) async throws -> [Int: [FieldError]] {
         let names = values.map(\.nameKey)
         let sounds = values.map(\.nameSound)
-        let tails = entries.map { ClientLookupKeys.phoneTails($0.draft.phones).sorted() }
+        let tails = values.map(\.phoneTails)
         let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(session.literal(false))")
         let bySound = try await firstClients(sounds.filter { !$0.isEmpty },
                                              "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(session.literal(false))")

@@ -7,26 +7,25 @@ import SQLKit
 enum ClientLookupKeys {
     static func writePhones(_ session: Session, clientID: Int64, phones: [String], replacing: Bool = true) async throws {
         if replacing { try await session.run("DELETE FROM client_phone_tails WHERE client_id = \(bind: clientID)") }
-        try await insert(session, table: "client_phone_tails", column: "tail", [(clientID, phoneTails(phones))])
+        try await insert(session, table: "client_phone_tails", column: "tail", [(clientID, phoneTails(phones).sorted())])
     }
 
     static func writeEmails(_ session: Session, clientID: Int64, emails: [String], replacing: Bool = true) async throws {
         if replacing { try await session.run("DELETE FROM client_email_keys WHERE client_id = \(bind: clientID)") }
-        try await insert(session, table: "client_email_keys", column: "email_key", [(clientID, emailKeys(emails))])
+        try await insert(session, table: "client_email_keys", column: "email_key", [(clientID, emailKeys(emails).sorted())])
     }
 
-    /// Both kinds of keys of many new clients, one statement per table.
-    static func insert(_ session: Session, _ clients: [(clientID: Int64, draft: ClientDraft)]) async throws {
-        try await insert(session, table: "client_phone_tails", column: "tail", clients.map { ($0.clientID, phoneTails($0.draft.phones)) })
-        try await insert(session, table: "client_email_keys", column: "email_key",
-                         clients.map { ($0.clientID, emailKeys($0.draft.emails)) })
+    /// Both kinds of keys of many new clients (worked out with their row values), one statement per table.
+    static func insert(_ session: Session, _ clients: [(clientID: Int64, values: ClientRowValues)]) async throws {
+        try await insert(session, table: "client_phone_tails", column: "tail", clients.map { ($0.clientID, $0.values.phoneTails) })
+        try await insert(session, table: "client_email_keys", column: "email_key", clients.map { ($0.clientID, $0.values.emailKeys) })
     }
 
     static func phoneTails(_ phones: [String]) -> Set<String> { Set(phones.compactMap(Normalization.phoneTail)) }
     static func emailKeys(_ emails: [String]) -> Set<String> { Set(emails.compactMap(Normalization.emailKey)) }
 
-    private static func insert(_ session: Session, table: String, column: String, _ keys: [(Int64, Set<String>)]) async throws {
-        let rows: [[BoundValue]] = keys.flatMap { id, keys in keys.sorted().map { [$0, id] } }
+    private static func insert(_ session: Session, table: String, column: String, _ keys: [(Int64, [String])]) async throws {
+        let rows: [[BoundValue]] = keys.flatMap { id, keys in keys.map { [$0, id] } }
         _ = try await session.insert(into: table, columns: [column, "client_id"], rows: rows)
     }
 }

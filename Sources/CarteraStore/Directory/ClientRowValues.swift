@@ -2,7 +2,8 @@ import CarteraCore
 import Foundation
 
 /// What a client's row stores beyond its draft's own fields — name, sound and tax
-/// id keys, lists and custom fields as JSON, search words and digits — worked out
+/// id keys, lists and custom fields as JSON, search words and digits, phone and
+/// e-mail lookup keys — worked out
 /// apart from any session, so a bulk writer can make them before its transaction
 /// (the demo, on another core while the previous block is written). All but the
 /// client number's search word, which is only known inside the transaction.
@@ -17,6 +18,9 @@ struct ClientRowValues: Sendable {
     let customFields: String
     let words: String
     let digits: String
+    /// Its lookup keys (`ClientLookupKeys`), sorted.
+    let phoneTails: [String]
+    let emailKeys: [String]
     var lastVisitAt: Date?
 
     init(_ draft: ClientDraft, definitions: [CustomFieldDefinition]) {
@@ -29,5 +33,7 @@ struct ClientRowValues: Sendable {
         customFields = draft.customFields.flatJSONString() ?? draft.customFields.jsonString()
         words = draft.searchWordsButNumber(definitions: definitions)
         digits = draft.searchDigits
+        phoneTails = ClientLookupKeys.phoneTails(draft.phones).sorted()
+        emailKeys = ClientLookupKeys.emailKeys(draft.emails).sorted()
     }
 }
