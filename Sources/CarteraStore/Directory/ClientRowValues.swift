@@ -2,11 +2,11 @@ import CarteraCore
 import Foundation
 
 /// What a client's row stores beyond its draft's own fields — name, sound and tax
-/// id keys, lists and custom fields as JSON, search words and digits, phone and
-/// e-mail lookup keys — worked out
-/// apart from any session, so a bulk writer can make them before its transaction
-/// (the demo, on another core while the previous block is written). All but the
-/// client number's search word, which is only known inside the transaction.
+/// id keys, lists and custom fields as JSON, search words and digits — and its
+/// phone and e-mail lookup keys, worked out apart from any session, so a bulk
+/// writer can make them before its transaction (the demo, on another core while
+/// the previous block is written). All but the client number's search word, which
+/// is only known inside the transaction.
 /// A new client may come with its last visit (the demo's clients do).
 struct ClientRowValues: Sendable {
     let draft: ClientDraft
