@@ -22,17 +22,21 @@ public struct Renderer: Sendable {
     }
 
     func html(_ template: String, _ model: TemplateValue, status: HTTPResponse.Status = .ok) throws -> Response {
-        guard let html = compiled.render(template, model) else {
+        guard let html = compiled.renderBytes(template, model) else {
             throw HTTPError(.internalServerError, message: "template \(template) missing")
         }
-        return Self.response(html, status: status)
+        return Self.response(ByteBuffer(bytes: html), status: status)
     }
 
     private static func response(_ html: String, status: HTTPResponse.Status) -> Response {
+        response(ByteBuffer(string: html), status: status)
+    }
+
+    private static func response(_ html: ByteBuffer, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: html))
     }
 }
 

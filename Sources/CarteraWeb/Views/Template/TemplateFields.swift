@@ -4,20 +4,48 @@
 /// and building each row's dictionary hashed every field). Many fields (a language's
 /// catalogue, hundreds of texts) are hashed as before. A name given twice reads its last value.
 struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    private var names: [String] = []
-    private var values: [TemplateValue] = []
-    private var hashed: [String: TemplateValue]?
+    /// One reference either way, so a scope probed by a lookup costs one retain; the scanned
+    /// fields live in one allocation with their count (a row's object was three: a box and two arrays).
+    /// Sendable by hand: `ManagedBuffer` cannot be, and the storage is changed only while uniquely referenced.
+    private enum Kind: @unchecked Sendable {
+        case scanned(Scanned)
+        case hashed([String: TemplateValue])
+    }
+
+    /// Names and values side by side after the count. Changed only while uniquely referenced.
+    private final class Scanned: ManagedBuffer<Int, (name: String, value: TemplateValue)> {
+        static func make(capacity: Int) -> Scanned {
+            unsafeDowncast(create(minimumCapacity: capacity) { _ in 0 }, to: Scanned.self)
+        }
+
+        deinit { _ = withUnsafeMutablePointers { count, entries in entries.deinitialize(count: count.pointee) } }
+
+        /// A copy with room for `capacity` entries.
+        func copy(capacity: Int) -> Scanned {
+            let copy = Scanned.make(capacity: capacity)
+            withUnsafeMutablePointers { count, entries in
+                copy.withUnsafeMutablePointers { copyCount, copyEntries in
+                    copyEntries.initialize(from: entries, count: count.pointee)
+                    copyCount.pointee = count.pointee
+                }
+            }
+            return copy
+        }
+
+        var entries: UnsafeBufferPointer<(name: String, value: TemplateValue)> {
+            withUnsafeMutablePointers { count, entries in UnsafeBufferPointer(start: entries, count: count.pointee) }
+        }
+    }
+
+    private var kind: Kind
 
     /// Past this many fields a scan costs more than a hash.
     static let scanned = 24
 
     init(_ fields: [String: TemplateValue]) {
-        if fields.count > Self.scanned {
-            hashed = fields
-        } else {
-            names = Array(fields.keys)
-            values = Array(fields.values)
-        }
+        guard fields.count <= Self.scanned else { self.init(hashed: fields); return }
+        self.init(capacity: fields.count)
+        for (name, value) in fields { append(name, value) }
     }
 
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
@@ -25,32 +53,62 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     init(capacity: Int) {
-        names.reserveCapacity(capacity)
-        values.reserveCapacity(capacity)
+        kind = .scanned(Scanned.make(capacity: capacity))
+    }
+
+    private init(hashed fields: [String: TemplateValue]) {
+        kind = .hashed(fields)
     }
 
     /// Adds a field; past `scanned` of them the fields are hashed from then on.
     mutating func append(_ name: String, _ value: TemplateValue) {
-        if hashed != nil { hashed![name] = value; return }
-        names.append(name)
-        values.append(value)
-        if names.count > Self.scanned { self = Self(dictionary) }
+        switch kind {
+        case .hashed(var fields):
+            kind = .hashed([:])  // lets go of the dictionary, so that it is changed in place
+            fields[name] = value
+            kind = .hashed(fields)
+        case .scanned(var storage):
+            let count = storage.header
+            if count >= Self.scanned {
+                var fields = dictionary
+                fields[name] = value
+                kind = .hashed(fields)
+                return
+            }
+            kind = .hashed([:])  // lets go of the storage, so that `isKnownUniquelyReferenced` can say yes
+            if !isKnownUniquelyReferenced(&storage) || storage.capacity == count {
+                storage = storage.copy(capacity: max(4, count * 2))
+            }
+            storage.withUnsafeMutablePointers { count, entries in
+                (entries + count.pointee).initialize(to: (name, value))
+                count.pointee += 1
+            }
+            kind = .scanned(storage)
+        }
     }
 
     subscript(name: String) -> TemplateValue? {
-        if let hashed { return hashed[name] }
-        let length = name.utf8.count
-        var index = names.count
-        while index > 0 {
-            index -= 1
-            if names[index].utf8.count == length, names[index] == name { return values[index] }
+        switch kind {
+        case .hashed(let fields):
+            return fields[name]
+        case .scanned(let storage):
+            let length = name.utf8.count
+            let entries = storage.entries
+            var index = entries.count
+            while index > 0 {
+                index -= 1
+                if entries[index].name.utf8.count == length, entries[index].name == name { return entries[index].value }
+            }
+            return nil
         }
-        return nil
     }
 
     /// Every field once, its last value (comparisons, tests).
     var dictionary: [String: TemplateValue] {
-        hashed ?? Dictionary(zip(names, values)) { _, last in last }
+        switch kind {
+        case .hashed(let fields): fields
+        case .scanned(let storage): Dictionary(storage.entries.map { ($0.name, $0.value) }) { _, last in last }
+        }
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool { lhs.dictionary == rhs.dictionary }

@@ -6,13 +6,26 @@ import Foundation
 /// it, `false`, `null`, a missing name and an empty list hide it, anything else
 /// shows it with that value innermost; every printed value is HTML-escaped.
 struct TemplateSet: Sendable {
+    /// The parsed templates, by name (what the program was lowered from).
     let templates: [String: CompiledTemplate]
+    let program: TemplateProgram
+
+    init(templates: [String: CompiledTemplate]) {
+        self.templates = templates
+        program = TemplateProgram(templates)
+    }
 
     func render(_ name: String, _ root: TemplateValue) -> String? {
-        guard let template = templates[name] else { return nil }
-        var out = ""
+        renderBytes(name, root).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The page as UTF-8, what a response sends.
+    func renderBytes(_ name: String, _ root: TemplateValue) -> [UInt8]? {
+        guard let range = program.entries[name] else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 15)
         var context = Context(stack: [root])
-        render(template.tokens, &context, into: &out)
+        render(range, &context, into: &out)
         return out
     }
 
@@ -22,7 +35,7 @@ struct TemplateSet: Sendable {
     struct Context {
         var stack: [TemplateValue]
         var indentation: String?
-        var blocks: [String: [CompiledTemplate.Token]] = [:]
+        var blocks: [String: Range<Int>] = [:]
 
         mutating func with(_ value: TemplateValue, _ body: (inout Context) -> Void) {
             stack.append(value)
@@ -30,7 +43,7 @@ struct TemplateSet: Sendable {
             stack.removeLast()
         }
 
-        mutating func indented(_ more: String?, blocks overrides: [String: [CompiledTemplate.Token]] = [:],
+        mutating func indented(_ more: String?, blocks overrides: [String: Range<Int>] = [:],
                                _ body: (inout Context) -> Void) {
             let (savedIndentation, savedBlocks) = (indentation, blocks)
             if let more { indentation = (indentation ?? "") + more }
@@ -40,31 +53,36 @@ struct TemplateSet: Sendable {
         }
     }
 
-    /// Inside an indented partial, swift-mustache indents each token's output
-    /// that starts a new line of this call's output; elsewhere tokens go straight out.
-    func render(_ tokens: [CompiledTemplate.Token], _ context: inout Context, into out: inout String) {
+    /// Inside an indented partial, swift-mustache indents each operation's output
+    /// that starts a new line of this call's output; elsewhere operations write straight out.
+    func render(_ ops: Range<Int>, _ context: inout Context, into out: inout [UInt8]) {
+        var index = ops.lowerBound
         guard let indentation = context.indentation, !indentation.isEmpty else {
-            for token in tokens { render(token, &context, into: &out) }
+            while index < ops.upperBound { index = run(index, &context, into: &out) }
             return
         }
-        var local = ""
-        for token in tokens {
-            var piece = ""
-            render(token, &context, into: &piece)
-            if !piece.isEmpty, local.utf8.last == UInt8(ascii: "\n") { local += indentation }
-            local += piece
+        var local: [UInt8] = []
+        while index < ops.upperBound {
+            var piece: [UInt8] = []
+            index = run(index, &context, into: &piece)
+            if !piece.isEmpty, local.last == UInt8(ascii: "\n") { local.append(contentsOf: indentation.utf8) }
+            local.append(contentsOf: piece)
         }
-        out += local
+        out.append(contentsOf: local)
     }
 
-    func render(_ token: CompiledTemplate.Token, _ context: inout Context, into out: inout String) {
-        switch token {
-        case .text(let text):
-            out += text
-        case .variable(let path):
-            if let value = lookup(path, in: context.stack) { Self.escape(value.printed, into: &out) }
-        case .section(let path, let inverted, let body):
-            switch (lookup(path, in: context.stack), inverted) {
+    /// Runs the operation at `index` (and its body); returns where the next one at its level is.
+    func run(_ index: Int, _ context: inout Context, into out: inout [UInt8]) -> Int {
+        switch program.ops[index] {
+        case .text(let start, let end):
+            program.bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
+            return index + 1
+        case .variable(let start, let end):
+            if let value = lookup(start, end, in: context.stack) { Self.print(value, into: &out) }
+            return index + 1
+        case .section(let start, let end, let inverted, let bodyEnd):
+            let body = (index + 1)..<Int(bodyEnd)
+            switch (lookup(start, end, in: context.stack), inverted) {
             case (.list(let items)?, false):
                 for item in items { context.with(item) { render(body, &$0, into: &out) } }
             case (.list(let items)?, true):
@@ -78,23 +96,33 @@ struct TemplateSet: Sendable {
             case (let value?, false):
                 context.with(value) { render(body, &$0, into: &out) }
             }
-        case .partial(let name, let indentation, let overrides):
-            guard let partial = templates[name] else { return }
-            context.indented(indentation, blocks: overrides) { render(partial.tokens, &$0, into: &out) }
-        case .block(let name, let indentation, let fallback):
-            let tokens = context.blocks[name] ?? fallback
-            context.indented(indentation) { render(tokens, &$0, into: &out) }
-        case .blockDefinition:
-            break
+            return Int(bodyEnd)
+        case .partial(let template, let indentation, let overrides, let bodyEnd):
+            if template >= 0 {
+                context.indented(indentation >= 0 ? program.strings[Int(indentation)] : nil,
+                                 blocks: overrides >= 0 ? program.overrideSets[Int(overrides)] : [:]) {
+                    render(program.templateRanges[Int(template)], &$0, into: &out)
+                }
+            }
+            return Int(bodyEnd)
+        case .block(let name, let indentation, let bodyEnd):
+            let ops = context.blocks[program.strings[Int(name)]] ?? (index + 1)..<Int(bodyEnd)
+            context.indented(program.strings[Int(indentation)]) { render(ops, &$0, into: &out) }
+            return Int(bodyEnd)
         }
     }
 
-    func lookup(_ path: [String], in stack: [TemplateValue]) -> TemplateValue? {
-        guard let first = path.first else { return stack.last }
-        for scope in stack.reversed() {
-            guard var found = scope.child(first) else { continue }
-            for name in path.dropFirst() {
-                guard let next = found.child(name) else { return nil }
+    /// The value of the dotted path `program.names[start..<end]`: its first name from the
+    /// innermost scope outwards, the rest only inside what was found.
+    func lookup(_ start: Int32, _ end: Int32, in stack: [TemplateValue]) -> TemplateValue? {
+        guard start < end else { return stack.last }
+        let first = program.names[Int(start)]
+        var scope = stack.count
+        while scope > 0 {
+            scope -= 1
+            guard case .object(let fields) = stack[scope], var found = fields[first] else { continue }
+            for name in Int(start + 1)..<Int(end) {
+                guard let next = found.child(program.names[name]) else { return nil }
                 found = next
             }
             return found
@@ -102,19 +130,36 @@ struct TemplateSet: Sendable {
         return nil
     }
 
-    /// `&`, `<`, `>`, `"` and `'` as entities; text without them is copied whole.
-    static func escape(_ text: String, into out: inout String) {
-        let special: (UInt8) -> Bool = { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }
-        guard text.utf8.contains(where: special) else { return out += text }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
+    static func print(_ value: TemplateValue, into out: inout [UInt8]) {
+        switch value {
+        case .text(let text): escape(text, into: &out)
+        // Digits and a sign: nothing to escape.
+        case .integer(let integer): out.append(contentsOf: String(integer).utf8)
+        default: escape(value.printed, into: &out)
+        }
+    }
+
+    /// `&`, `<`, `>`, `"` and `'` as entities (bytes that never occur inside a longer UTF-8
+    /// character); the runs between them are copied whole.
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var run = 0
+            for index in bytes.indices {
+                let entity: StaticString
+                switch bytes[index] {
+                case UInt8(ascii: "&"): entity = "&amp;"
+                case UInt8(ascii: "<"): entity = "&lt;"
+                case UInt8(ascii: ">"): entity = "&gt;"
+                case UInt8(ascii: "\""): entity = "&quot;"
+                case UInt8(ascii: "'"): entity = "&#39;"
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                entity.withUTF8Buffer { out.append(contentsOf: $0) }
+                run = index + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
     }
 }
@@ -132,6 +177,6 @@ extension TemplateSet {
                 throw CompiledTemplate.ParseError(message: "\(path): \(error.message)")
             }
         }
-        self.templates = templates
+        self.init(templates: templates)
     }
 }
