@@ -2,6 +2,8 @@
 import Foundation
 import Logging
 import SQLiteKit
+import SQLKit
+import Synchronization
 import Testing
 
 /// Cartera's own SQLite driver (`SQLiteHandles`): kept statements, lent handles.
@@ -120,6 +122,38 @@ struct SQLiteHandleTests {
             }
             #expect(answers == Dictionary(uniqueKeysWithValues: (0..<sessions).map { ($0, Int64($0 + 1)) }))
         }
+    }
+
+    @Test("inside `readingInline` a SELECT runs on the caller's thread; writes and other reads on the pool's")
+    func inlineReads() async throws {
+        try await withSQLite { db in
+            try await db.write { try await $0.run("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)") }
+            /// The name of the thread each statement's rows arrive on.
+            func threads(_ sql: SQLQueryString, write: Bool = false) async throws -> [String] {
+                let names = Mutex<[String]>([])
+                let body: (Session) async throws -> Void = { session in
+                    try await session.sql.execute(sql: sql) { _ in names.withLock { $0.append(Self.threadName()) } }
+                }
+                if write { try await db.write(body) } else { try await db.read(body) }
+                return names.withLock { $0 }
+            }
+            let pooled = try await threads("SELECT 1 AS one")
+            #expect(pooled.count == 1 && pooled.allSatisfy { $0.hasPrefix("TP-") })
+            try await Database.readingInline {
+                let inline = try await threads("SELECT 1 AS one UNION ALL SELECT 2")
+                #expect(inline.count == 2 && !inline.contains { $0.hasPrefix("TP-") })
+                let written = try await threads("INSERT INTO t (name) VALUES ('Peña') RETURNING id", write: true)
+                #expect(written.count == 1 && written.allSatisfy { $0.hasPrefix("TP-") })
+            }
+            let declined = try await Database.readingInline(false) { try await threads("SELECT 1 AS one") }
+            #expect(declined.count == 1 && declined.allSatisfy { $0.hasPrefix("TP-") })
+            #expect(try await db.read { try await $0.first("SELECT name FROM t")?.string("name") } == "Peña")
+        }
+    }
+
+    /// The kernel's name of the current thread (NIO names its pool's threads `TP-#n`).
+    static func threadName() -> String {
+        (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
     }
 }
 

@@ -17,6 +17,12 @@ struct AuthMiddleware: RouterMiddleware {
 
     private func resolve(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
+        // Who is asking: a few indexed reads, on this thread (`Database.readingInline`).
+        try await Database.readingInline { try await identify(request, &context) }
+        return try await next(request, context)
+    }
+
+    private func identify(_ request: Request, _ context: inout WebContext) async throws {
         let requested = Language.negotiate(request.headers[.acceptLanguage])
         if request.uri.path.hasPrefix("/api/") {
             if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
@@ -34,6 +40,5 @@ struct AuthMiddleware: RouterMiddleware {
                 ?? request.cookies[Self.languageCookie].flatMap { Language(rawValue: $0.value) }
                 ?? requested ?? .es
         }
-        return try await next(request, context)
     }
 }

@@ -9,12 +9,16 @@ struct ClientsController {
     static let pageSize = 50
 
     func register(_ group: RouterGroup<SignedInContext>) {
-        group.get(SiteURL.clients.route) { request, context in try await self.list(request, context) }
+        // The list (a page of rows and a capped count; the exact count, when asked for, is not
+        // bounded) and the card read on the request's thread: see `Database.readingInline`.
+        group.get(SiteURL.clients.route) { request, context in
+            try await Database.readingInline(FormData.query(request)["count"] != "all") { try await self.list(request, context) }
+        }
         group.get(SiteURL.clientExport.route) { request, context in try await self.export(request, context) }
         group.post(SiteURL.clientColumns.route) { request, context in try await self.saveColumns(request, context) }
         group.get(SiteURL.newClient.route) { request, context in try await self.newForm(request, context) }
         group.post(SiteURL.clients.route) { request, context in try await self.create(request, context) }
-        group.get("/clients/:id") { request, context in try await self.card(request, context) }
+        group.get("/clients/:id") { request, context in try await Database.readingInline { try await self.card(request, context) } }
         group.get("/clients/:id/edit") { request, context in try await self.editForm(request, context) }
         group.post("/clients/:id") { request, context in try await self.update(request, context) }
         group.post("/clients/:id/archive") { request, context in try await self.archive(request, context, true) }

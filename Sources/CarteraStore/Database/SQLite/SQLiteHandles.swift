@@ -114,7 +114,13 @@ struct SQLiteSQL: AsyncSQLDatabase {
         let values = try binds.map(Self.data)
         logger.debug("Executing query", metadata: ["sql": "\(sql)", "binds": "\(values)"])
         let handle = handle
+        if Database.readsInline, Self.isRead(sql) { return try handle.query(sql, values) { onRow($0) } }
         try await threads.runIfActive { try handle.query(sql, values) { onRow($0) } }
+    }
+
+    /// A `SELECT`: in WAL mode it never waits for a writer, so it may run on the caller's thread.
+    static func isRead(_ sql: String) -> Bool {
+        sql.utf8.starts(with: "SELECT".utf8)
     }
 
     /// The common types directly; anything else as SQLiteKit encodes it.
