@@ -55,18 +55,13 @@ struct ClientListQuery {
         return query
     }
 
-    /// What a query's names and values keep unescaped; built once (a dozen URLs a list page).
-    static let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-
     /// This query's URL with some parameters replaced (sorting, paging).
     func url(_ changes: [String: String?], path: String = SiteURL.clients.path) -> String {
         var pairs = form.pairs.filter { changes.keys.contains($0.0) == false && !$0.1.isEmpty }
         for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
             if let value { pairs.append((key, value)) }
         }
-        let allowed = Self.allowed
-        let query = pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-            .joined(separator: "&")
+        let query = pairs.map { PercentEncoding.query($0.0) + "=" + PercentEncoding.query($0.1) }.joined(separator: "&")
         return path + (query.isEmpty ? "" : "?" + query)
     }
 }

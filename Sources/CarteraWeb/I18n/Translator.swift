@@ -25,9 +25,28 @@ public struct Translator: Sendable {
 
     /// The text for a key; the Spanish text, then the key itself, when missing.
     public func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
-        var text = catalogs[language]?[key] ?? catalogs[.es]?[key] ?? key
-        for (name, value) in arguments { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        Self.fill(catalogs[language]?[key] ?? catalogs[.es]?[key] ?? key, arguments)
+    }
+
+    /// Each `{name}` of `text` that `arguments` names replaced by its value, in one pass (a
+    /// search through Foundation per argument was 2 % of the client list's CPU); a value is
+    /// never searched again, and braces around anything else stay as they are.
+    static func fill(_ text: String, _ arguments: [String: String]) -> String {
+        guard !arguments.isEmpty else { return text }
+        var out = ""
+        var rest = text[...]
+        while let open = rest.utf8.firstIndex(of: UInt8(ascii: "{")) {
+            out += rest[..<open]
+            let name = rest[rest.utf8.index(after: open)...]
+            if let close = name.utf8.firstIndex(of: UInt8(ascii: "}")), let value = arguments[String(name[..<close])] {
+                out += value
+                rest = name[name.utf8.index(after: close)...]
+            } else {
+                out += "{"
+                rest = name
+            }
+        }
+        return out + rest
     }
 
     /// "1 cliente" / "12 clientes".
