@@ -123,14 +123,26 @@ struct SQLiteSQL: AsyncSQLDatabase {
         sql.utf8.starts(with: "SELECT".utf8)
     }
 
-    /// The common types directly; anything else as SQLiteKit encodes it.
+    /// The common types directly, `nil` and booleans too (SQLiteKit's encoder builds an
+    /// `Encoder` for each); anything else as SQLiteKit encodes it.
     private static func data(_ value: any Encodable & Sendable) throws -> SQLiteData {
         switch value {
         case let number as Int64: .integer(Int(number))
         case let text as String: .text(text)
         case let number as Int: .integer(number)
         case let number as Double: .float(number)
+        case let optional as any BoundOptional where optional.isNone: .null
+        case let flag as Bool: .integer(flag ? 1 : 0)
         default: try encoder.encode(value)
         }
     }
+}
+
+/// An optional bound value, to tell `nil` without encoding it.
+private protocol BoundOptional {
+    var isNone: Bool { get }
+}
+
+extension Optional: BoundOptional {
+    var isNone: Bool { if case .none = self { true } else { false } }
 }
