@@ -40,6 +40,9 @@ struct TemplateEncoderTests {
             #expect(fields["f0"] == .integer(0) && fields["f\(count - 1)"] == .integer(Int64(count - 1)), "\(count)")
             #expect(fields["f1"] == .text("again") && fields["missing"] == nil && fields.dictionary.count == count, "\(count)")
         }
+        let present = TemplateFields(present: ["a": .integer(1), "gone": nil, "a": .integer(2), "b": .bool(true)])
+        #expect(present["a"] == .integer(2) && present["gone"] == nil && present["b"] == .bool(true))
+        #expect(present.dictionary == ["a": .integer(2), "b": .bool(true)])
     }
 
     @Test("view models that build their own value give what encoding their fields gives")

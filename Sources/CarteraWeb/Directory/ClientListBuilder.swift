@@ -36,10 +36,12 @@ struct ClientListBuilder {
                          sortState: active ? (storeQuery.descending ? "descending" : "ascending") : nil)
         }
         let labels = Dictionary(uniqueKeysWithValues: columns.map { ($0.key, $0.label) })
+        // What each column shows and its label, worked out once a page rather than once a cell.
+        let shown = chosen.map { (Shown($0), labels[$0] ?? $0) }
         let rows = result.clients.map { client in
-            ClientListPage.Row(cells: chosen.map { key in
-                var cell = cell(key, client)
-                cell.cellLabel = labels[key] ?? key
+            ClientListPage.Row(cells: shown.map { column, label in
+                var cell = cell(column, client)
+                cell.cellLabel = label
                 return cell
             },
                                archived: client.archived)
@@ -90,34 +92,62 @@ struct ClientListBuilder {
             exportCSV: canExport ? query.url(["format": "csv", "page": nil], path: SiteURL.clientExport.path) : nil)
     }
 
-    func cell(_ key: String, _ client: Client) -> ClientListPage.Cell {
+    /// A chosen column, by its key: a built-in one, a custom field's (`cf:key`) or one no longer known.
+    enum Shown {
+        case number, legalName, tradeName, taxId, type, group, branch, salesAgent, collector, city, state, country
+        case phones, emails, updated
+        case custom(String)
+        case unknown
+
+        init(_ key: String) {
+            switch key {
+            case "number": self = .number
+            case "legalName": self = .legalName
+            case "tradeName": self = .tradeName
+            case "taxId": self = .taxId
+            case "type": self = .type
+            case "group": self = .group
+            case "branch": self = .branch
+            case "salesAgent": self = .salesAgent
+            case "collector": self = .collector
+            case "city": self = .city
+            case "state": self = .state
+            case "country": self = .country
+            case "phones": self = .phones
+            case "emails": self = .emails
+            case "updated": self = .updated
+            default: self = key.hasPrefix("cf:") ? .custom(String(key.dropFirst(3))) : .unknown
+            }
+        }
+    }
+
+    func cell(_ column: Shown, _ client: Client) -> ClientListPage.Cell {
         let d = client.draft
         func plain(_ text: String?) -> ClientListPage.Cell { .init(text: text ?? "", cellURL: nil, links: []) }
-        switch key {
-        case "number": return plain(String(client.clientNumber))
-        case "legalName": return .init(text: d.legalName, cellURL: SiteURL.client(client.id).path, links: [])
-        case "tradeName": return plain(d.tradeName)
-        case "taxId": return plain(d.taxID.map { "\(d.taxIDKind?.rawValue ?? "") \($0)" })
-        case "type": return plain(lookups.typeName(d.clientTypeID))
-        case "group": return plain(lookups.groupName(d.clientGroupID))
-        case "branch": return plain(lookups.branchName(d.branchID))
-        case "salesAgent": return plain(lookups.userName(d.salesAgentID))
-        case "collector": return plain(lookups.userName(d.collectorID))
-        case "city": return plain(d.address.city)
-        case "state": return plain(d.address.state)
-        case "country": return plain(d.address.country)
-        case "phones":
+        switch column {
+        case .number: return plain(String(client.clientNumber))
+        case .legalName: return .init(text: d.legalName, cellURL: SiteURL.client(client.id).path, links: [])
+        case .tradeName: return plain(d.tradeName)
+        case .taxId: return plain(d.taxID.map { "\(d.taxIDKind?.rawValue ?? "") \($0)" })
+        case .type: return plain(lookups.typeName(d.clientTypeID))
+        case .group: return plain(lookups.groupName(d.clientGroupID))
+        case .branch: return plain(lookups.branchName(d.branchID))
+        case .salesAgent: return plain(lookups.userName(d.salesAgentID))
+        case .collector: return plain(lookups.userName(d.collectorID))
+        case .city: return plain(d.address.city)
+        case .state: return plain(d.address.state)
+        case .country: return plain(d.address.country)
+        case .phones:
             return .init(text: "", cellURL: nil,
                          links: d.phones.map { .init(href: Contactability.telURL($0), label: $0) })
-        case "emails":
+        case .emails:
             return .init(text: "", cellURL: nil, links: d.emails.map { .init(href: "mailto:" + $0, label: $0) })
-        case "updated": return plain(env.dateTime(client.updatedAt, context))
-        default:
-            guard key.hasPrefix("cf:") else { return plain(nil) }
-            let fieldKey = String(key.dropFirst(3))
+        case .updated: return plain(env.dateTime(client.updatedAt, context))
+        case .custom(let fieldKey):
             let value = d.customFields[fieldKey]
             if case .bool(let on)? = value { return plain(on ? env.t(context.language)["yes"] : "") }
             return plain(value?.displayText)
+        case .unknown: return plain(nil)
         }
     }
 }

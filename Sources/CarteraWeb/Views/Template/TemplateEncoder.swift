@@ -135,9 +135,7 @@ protocol TemplateRepresentable: Encodable {
 extension TemplateValue {
     /// An object of the fields that have a value, as encoding leaves `nil`s out.
     static func fields(_ pairs: KeyValuePairs<String, TemplateValue?>) -> TemplateValue {
-        var object = TemplateFields(capacity: pairs.count)
-        for (key, value) in pairs { if let value { object.append(key, value) } }
-        return .object(object)
+        .object(TemplateFields(present: pairs))
     }
 
     static func list(_ items: [some TemplateRepresentable]) -> TemplateValue { .list(items.map(\.templateValue)) }

@@ -53,11 +53,33 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     init(capacity: Int) {
-        kind = .scanned(Scanned.make(capacity: capacity))
+        self.init(scanned: Scanned.make(capacity: capacity))
     }
 
     private init(hashed fields: [String: TemplateValue]) {
         kind = .hashed(fields)
+    }
+
+    /// The pairs that have a value, written straight into their storage (a view model's row
+    /// builds one of these per cell; appending one by one checked uniqueness each time).
+    init(present pairs: KeyValuePairs<String, TemplateValue?>) {
+        guard pairs.count <= Self.scanned else {
+            self.init(hashed: Dictionary(pairs.compactMap { name, value in value.map { (name, $0) } }) { _, last in last })
+            return
+        }
+        let storage = Scanned.make(capacity: pairs.count)
+        storage.withUnsafeMutablePointers { count, entries in
+            for (name, value) in pairs {
+                guard let value else { continue }
+                (entries + count.pointee).initialize(to: (name, value))
+                count.pointee += 1
+            }
+        }
+        self.init(scanned: storage)
+    }
+
+    private init(scanned storage: Scanned) {
+        kind = .scanned(storage)
     }
 
     /// Adds a field; past `scanned` of them the fields are hashed from then on.
