@@ -99,6 +99,37 @@ struct ClientSearchTests {
         }
     }
 
+    @Test("a quick search counted and paged in one scan gives the pages and counts of counting everything")
+    func oneScanMatchesFullCount() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            for n in 1...7 {
+                let client = try await f.client("Peña \(n)", group: n % 2 == 0 ? nil : group)
+                if n % 3 == 0 { _ = try await f.stores.clients.setArchived(client.id, true, expectedVersion: client.version, by: f.admin) }
+            }
+            try await f.client("Otro", group: group)
+            let seller = try await f.user("norte@demo.test", groups: [group])
+            for archived in ClientQuery.Archived.allCases {
+                for scope in [ClientScope.all, .of(seller)] {
+                    for sortedUpTo in [1, 3, 10] {
+                        for offset in [0, 2, 4] {
+                            var query = ClientQuery(search: "pena", archived: archived, limit: 2, page: .offset(offset), counting: .upTo(10))
+                            query.sortedUpTo = sortedUpTo
+                            let capped = try await f.stores.clients.list(query, scope: scope)
+                            query.counting = .all
+                            let counted = try await f.stores.clients.list(query, scope: scope)
+                            let context = "\(archived) \(scope) \(sortedUpTo) \(offset)"
+                            #expect(capped.clients.map(\.id) == counted.clients.map(\.id), "\(context)")
+                            #expect(capped.count == counted.count && capped.hasMore == counted.hasMore, "\(context)")
+                            #expect(capped.newestFirst == counted.newestFirst, "\(context)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a broad search's newest-first pages skip the newest clients when they are archived, with a filter, a scope or neither")
     func broadSearchSkipsArchivedNewest() async throws {
         try await TestDatabase.with { db in
