@@ -99,8 +99,8 @@ struct ClientSearchTests {
         }
     }
 
-    @Test("a quick search counted and paged in one scan gives the pages and counts of counting everything")
-    func oneScanMatchesFullCount() async throws {
+    @Test("a quick search counted up to a cap gives the pages and counts of counting everything")
+    func cappedCountMatchesFullCount() async throws {
         try await TestDatabase.with { db in
             let f = try await Fixture.make(db)
             let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)

@@ -30,19 +30,7 @@ public struct ClientStore: Sendable {
             }
             var predicate = conditions.map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
             let archivedOnly = scope == .all && query.filters.isEmpty
-            var counted: ClientCount?
-            if case .words(let words) = search {
-                switch try await Self.newestWordPage(session, words, query, counting: counting, offset: offset,
-                                                     where: archivedOnly ? nil : predicate) {
-                case .page(let page)?: return page
-                case .narrow(let count)?: counted = count
-                case nil: break
-                }
-            }
-            if counted == nil {
-                counted = try await Self.count(session, search, query.archived, predicate, counting, archivedOnly: archivedOnly)
-            }
-            let count = counted
+            let count = try await Self.count(session, search, query.archived, predicate, counting, archivedOnly: archivedOnly)
             var from = Self.from(session, search, query.archived)
             var newestFirst = false
             if search == nil, session.kind == .sqlite, case .offset = query.page,
@@ -72,39 +60,6 @@ public struct ClientStore: Sendable {
             return ClientPage(clients: try rows.prefix(query.limit).map(ClientSQL.client), count: count,
                               hasMore: rows.count > query.limit, newestFirst: newestFirst)
         }
-    }
-
-    /// On SQLite, a quick search's first pages counted and, when broad, paged off the word index
-    /// in one scan: its newest `cap + 1` ids, counted, and the page's among them (the count and
-    /// the page each walked every prefix match before, a third of the search's SQLite work).
-    /// `.narrow` with the count when it matches too few to be broad (`list` then ranks them);
-    /// `nil` when the search is not such a page.
-    enum WordScan { case page(ClientPage), narrow(ClientCount) }
-
-    static func newestWordPage(_ session: Session, _ words: [String], _ query: ClientQuery,
-                               counting: ClientQuery.Counting, offset: Int,
-                               where predicate: SQLQueryString?) async throws -> WordScan? {
-        guard session.kind == .sqlite, query.sort == nil, case .offset = query.page, case .upTo(let cap) = counting,
-              cap >= query.sortedUpTo, offset + query.limit + 1 <= cap + 1 else { return nil }
-        let found = try await session.first("""
-            WITH found AS MATERIALIZED (
-                SELECT w.id FROM \(ClientWordIndex.ids(query.archived, matching: ClientSQL.wordPattern(words), where: predicate))
-                ORDER BY w.id DESC LIMIT \(literal: cap + 1))
-            SELECT (SELECT COUNT(*) FROM found) AS n,
-                   (SELECT group_concat(id) FROM (SELECT id FROM found LIMIT \(literal: query.limit + 1) OFFSET \(literal: offset))) AS ids
-            """)!
-        let n = Int(try found.int("n"))
-        let count: ClientCount = n > cap ? .moreThan(cap) : .exactly(n)
-        guard n > query.sortedUpTo else { return .narrow(count) }
-        let ids = try found.optString("ids")?.split(separator: ",").compactMap { Int64($0) } ?? []
-        // Always `limit + 1` values (0 is no client's id), so the statement's text stays the same.
-        let bound = (ids + Array(repeating: 0, count: max(0, query.limit + 1 - ids.count))).map { "\(bind: $0)" as SQLQueryString }
-        let rows = try await session.rows("""
-            SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.id IN (\(bound.joined(separator: ", ")))
-            ORDER BY c.id DESC
-            """)
-        return .page(ClientPage(clients: try rows.prefix(query.limit).map(ClientSQL.client), count: count,
-                                hasMore: rows.count > query.limit, newestFirst: true))
     }
 
     /// Whether more than `limit` clients match; counts again only when the page's own count cannot tell.
