@@ -5,7 +5,7 @@
 /// catalogue, hundreds of texts) are hashed as before. A name given twice reads its last value.
 struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// One reference either way, so a scope probed by a lookup costs one retain; the scanned
-    /// fields live in one allocation with their count (a row's object was three: a box and two arrays).
+    /// fields live in one allocation with their count (they were two arrays, two retains a probe).
     /// Sendable by hand: `ManagedBuffer` cannot be, and the storage is changed only while uniquely referenced.
     private enum Kind: @unchecked Sendable {
         case scanned(Scanned)
@@ -32,8 +32,9 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             return copy
         }
 
-        var entries: UnsafeBufferPointer<(name: String, value: TemplateValue)> {
-            withUnsafeMutablePointers { count, entries in UnsafeBufferPointer(start: entries, count: count.pointee) }
+        /// The entries, for `body` only.
+        func withEntries<R>(_ body: (UnsafeBufferPointer<(name: String, value: TemplateValue)>) -> R) -> R {
+            withUnsafeMutablePointers { count, entries in body(UnsafeBufferPointer(start: entries, count: count.pointee)) }
         }
     }
 
@@ -115,13 +116,14 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             return fields[name]
         case .scanned(let storage):
             let length = name.utf8.count
-            let entries = storage.entries
-            var index = entries.count
-            while index > 0 {
-                index -= 1
-                if entries[index].name.utf8.count == length, entries[index].name == name { return entries[index].value }
+            return storage.withEntries { entries in
+                var index = entries.count
+                while index > 0 {
+                    index -= 1
+                    if entries[index].name.utf8.count == length, entries[index].name == name { return entries[index].value }
+                }
+                return nil
             }
-            return nil
         }
     }
 
@@ -129,7 +131,7 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     var dictionary: [String: TemplateValue] {
         switch kind {
         case .hashed(let fields): fields
-        case .scanned(let storage): Dictionary(storage.entries.map { ($0.name, $0.value) }) { _, last in last }
+        case .scanned(let storage): storage.withEntries { Dictionary($0.map { ($0.name, $0.value) }) { _, last in last } }
         }
     }
 

@@ -9,9 +9,9 @@ struct TemplateProgram: Sendable {
         case text(start: Int32, end: Int32)
         /// `names[start..<end]` is the dotted path; an empty path is `{{.}}`.
         case variable(start: Int32, end: Int32)
-        /// The body runs from the next operation to `end`.
+        /// `names[start..<end]` is the path; the body runs from the next operation to `bodyEnd`.
         case section(start: Int32, end: Int32, inverted: Bool, bodyEnd: Int32)
-        /// `template` is an index into `entries` (-1: no such template, nothing shown);
+        /// `template` is an index into `templateRanges` (-1: no such template, nothing shown);
         /// `indentation` into `strings` (-1: none); `overrides` into `overrideSets` (-1: none).
         /// Override bodies follow it up to `bodyEnd` and are run only as blocks.
         case partial(template: Int32, indentation: Int32, overrides: Int32, bodyEnd: Int32)
