@@ -9,10 +9,9 @@ struct ClientsController {
     static let pageSize = 50
 
     func register(_ group: RouterGroup<SignedInContext>) {
-        // The list (a page of rows and a capped count; the exact count, when asked for, is not
-        // bounded) and the card read on the request's thread: see `Database.readingInline`.
+        // The list and the card read on the request's thread: see `Database.readingInline`.
         group.get(SiteURL.clients.route) { request, context in
-            try await Database.readingInline(FormData.query(request)["count"] != "all") { try await self.list(request, context) }
+            try await Database.readingInline(Self.readsBounded(FormData.query(request))) { try await self.list(request, context) }
         }
         group.get(SiteURL.clientExport.route) { request, context in try await self.export(request, context) }
         group.post(SiteURL.clientColumns.route) { request, context in try await self.saveColumns(request, context) }
@@ -24,6 +23,14 @@ struct ClientsController {
         group.post("/clients/:id/archive") { request, context in try await self.archive(request, context, true) }
         group.post("/clients/:id/restore") { request, context in try await self.archive(request, context, false) }
         group.get("/clients/:id/history") { request, context in try await self.history(request, context) }
+    }
+
+    /// Whether a list request's reads are bounded: a page of rows and a capped count. Not the
+    /// exact count when asked for, nor a search with a one-letter word, which the word index
+    /// (prefixes of two letters and more) answers by merging every word that starts with it:
+    /// “a” over a million clients takes a quarter of a second.
+    static func readsBounded(_ form: FormData) -> Bool {
+        form["count"] != "all" && !Normalization.queryWords(form["q"] ?? "").contains { $0.count < 2 }
     }
 
     func list(_ request: Request, _ context: SignedInContext) async throws -> Response {

@@ -35,3 +35,16 @@ struct TranslatorFillTests {
         #expect(Translator.fill("{}", ["": "vacío"]) == "vacío")
     }
 }
+
+@Suite("Which client list requests read on the request's thread")
+struct ListReadsBoundedTests {
+    @Test("a page with a capped count and searches of two letters or more; not the exact count, not a one-letter word")
+    func bounded() {
+        for query in ["", "type=2&sort=city&dir=desc", "q=pena", "q=pe%C3%B1a+sa", "q=20301234567", "page=3&q=ab"] {
+            #expect(ClientsController.readsBounded(FormData(query)), "\(query)")
+        }
+        for query in ["count=all", "q=a", "q=pena+a", "q=%C3%B1", "count=all&q=pena"] {
+            #expect(!ClientsController.readsBounded(FormData(query)), "\(query)")
+        }
+    }
+}
