@@ -94,29 +94,15 @@ struct ClientListBuilder {
 
     /// A chosen column, by its key: a built-in one, a custom field's (`cf:key`) or one no longer known.
     enum Shown {
-        case number, legalName, tradeName, taxId, type, group, branch, salesAgent, collector, city, state, country
-        case phones, emails, updated
+        case column(ClientColumn.BuiltIn)
         case custom(String)
         case unknown
 
         init(_ key: String) {
-            switch key {
-            case "number": self = .number
-            case "legalName": self = .legalName
-            case "tradeName": self = .tradeName
-            case "taxId": self = .taxId
-            case "type": self = .type
-            case "group": self = .group
-            case "branch": self = .branch
-            case "salesAgent": self = .salesAgent
-            case "collector": self = .collector
-            case "city": self = .city
-            case "state": self = .state
-            case "country": self = .country
-            case "phones": self = .phones
-            case "emails": self = .emails
-            case "updated": self = .updated
-            default: self = key.hasPrefix("cf:") ? .custom(String(key.dropFirst(3))) : .unknown
+            if let column = ClientColumn.BuiltIn(rawValue: key) {
+                self = .column(column)
+            } else {
+                self = key.hasPrefix("cf:") ? .custom(String(key.dropFirst(3))) : .unknown
             }
         }
     }
@@ -125,24 +111,24 @@ struct ClientListBuilder {
         let d = client.draft
         func plain(_ text: String?) -> ClientListPage.Cell { .init(text: text ?? "", cellURL: nil, links: []) }
         switch column {
-        case .number: return plain(String(client.clientNumber))
-        case .legalName: return .init(text: d.legalName, cellURL: SiteURL.client(client.id).path, links: [])
-        case .tradeName: return plain(d.tradeName)
-        case .taxId: return plain(d.taxID.map { "\(d.taxIDKind?.rawValue ?? "") \($0)" })
-        case .type: return plain(lookups.typeName(d.clientTypeID))
-        case .group: return plain(lookups.groupName(d.clientGroupID))
-        case .branch: return plain(lookups.branchName(d.branchID))
-        case .salesAgent: return plain(lookups.userName(d.salesAgentID))
-        case .collector: return plain(lookups.userName(d.collectorID))
-        case .city: return plain(d.address.city)
-        case .state: return plain(d.address.state)
-        case .country: return plain(d.address.country)
-        case .phones:
+        case .column(.number): return plain(String(client.clientNumber))
+        case .column(.legalName): return .init(text: d.legalName, cellURL: SiteURL.client(client.id).path, links: [])
+        case .column(.tradeName): return plain(d.tradeName)
+        case .column(.taxId): return plain(d.taxID.map { "\(d.taxIDKind?.rawValue ?? "") \($0)" })
+        case .column(.type): return plain(lookups.typeName(d.clientTypeID))
+        case .column(.group): return plain(lookups.groupName(d.clientGroupID))
+        case .column(.branch): return plain(lookups.branchName(d.branchID))
+        case .column(.salesAgent): return plain(lookups.userName(d.salesAgentID))
+        case .column(.collector): return plain(lookups.userName(d.collectorID))
+        case .column(.city): return plain(d.address.city)
+        case .column(.state): return plain(d.address.state)
+        case .column(.country): return plain(d.address.country)
+        case .column(.phones):
             return .init(text: "", cellURL: nil,
                          links: d.phones.map { .init(href: Contactability.telURL($0), label: $0) })
-        case .emails:
+        case .column(.emails):
             return .init(text: "", cellURL: nil, links: d.emails.map { .init(href: "mailto:" + $0, label: $0) })
-        case .updated: return plain(env.dateTime(client.updatedAt, context))
+        case .column(.updated): return plain(env.dateTime(client.updatedAt, context))
         case .custom(let fieldKey):
             let value = d.customFields[fieldKey]
             if case .bool(let on)? = value { return plain(on ? env.t(context.language)["yes"] : "") }

@@ -7,8 +7,13 @@ struct ClientColumn {
     let key: String
     let label: String
 
-    static let builtIn = ["number", "legalName", "tradeName", "taxId", "type", "group", "branch", "salesAgent",
-                          "collector", "city", "state", "country", "phones", "emails", "updated"]
+    /// The list's own columns, in the order the column picker offers them; the raw values are their keys.
+    enum BuiltIn: String, CaseIterable {
+        case number, legalName, tradeName, taxId, type, group, branch, salesAgent, collector, city, state, country
+        case phones, emails, updated
+    }
+
+    static let builtIn = BuiltIn.allCases.map(\.rawValue)
     static let defaults = ["number", "legalName", "tradeName", "city", "phones", "type", "salesAgent"]
 
     static func all(_ lookups: Lookups, _ language: Language, _ t: [String: String]) -> [ClientColumn] {

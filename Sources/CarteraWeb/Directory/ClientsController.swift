@@ -11,7 +11,8 @@ struct ClientsController {
     func register(_ group: RouterGroup<SignedInContext>) {
         // The list and the card read on the request's thread: see `Database.readingInline`.
         group.get(SiteURL.clients.route) { request, context in
-            try await Database.readingInline(Self.readsBounded(FormData.query(request))) { try await self.list(request, context) }
+            let form = FormData.query(request)
+            return try await Database.readingInline(Self.readsBounded(form)) { try await self.list(form, request, context) }
         }
         group.get(SiteURL.clientExport.route) { request, context in try await self.export(request, context) }
         group.post(SiteURL.clientColumns.route) { request, context in try await self.saveColumns(request, context) }
@@ -33,10 +34,10 @@ struct ClientsController {
         form["count"] != "all" && !Normalization.queryWords(form["q"] ?? "").contains { $0.count < 2 }
     }
 
-    func list(_ request: Request, _ context: SignedInContext) async throws -> Response {
+    func list(_ form: FormData, _ request: Request, _ context: SignedInContext) async throws -> Response {
         async let lookups = Lookups.load(env.stores)
         async let saved = env.stores.users.clientColumns(context.viewer.id)
-        let query = ClientListQuery(form: FormData.query(request))
+        let query = ClientListQuery(form: form)
         let loaded = try await lookups
         let storeQuery = query.storeQuery(loaded, pageSize: Self.pageSize)
         let result = try await env.stores.clients.list(storeQuery, scope: context.clientScope)

@@ -45,8 +45,7 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     init(_ fields: [String: TemplateValue]) {
         guard fields.count <= Self.scanned else { self.init(hashed: fields); return }
-        self.init(capacity: fields.count)
-        for (name, value) in fields { append(name, value) }
+        self.init(writing: fields.lazy.map { ($0.key, $0.value) }, capacity: fields.count)
     }
 
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
@@ -68,10 +67,14 @@ struct TemplateFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             self.init(hashed: Dictionary(pairs.compactMap { name, value in value.map { (name, $0) } }) { _, last in last })
             return
         }
-        let storage = Scanned.make(capacity: pairs.count)
+        self.init(writing: pairs.lazy.compactMap { name, value in value.map { (name, $0) } }, capacity: pairs.count)
+    }
+
+    /// `fields`, at most `capacity` of them, written in order into one new storage.
+    private init(writing fields: some Sequence<(String, TemplateValue)>, capacity: Int) {
+        let storage = Scanned.make(capacity: capacity)
         storage.withUnsafeMutablePointers { count, entries in
-            for (name, value) in pairs {
-                guard let value else { continue }
+            for (name, value) in fields {
                 (entries + count.pointee).initialize(to: (name, value))
                 count.pointee += 1
             }

@@ -78,7 +78,7 @@ struct TemplateSet: Sendable {
             program.bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
             return index + 1
         case .variable(let start, let end):
-            if let value = lookup(start, end, in: context.stack) { Self.print(value, into: &out) }
+            if let value = lookup(start, end, in: context.stack) { Self.escape(value.printed, into: &out) }
             return index + 1
         case .section(let start, let end, let inverted, let bodyEnd):
             let body = (index + 1)..<Int(bodyEnd)
@@ -128,15 +128,6 @@ struct TemplateSet: Sendable {
             return found
         }
         return nil
-    }
-
-    static func print(_ value: TemplateValue, into out: inout [UInt8]) {
-        switch value {
-        case .text(let text): escape(text, into: &out)
-        // Digits and a sign: nothing to escape.
-        case .integer(let integer): out.append(contentsOf: String(integer).utf8)
-        default: escape(value.printed, into: &out)
-        }
     }
 
     /// `&`, `<`, `>`, `"` and `'` as entities (bytes that never occur inside a longer UTF-8
