@@ -67,9 +67,15 @@ extension ClientStore {
     static let dryRunChunk = insertBlock
 
     public func importClients(headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
-                              by viewer: Viewer, next: () throws -> [String]?) async throws -> ImportReport {
+                              by viewer: Viewer, next: sending @escaping () throws -> [String]?) async throws -> ImportReport {
         guard viewer.can(.importData), viewer.can(.editClients) else { throw StoreError.forbidden }
         struct Rollback: Error {}
+        let rules = try await database.read { session in
+            try await ClientImportRules.load(session, mapping: mapping, emptyClears: options.emptyClears)
+        }
+        // Rows are read and checked a block ahead on another thread, while this one waits on SQLite's.
+        var rows = ReadAhead(blockSize: Self.insertBlock, depth: 4) { try next().map(rules.read) }
+        defer { rows.stop() }
         var run: ImportRun?
         var rowNumber = 1
         var finished = false
@@ -77,17 +83,17 @@ extension ClientStore {
             do {
                 return try await database.write { session in try await session.withPageCache(megabytes: 128) {
                     if run == nil {
-                        run = try await ImportRun(session: session, headers: headers, mapping: mapping, options: options,
+                        run = try await ImportRun(session: session, headers: headers, rules: rules, options: options,
                                                   viewer: viewer, now: clock.now())
                     } else {
                         try await run!.resume(in: session)
                     }
-                    var rows = 0
-                    while !options.dryRun || rows < Self.dryRunChunk {
-                        guard let cells = try next() else { finished = true; break }
+                    var chunk = 0
+                    while !options.dryRun || chunk < Self.dryRunChunk {
+                        guard let row = try await rows.next() else { finished = true; break }
                         rowNumber += 1
-                        rows += 1
-                        try await run!.apply(cells, row: rowNumber)
+                        chunk += 1
+                        try await run!.apply(row, row: rowNumber)
                     }
                     try await run!.flush()
                     if options.dryRun || run!.report.errorCount > 0 { throw Rollback() }
@@ -109,13 +115,11 @@ extension ClientStore {
 struct ImportRun {
     private(set) var session: Session
     let headers: [String]
-    let mapping: [Int: ClientImportField]
+    let rules: ClientImportRules
     let options: ClientImportOptions
     let viewer: Viewer
     let now: Date
     private(set) var importID: Int64
-    let definitions: [CustomFieldDefinition]
-    let names: [String: [String: Int64]]
     var report = ImportReport()
     /// Matching by tax id, the tax ids already seen in this file: a second row
     /// with one is a duplicate, not a second update.
@@ -129,30 +133,23 @@ struct ImportRun {
     /// meets the file as the rows before it left it.
     var pending: [PendingRow] = []
 
-    /// A row that creates a client: its checked draft, or why it is refused.
+    var mapping: [Int: ClientImportField] { rules.mapping }
+    var definitions: [CustomFieldDefinition] { rules.definitions }
+
+    /// A row that creates a client: its checked draft and derived columns, or why it is refused.
     struct PendingRow {
         let row: Int
         let draft: ClientDraft
         let errors: [FieldError]
+        /// Present exactly when `errors` is empty.
+        let values: ClientRowValues?
     }
 
-    init(session: Session, headers: [String], mapping: [Int: ClientImportField], options: ClientImportOptions,
+    init(session: Session, headers: [String], rules: ClientImportRules, options: ClientImportOptions,
          viewer: Viewer, now: Date) async throws {
-        self.session = session; self.headers = headers; self.mapping = mapping; self.options = options
+        self.session = session; self.headers = headers; self.rules = rules; self.options = options
         self.viewer = viewer; self.now = now
-        definitions = try await CatalogueStore.customFields(session)
         importID = try await ImportLog.open(session, entity: "client", fileName: options.fileName, by: viewer, at: now)
-        var names: [String: [String: Int64]] = [:]
-        for table in ["client_types", "client_groups", "branches"] {
-            for row in try await session.rows("SELECT id, name_key FROM \(ident: table)") {
-                names[table, default: [:]][try row.string("name_key")] = try row.int("id")
-            }
-        }
-        for row in try await session.rows("SELECT id, email, name_key FROM users") {
-            names["users", default: [:]][try row.string("email")] = try row.int("id")
-            names["users", default: [:]][try row.string("name_key")] = try row.int("id")
-        }
-        self.names = names
     }
 
     /// Goes on in a new transaction (the next chunk of a dry run).
@@ -161,33 +158,35 @@ struct ImportRun {
         importID = try await ImportLog.open(session, entity: "client", fileName: options.fileName, by: viewer, at: now)
     }
 
-    mutating func apply(_ cells: [String], row: Int) async throws {
-        var values: [ClientImportField: String] = [:]
-        for (index, field) in mapping where index < cells.count || options.emptyClears {
-            let value = index < cells.count ? cells[index].trimmed : ""
-            if !value.isEmpty || options.emptyClears { values[field] = value }
-        }
-        guard values.values.contains(where: { !$0.isEmpty }) else { return }
+    mutating func apply(_ read: ClientImportRow, row: Int) async throws {
+        let values = read.values
+        guard !values.isEmpty else { return }
         var errors: [FieldError] = []
         if options.updateBy == .taxID, let taxID = values[.taxID], !taxID.isEmpty {
             let key = Normalization.compactKey(taxID)
             if !seenTaxIDs.insert(key).inserted { errors.append(FieldError("taxId", "duplicate_in_file")) }
         }
         let existing = try await find(values, errors: &errors)
-        var draft = existing?.draft ?? ClientDraft()
-        for (field, value) in values { apply(field, value, to: &draft, errors: &errors) }
-        let validated = Result { try draft.validated(customFields: definitions) }
-        if !errors.isEmpty, case .failure(let failure as ValidationFailure) = validated {
+        var draft = read.draft
+        var validated = read.validated
+        if let existing {
+            draft = existing.draft
+            for (field, value) in values { rules.apply(field, value, to: &draft, errors: &errors) }
+            validated = Result { () throws(ValidationFailure) in try draft.validated(customFields: definitions) }
+        } else {
+            errors += read.cellErrors
+        }
+        if !errors.isEmpty, case .failure(let failure) = validated {
             // Report the row's other problems too, so one pass over the file finds them all.
             errors += failure.errors.filter { !errors.map(\.field).contains($0.field) }
         }
         guard let existing else {
             switch validated {
-            case .success(let valid) where errors.isEmpty: pending.append(PendingRow(row: row, draft: valid, errors: []))
-            case .failure(let failure as ValidationFailure) where errors.isEmpty:
-                pending.append(PendingRow(row: row, draft: draft, errors: failure.errors))
-            case .failure(let error) where errors.isEmpty: throw error
-            default: pending.append(PendingRow(row: row, draft: draft, errors: errors))
+            case .success(let valid) where errors.isEmpty:
+                pending.append(PendingRow(row: row, draft: valid, errors: [], values: read.rowValues))
+            case .failure(let failure) where errors.isEmpty:
+                pending.append(PendingRow(row: row, draft: draft, errors: failure.errors, values: nil))
+            default: pending.append(PendingRow(row: row, draft: draft, errors: errors, values: nil))
             }
             if pending.count >= ClientStore.insertBlock { try await flush() }
             return
@@ -215,9 +214,9 @@ struct ImportRun {
         let rows = pending
         pending = []
         guard !rows.isEmpty else { return }
-        let accepted = rows.filter { $0.errors.isEmpty }
-        // Their keys worked out once, for the hints and the rows.
-        let values = accepted.map { ClientRowValues($0.draft, definitions: definitions) }
+        let accepted = rows.filter { $0.values != nil }
+        // Their keys, worked out as the rows were read, serve the hints and the rows.
+        let values = accepted.compactMap(\.values)
         let hints = try await hintDuplicates(of: accepted, values)
         let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
         let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
@@ -277,53 +276,6 @@ struct ImportRun {
                 errors.append(FieldError("taxId", "not_found")); return nil
             }
             return client
-        }
-    }
-
-    /// Writes one cell into the draft; an empty value clears the field.
-    func apply(_ field: ClientImportField, _ value: String, to d: inout ClientDraft, errors: inout [FieldError]) {
-        let text: String? = value.isEmpty ? nil : value
-        func reference(_ table: String, _ name: String) -> Int64?? {
-            guard let text else { return .some(nil) }
-            let key = table == "users" && text.contains("@") ? text.lowercased() : Normalization.sortKey(text)
-            guard let id = names[table]?[key] else { errors.append(FieldError(name, "unknown_reference")); return nil }
-            return .some(id)
-        }
-        func number(_ name: String) -> Double?? {
-            guard let text else { return .some(nil) }
-            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
-                errors.append(FieldError(name, "invalid_decimal")); return nil
-            }
-            return .some(value)
-        }
-        func list(_ text: String?) -> [String] {
-            (text ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).map { String($0).trimmed }
-        }
-        switch field {
-        case .clientNumber: break
-        case .legalName: d.legalName = text ?? ""
-        case .tradeName: d.tradeName = text
-        case .taxID: d.taxID = text
-        case .taxIDKind:
-            d.taxIDKind = text.flatMap { TaxIDKind(rawValue: $0.uppercased()) }
-            if text != nil && d.taxIDKind == nil { errors.append(FieldError("taxIdKind", "invalid_choice")) }
-        case .clientType: if let id = reference("client_types", "clientTypeId") { d.clientTypeID = id.map(ClientType.ID.init) }
-        case .clientGroup: if let id = reference("client_groups", "clientGroupId") { d.clientGroupID = id.map(ClientGroup.ID.init) }
-        case .branch: if let id = reference("branches", "branchId") { d.branchID = id.map(Branch.ID.init) }
-        case .salesAgent: if let id = reference("users", "salesAgentId") { d.salesAgentID = id.map(User.ID.init) }
-        case .collector: if let id = reference("users", "collectorId") { d.collectorID = id.map(User.ID.init) }
-        case .street: d.address.street = text
-        case .number: d.address.number = text
-        case .city: d.address.city = text
-        case .state: d.address.state = text
-        case .postalCode: d.address.postalCode = text
-        case .country: d.address.country = text
-        case .latitude: if let value = number("latitude") { d.latitude = value }
-        case .longitude: if let value = number("longitude") { d.longitude = value }
-        case .emails: d.emails = list(text)
-        case .phones: d.phones = list(text)
-        case .description: d.description = text
-        case .customField(let key): d.customFields[key] = text.map { .text($0) }
         }
     }
 

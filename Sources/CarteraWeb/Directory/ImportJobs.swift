@@ -65,7 +65,7 @@ final class ImportJobs: Sendable {
         do {
             try await env.stores.importUploads.copy(upload.id, to: file)
             let outcome = try await request.run(stores: env.stores, translator: env.translator, viewer: viewer) { rows, share in
-                running.withLock { $0[upload.id]?.rows = rows; $0[upload.id]?.share = share }
+                self.running.withLock { $0[upload.id]?.rows = rows; $0[upload.id]?.share = share }
             }
             return (outcome.report.committed ? .committed : .ready, ImportJobResult(outcome: outcome))
         } catch let error as SheetReadError {

@@ -34,7 +34,7 @@ public struct ImportRequest: Sendable {
 
     /// Runs the import. `progress` gets the rows read so far and the share of the file read.
     public func run(stores: Stores, translator: Translator, viewer: Viewer,
-                    progress: (Int, Double) -> Void = { _, _ in }) async throws -> Outcome {
+                    progress: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) async throws -> Outcome {
         var source = try SheetReader.open(file)
         let headers = try source.next() ?? []
         var rows = 0
