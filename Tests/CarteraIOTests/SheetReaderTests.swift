@@ -93,6 +93,34 @@ struct SheetReaderTests {
         #expect(throws: SheetReadError.tooLarge) { try XLSXRowSource(url, maxUncompressed: 1 << 20) }
     }
 
+    @Test("a sheet that breaks off gives its rows up to the break, then the reason; an oversized cell is refused")
+    func brokenSheets() throws {
+        let broken = try Self.handMade(sheet: """
+            <worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>uno</t></is></c></row><row r="2"><c r="A2"
+            """)
+        var source = try SheetReader.open(broken)
+        #expect(try source.next() == ["uno"])
+        #expect(throws: SheetReadError.notASpreadsheet) { try source.next() }
+        let cell = String(repeating: "x", count: SheetReader.maxCellLength + 1)
+        var huge = try SheetReader.open(try Self.handMade(sheet: """
+            <worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>\(cell)</t></is></c></row></sheetData></worksheet>
+            """))
+        #expect(throws: SheetReadError.cellTooLarge) { try huge.next() }
+    }
+
+    @Test("a reader that stops early lets the parsing thread end and remove its copy of the sheet")
+    func stopsEarly() async throws {
+        var writer = try XLSXSheetWriter(columns: [SheetColumn("Nombre")], sheetName: "Hoja", timeZone: .gmt)
+        for index in 0..<20_000 { try writer.write([.text("Cliente \(index)")]) }
+        var source: XLSXRowSource? = try XLSXRowSource(try writer.finish())
+        let copy = source!.rows.sheetFile
+        #expect(try source!.next() == ["Nombre"])
+        #expect(FileManager.default.fileExists(atPath: copy.path))
+        source = nil
+        for _ in 0..<100 where FileManager.default.fileExists(atPath: copy.path) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!FileManager.default.fileExists(atPath: copy.path))
+    }
+
     /// A minimal workbook as Excel writes it: shared strings and a date style.
     static func handMade(sheet: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-test-\(UUID().uuidString).xlsx")

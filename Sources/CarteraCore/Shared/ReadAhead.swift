@@ -25,6 +25,7 @@ public struct ReadAhead<Element: Sendable> {
                 do {
                     while made.count < blockSize, let element = try produce() { made.append(element) }
                 } catch {
+                    if !made.isEmpty { continuation.yield(made) }
                     return continuation.finish(throwing: error)
                 }
                 if !made.isEmpty { continuation.yield(made) }

@@ -4,12 +4,15 @@ import Foundation
 import FoundationXML
 #endif
 
-/// Streams a worksheet's XML into a file of JSON rows (one array of strings a
-/// line). Rows keep their sheet numbers: skipped rows come out empty.
+/// Parses a worksheet's XML on a thread of its own, handing rows over through
+/// a `SheetRowQueue` as they end: the reader starts on the first rows while
+/// the rest are parsed on another core. Rows keep their sheet numbers: skipped
+/// rows come out empty.
 final class SheetParser: NSObject, XMLParserDelegate {
     let shared: [String]
     let dateStyles: Set<Int>
-    let output: BufferedFile
+    let queue: SheetRowQueue
+    let stream: InputStream
     var row: [String] = []
     var rowNumber = 0
     var column = 0
@@ -17,24 +20,34 @@ final class SheetParser: NSObject, XMLParserDelegate {
     var cellStyle = 0
     var value = ""
     var collecting = false
-    var failure: (any Error)?
+    var failure: SheetReadError?
+    /// Whether `</sheetData>` came: a stream cut short can end without libxml2 reporting it.
+    var complete = false
 
-    init(shared: [String], dateStyles: Set<Int>) throws {
+    init(stream: InputStream, queue: SheetRowQueue, shared: [String], dateStyles: Set<Int>) {
+        self.stream = stream
+        self.queue = queue
         self.shared = shared
         self.dateStyles = dateStyles
-        output = try BufferedFile(suffix: ".rows.jsonl")
     }
 
-    static func parse(_ sheet: URL, shared: [String], dateStyles: Set<Int>) throws -> LineFile {
-        let delegate = try SheetParser(shared: shared, dateStyles: dateStyles)
-        guard let stream = InputStream(url: sheet) else { throw SheetReadError.notASpreadsheet }
-        let parser = XMLParser(stream: stream)
-        parser.delegate = delegate
-        let parsed = parser.parse()
-        let url = try delegate.output.close()
-        if let failure = delegate.failure { try? FileManager.default.removeItem(at: url); throw failure }
-        guard parsed else { try? FileManager.default.removeItem(at: url); throw SheetReadError.notASpreadsheet }
-        return try LineFile(url)
+    /// Starts parsing `sheet` (deleted once read) and returns the queue its rows come through.
+    static func start(_ sheet: URL, shared: [String], dateStyles: Set<Int>) throws -> SheetRowQueue {
+        let size = (try FileManager.default.attributesOfItem(atPath: sheet.path)[.size] as? UInt64) ?? 0
+        let queue = SheetRowQueue(size: size)
+        let thread = Thread {
+            defer { try? FileManager.default.removeItem(at: sheet) }
+            guard let stream = InputStream(url: sheet) else { return queue.finish(failure: .notASpreadsheet) }
+            let delegate = SheetParser(stream: stream, queue: queue, shared: shared, dateStyles: dateStyles)
+            let parser = XMLParser(stream: stream)
+            parser.delegate = delegate
+            let parsed = parser.parse()
+            let whole = parsed && delegate.complete
+            queue.finish(failure: delegate.failure ?? (whole || queue.isClosed ? nil : .notASpreadsheet))
+        }
+        thread.name = "cartera-sheet"
+        thread.start()
+        return queue
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
@@ -60,7 +73,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         guard collecting else { return }
         value += string
-        if value.count > SheetReader.maxCellLength {
+        if value.utf8.count > SheetReader.maxCellLength, value.count > SheetReader.maxCellLength {
             failure = SheetReadError.cellTooLarge
             parser.abortParsing()
         }
@@ -73,17 +86,17 @@ final class SheetParser: NSObject, XMLParserDelegate {
             while row.count < column { row.append("") }
             row.append(cellText())
             column += 1
-        case "row": emit(row)
+        case "row":
+            emit(row)
+            if queue.isClosed { parser.abortParsing() }
+        case "sheetData": complete = true
         default: break
         }
     }
 
     func emit(_ cells: [String]) {
-        do {
-            try output.write(cells.jsonString() + "\n")
-        } catch {
-            failure = error
-        }
+        let offset = (stream.property(forKey: .fileCurrentOffsetKey) as? NSNumber)?.uint64Value ?? 0
+        queue.put(cells, offset: offset)
     }
 
     func cellText() -> String {
@@ -123,50 +136,66 @@ final class SheetParser: NSObject, XMLParserDelegate {
     }
 }
 
-/// A temporary file read back a line at a time, deleted when done.
-final class LineFile {
-    let url: URL
-    let handle: FileHandle
-    let size: UInt64
-    var buffer = Data()
-    /// Where the next line starts in `buffer`: lines are sliced off without copying the rest.
-    var start = 0
-    var bytesRead: UInt64 = 0
-    var finished = false
+/// Rows on their way from the parsing thread to the reader: at most `capacity`
+/// wait, so a big sheet is never held whole; a reader that goes away (`close`)
+/// lets the parser stop.
+final class SheetRowQueue: @unchecked Sendable {
+    static let capacity = 2_000
+    private let condition = NSCondition()
+    private var rows: [[String]] = []
+    private var head = 0
+    private var finished = false
+    private var failure: SheetReadError?
+    private var closed = false
+    private let size: UInt64
+    private var offset: UInt64 = 0
 
-    init(_ url: URL) throws {
-        self.url = url
-        handle = try FileHandle(forReadingFrom: url)
-        size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0
+    init(size: UInt64) { self.size = size }
+
+    /// The share of the sheet parsed so far.
+    var progress: Double { condition.withLock { size == 0 ? 1 : min(1, Double(offset) / Double(size)) } }
+
+    var isClosed: Bool { condition.withLock { closed } }
+
+    /// Waits for room, then adds a row (dropped once the reader has gone).
+    func put(_ row: [String], offset: UInt64) {
+        condition.withLock {
+            while rows.count - head >= Self.capacity && !closed { condition.wait() }
+            guard !closed else { return }
+            if head > Self.capacity { rows.removeFirst(head); head = 0 }
+            rows.append(row)
+            self.offset = offset
+            condition.broadcast()
+        }
     }
 
-    deinit {
-        try? handle.close()
-        try? FileManager.default.removeItem(at: url)
+    func finish(failure: SheetReadError?) {
+        condition.withLock {
+            finished = true
+            self.failure = failure
+            condition.broadcast()
+        }
     }
 
-    /// The share of the file read so far.
-    var progress: Double { size == 0 ? 1 : Double(bytesRead) / Double(size) }
+    /// The next row, waiting for the parser; `nil` after the last; the parse's failure in its place.
+    func take() throws(SheetReadError) -> [String]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == rows.count && !finished { condition.wait() }
+        if head < rows.count {
+            defer { head += 1; condition.broadcast() }
+            return rows[head]
+        }
+        if let failure { throw failure }
+        return nil
+    }
 
-    func nextLine() throws -> Data? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
-                let line = buffer[start..<newline]
-                start = newline + 1
-                return Data(line)
-            }
-            if finished {
-                guard start < buffer.count else { return nil }
-                defer { buffer = Data(); start = 0 }
-                return Data(buffer[start...])
-            }
-            if let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
-                buffer = Data(buffer[start...]) + chunk
-                start = 0
-                bytesRead += UInt64(chunk.count)
-            } else {
-                finished = true
-            }
+    func close() {
+        condition.withLock {
+            closed = true
+            rows = []
+            head = 0
+            condition.broadcast()
         }
     }
 }

@@ -7,11 +7,12 @@ import ZIPFoundation
 
 /// The first sheet of an `.xlsx`: shared strings, inline strings, formulas
 /// (their cached values), booleans and date-formatted numbers. The sheet is
-/// parsed as a stream into a temporary file of rows, read back one at a time.
+/// inflated into a temporary file and parsed on a thread of its own while its
+/// rows are read (`SheetParser`); a sheet that is no XML fails where it breaks.
 /// Guards against zip bombs: at most `maxUncompressed` bytes are inflated.
 public struct XLSXRowSource: RowSource {
     public static let maxUncompressed: UInt64 = 400 << 20
-    let rows: LineFile
+    let rows: Rows
 
     public init(_ file: URL, maxUncompressed: UInt64 = Self.maxUncompressed) throws {
         let archive: Archive
@@ -25,16 +26,25 @@ public struct XLSXRowSource: RowSource {
         let shared = archive["xl/sharedStrings.xml"] == nil ? [] : try SharedStrings.parse(Self.data(archive, "xl/sharedStrings.xml", budget: &budget))
         let dateStyles = archive["xl/styles.xml"] == nil ? [] : try DateStyles.parse(Self.data(archive, "xl/styles.xml", budget: &budget))
         let sheetFile = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString).sheet.xml")
-        defer { try? FileManager.default.removeItem(at: sheetFile) }
-        try Self.extract(archive, sheetPath, to: sheetFile, budget: &budget)
-        rows = try SheetParser.parse(sheetFile, shared: shared, dateStyles: dateStyles)
+        do {
+            try Self.extract(archive, sheetPath, to: sheetFile, budget: &budget)
+            rows = Rows(try SheetParser.start(sheetFile, shared: shared, dateStyles: dateStyles), sheetFile: sheetFile)
+        } catch {
+            try? FileManager.default.removeItem(at: sheetFile)
+            throw error
+        }
     }
 
-    public var progress: Double { rows.progress }
+    public var progress: Double { rows.queue.progress }
 
-    public mutating func next() throws -> [String]? {
-        guard let line = try rows.nextLine() else { return nil }
-        return try FlatJSON.strings(String(decoding: line, as: UTF8.self)) ?? JSONDecoder().decode([String].self, from: line)
+    public mutating func next() throws -> [String]? { try rows.queue.take() }
+
+    /// Closes the queue when the source goes, so the parser stops (and removes `sheetFile`).
+    final class Rows {
+        let queue: SheetRowQueue
+        let sheetFile: URL
+        init(_ queue: SheetRowQueue, sheetFile: URL) { self.queue = queue; self.sheetFile = sheetFile }
+        deinit { queue.close() }
     }
 
     // MARK: Zip parts
