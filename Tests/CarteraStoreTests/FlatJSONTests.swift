@@ -49,4 +49,20 @@ struct FlatJSONTests {
         #expect([String: CustomFieldValue]().flatJSONString() == encoded([String: CustomFieldValue]()))
         #expect(["a": .text("x"), "b": .decimal(1.5)].flatJSONString() == nil, "a decimal is left to the encoder")
     }
+
+    @Test("a new client's audit changes made ahead, number filled in later, are the changes of the client with its number")
+    func creationChanges() {
+        let drafts = [
+            ClientDraft(legalName: "Peña \"SA\""),
+            ClientDraft(legalName: "Zeta", taxID: "20-1", address: Address(street: "Calle", city: "Lima"), latitude: -12.5,
+                        emails: ["a@b.example"], phones: ["+51 1 555 1234"], description: "línea\nsegunda",
+                        customFields: ["rubro": .text("Agro"), "vip": .bool(true)]),
+        ]
+        for draft in drafts {
+            for number: Int64 in [1, 42, 1_000_000] {
+                #expect(CreationChanges(draft).json(number: number)
+                        == AuditLog.diff([:], ClientStore.flatten(number: number, draft)).jsonString(), "\(draft.legalName) \(number)")
+            }
+        }
+    }
 }

@@ -17,3 +17,25 @@ extension Array where Element == AuditChange {
         return out + "]"
     }
 }
+
+/// A new client's audit changes as JSON but for its number, which is only known
+/// inside the transaction: made with the rest of its row values, ahead of the
+/// writes (an import's rows, on another core). `json(number:)` is what
+/// `AuditLog.diff([:], ClientStore.flatten(number:_:)).jsonString()` writes (tested).
+struct CreationChanges: Sendable {
+    /// The changes sorting before `clientNumber`, and those after, as JSON arrays.
+    private let head: Substring
+    private let tail: Substring
+
+    init(_ draft: ClientDraft) {
+        let changes = AuditLog.diff([:], ClientStore.flatten(number: 0, draft))
+        let number = changes.firstIndex { $0.field == "clientNumber" } ?? changes.endIndex
+        head = Array(changes[..<number]).jsonString().dropLast()
+        tail = Array(changes[min(number + 1, changes.endIndex)...]).jsonString().dropFirst()
+    }
+
+    func json(number: Int64) -> String {
+        let change = [AuditChange(field: "clientNumber", before: nil, after: String(number))].jsonString().dropFirst().dropLast()
+        return head + (head.count > 1 ? "," : "") + change + (tail.count > 1 ? "," : "") + tail
+    }
+}

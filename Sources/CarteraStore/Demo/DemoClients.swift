@@ -111,8 +111,8 @@ extension DemoGenerator {
         return try await stores.database.write { session in try await session.withPageCache(megabytes: 64) {
             for block in blocks {
                 // Audit events without their fields: a million of them would double the demo's size.
-                let ids = try await ClientStore.insertMany(session, block.clients, userID: nil, at: now, action: "create",
-                                                           auditFields: false).map(\.id.rawValue)
+                let ids = try await ClientStore.insertMany(session, block.clients, userID: nil, at: now,
+                                                           action: "create").map(\.id.rawValue)
                 try await Self.insertContacts(session, block, ids: ids, at: now)
                 try await Self.insertVisits(session, block, ids: ids, owner: company.admin)
             }

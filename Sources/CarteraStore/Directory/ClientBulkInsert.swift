@@ -54,10 +54,10 @@ extension ClientStore {
 
     /// Writes drafts already validated and checked (with their row values) as new
     /// clients with consecutive numbers, their phone and e-mail keys and one audit
-    /// event each (with every field, or none when `auditFields` is false, as the
-    /// demo writes them); returns each client's id and number, in order.
-    static func insertMany(_ session: Session, _ clients: [ClientRowValues], userID: User.ID?, at now: Date, action: String,
-                           auditFields: Bool = true) async throws -> [(id: Client.ID, number: Int64)] {
+    /// event each (with every field when the rows carry their `creationChanges`;
+    /// the demo's carry none); returns each client's id and number, in order.
+    static func insertMany(_ session: Session, _ clients: [ClientRowValues], userID: User.ID?, at now: Date,
+                           action: String) async throws -> [(id: Client.ID, number: Int64)] {
         var created: [(id: Client.ID, number: Int64)] = []
         for start in stride(from: 0, to: clients.count, by: insertBlock) {
             let block = clients[start..<min(start + insertBlock, clients.count)]
@@ -74,8 +74,8 @@ extension ClientStore {
             let written = numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
             try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, values: $1) })
             let audits: [[BoundValue]] = zip(written, block).map { client, row in
-                let changes = auditFields ? AuditLog.diff([:], flatten(number: client.number, row.draft)) : []
-                return [stamp, userID?.rawValue, "client", client.id.rawValue, client.id.rawValue, action, changes.jsonString()]
+                let changes = row.creationChanges?.json(number: client.number) ?? "[]"
+                return [stamp, userID?.rawValue, "client", client.id.rawValue, client.id.rawValue, action, changes]
             }
             _ = try await session.insert(into: "audit_events", columns: ["at", "user_id", "entity", "entity_id", "client_id", "action", "changes"],
                                          rows: audits)

@@ -288,16 +288,16 @@ struct ImportRun {
     mutating func hintDuplicates(of entries: [PendingRow], _ values: [ClientRowValues]) async throws -> [Int: [FieldError]] {
         let names = values.map(\.nameKey)
         let sounds = values.map(\.nameSound)
-        let tails = values.map(\.phoneTails)
         let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(session.literal(false))")
         let bySound = try await firstClients(sounds.filter { !$0.isEmpty },
                                              "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(session.literal(false))")
-        let byTail = try await firstClients(tails.flatMap { $0 }, """
+        let byTail = try await firstClients(values.flatMap(\.phoneTails), """
             SELECT c.id FROM client_phone_tails t JOIN clients c ON c.id = t.client_id WHERE t.tail = k.key
             """)
         var hints: [Int: [FieldError]] = [:]
-        for (index, entry) in entries.enumerated() {
-            let (row, nameKey, sound) = (entry.row, names[index], sounds[index])
+        for (index, value) in values.enumerated() {
+            let (row, nameKey, sound) = (entries[index].row, value.nameKey, value.nameSound)
+            let soundKey = "~" + sound
             var found: [FieldError] = []
             if let earlier = seenNames[nameKey] {
                 found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
@@ -305,20 +305,20 @@ struct ImportRun {
                 found.append(FieldError("legalName", "possible_duplicate", [String(match.number)]))
             } else if !sound.isEmpty, let match = bySound[sound] {
                 found.append(FieldError("legalName", "possible_duplicate_name", [String(match.number), match.name]))
-            } else if !sound.isEmpty, let earlier = seenNames["~" + sound] {
+            } else if !sound.isEmpty, let earlier = seenNames[soundKey] {
                 found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
             }
-            seenNames[nameKey] = seenNames[nameKey] ?? row
-            if !sound.isEmpty { seenNames["~" + sound] = seenNames["~" + sound] ?? row }
-            let draft = entry.draft
-            let contacts = draft.emails.map { "e:" + $0.lowercased() } + draft.phones.compactMap(Normalization.phoneTail).map { "p:" + $0 }
-            for contact in Set(contacts).sorted() {
+            if seenNames[nameKey] == nil { seenNames[nameKey] = row }
+            if !sound.isEmpty, seenNames[soundKey] == nil { seenNames[soundKey] = row }
+            // A checked row's e-mails and phone tails, each once and sorted, as its lookup keys are.
+            for contact in value.emailKeys.map({ "e:" + $0 }) + value.phoneTails.map({ "p:" + $0 }) {
                 if let earlier = seenContacts[contact] {
                     found.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
+                } else {
+                    seenContacts[contact] = row
                 }
-                seenContacts[contact] = seenContacts[contact] ?? row
             }
-            if let match = tails[index].lazy.compactMap({ byTail[$0] }).first {
+            if let match = value.phoneTails.lazy.compactMap({ byTail[$0] }).first {
                 found.append(FieldError("phones", "possible_duplicate", [String(match.number)]))
             }
             if !found.isEmpty { hints[row] = found }

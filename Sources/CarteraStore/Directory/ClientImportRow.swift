@@ -39,7 +39,9 @@ struct ClientImportRules: Sendable {
         var errors: [FieldError] = []
         for (field, value) in values { apply(field, value, to: &draft, errors: &errors) }
         let validated = Result { () throws(ValidationFailure) in try draft.validated(customFields: definitions) }
-        let rowValues = errors.isEmpty ? (try? validated.get()).map { ClientRowValues($0, definitions: definitions) } : nil
+        let rowValues = errors.isEmpty ? (try? validated.get()).map {
+            ClientRowValues($0, definitions: definitions, audited: true)
+        } : nil
         return ClientImportRow(values: values, cellErrors: errors, draft: draft, validated: validated, rowValues: rowValues)
     }
 

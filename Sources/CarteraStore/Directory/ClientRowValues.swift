@@ -22,8 +22,11 @@ struct ClientRowValues: Sendable {
     let phoneTails: [String]
     let emailKeys: [String]
     var lastVisitAt: Date?
+    /// Its creation's audit changes, when its creation is audited with every field
+    /// (an import's clients; the demo's record none).
+    let creationChanges: CreationChanges?
 
-    init(_ draft: ClientDraft, definitions: [CustomFieldDefinition]) {
+    init(_ draft: ClientDraft, definitions: [CustomFieldDefinition], audited: Bool = false) {
         self.draft = draft
         nameKey = Normalization.sortKey(draft.legalName)
         nameSound = Normalization.soundKey(draft.legalName)
@@ -35,5 +38,6 @@ struct ClientRowValues: Sendable {
         digits = draft.searchDigits
         phoneTails = ClientLookupKeys.phoneTails(draft.phones).sorted()
         emailKeys = ClientLookupKeys.emailKeys(draft.emails).sorted()
+        creationChanges = audited ? CreationChanges(draft) : nil
     }
 }
