@@ -35,7 +35,15 @@ struct CreationChanges: Sendable {
     }
 
     func json(number: Int64) -> String {
-        let change = [AuditChange(field: "clientNumber", before: nil, after: String(number))].jsonString().dropFirst().dropLast()
-        return head + (head.count > 1 ? "," : "") + change + (tail.count > 1 ? "," : "") + tail
+        var out = String()
+        out.reserveCapacity(head.utf8.count + tail.utf8.count + 48)
+        out += head
+        if head.utf8.count > 1 { out += "," }
+        out += #"{"after":""#
+        out += String(number)
+        out += #"","field":"clientNumber"}"#
+        if tail.utf8.count > 1 { out += "," }
+        out += tail
+        return out
     }
 }

@@ -50,7 +50,10 @@ public enum HistoryKind: String, Sendable, CaseIterable {
 enum AuditLog {
     /// The fields that differ between two flattened records.
     static func diff(_ before: [String: String], _ after: [String: String]) -> [AuditChange] {
-        Set(before.keys).union(after.keys).sorted().compactMap { key in
+        if before.isEmpty {
+            return after.sorted { $0.key < $1.key }.map { AuditChange(field: $0.key, before: nil, after: $0.value) }
+        }
+        return Set(before.keys).union(after.keys).sorted().compactMap { key in
             before[key] == after[key] ? nil : AuditChange(field: key, before: before[key], after: after[key])
         }
     }

@@ -50,8 +50,21 @@ struct DemoClientSource: Sendable {
 
     private mutating func block(serial: Int, size: Int) -> DemoBlock {
         var block = DemoBlock()
+        // Some time in the last eight months, opened four hours to three days before it
+        // was finished, by each technician in turn: the heat map shows every colour.
+        // (Visits draw from their own stream, so they may be made before the clients.)
+        var lastVisits = [Date?](repeating: nil, count: size)
+        for index in 0..<size where !company.technicians.isEmpty && (serial + index + 1) % 4 != 0 {
+            let finished = now.addingTimeInterval(-Double(Int.random(in: 1...240, using: &visits)) * 86_400)
+            let opened = finished.addingTimeInterval(-Double(Int.random(in: 4...72, using: &visits)) * 3600)
+            let technician = company.technicians[(serial + index + 1) / 4 % company.technicians.count]
+            block.visits.append(.init(index: index, finishedAt: finished, openedAt: opened, technician: technician))
+            // Its only finished order, so its last visit.
+            lastVisits[index] = finished
+        }
         for offset in 0..<size {
-            block.clients.append(ClientRowValues(DemoGenerator.makeDraft(&random, serial + offset, company), definitions: company.definitions))
+            block.clients.append(ClientRowValues(DemoGenerator.makeDraft(&random, serial + offset, company),
+                                                 definitions: company.definitions, lastVisitAt: lastVisits[offset]))
         }
         for index in block.clients.indices where random.next() % 3 != 0 {
             let name = "\(DemoData.givenNames.randomElement(using: &random)!) \(DemoData.surnames.randomElement(using: &random)!)"
@@ -61,17 +74,6 @@ struct DemoClientSource: Sendable {
             let phone = block.clients[index].draft.phones.first ?? ""
             block.people.append(.init(index: index, name: name, nameKey: nameKey, role: role, email: email, phone: phone,
                                       phoneDigits: Normalization.digits(phone)))
-        }
-        guard !company.technicians.isEmpty else { return block }
-        // Some time in the last eight months, opened four hours to three days before it
-        // was finished, by each technician in turn: the heat map shows every colour.
-        for index in block.clients.indices where (serial + index + 1) % 4 != 0 {
-            let finished = now.addingTimeInterval(-Double(Int.random(in: 1...240, using: &visits)) * 86_400)
-            let opened = finished.addingTimeInterval(-Double(Int.random(in: 4...72, using: &visits)) * 3600)
-            let technician = company.technicians[(serial + index + 1) / 4 % company.technicians.count]
-            block.visits.append(.init(index: index, finishedAt: finished, openedAt: opened, technician: technician))
-            // Its only finished order, so its last visit.
-            block.clients[index].lastVisitAt = finished
         }
         return block
     }

@@ -7,8 +7,10 @@ import Foundation
 /// writer can make them before its transaction (the demo, on another core while
 /// the previous block is written). All but the client number's search word, which
 /// is only known inside the transaction.
-/// A new client may come with its last visit (the demo's clients do).
-struct ClientRowValues: Sendable {
+/// A new client may come with its last visit (the demo's clients do). A class:
+/// bulk writers pass blocks of them through several arrays, and a copy of the
+/// struct it was retained some thirty strings.
+final class ClientRowValues: Sendable {
     let draft: ClientDraft
     let nameKey: String
     let nameSound: String
@@ -21,13 +23,14 @@ struct ClientRowValues: Sendable {
     /// Its lookup keys (`ClientLookupKeys`), sorted.
     let phoneTails: [String]
     let emailKeys: [String]
-    var lastVisitAt: Date?
+    let lastVisitAt: Date?
     /// Its creation's audit changes, when its creation is audited with every field
     /// (an import's clients; the demo's record none).
     let creationChanges: CreationChanges?
 
-    init(_ draft: ClientDraft, definitions: [CustomFieldDefinition], audited: Bool = false) {
+    init(_ draft: ClientDraft, definitions: [CustomFieldDefinition], audited: Bool = false, lastVisitAt: Date? = nil) {
         self.draft = draft
+        self.lastVisitAt = lastVisitAt
         nameKey = Normalization.sortKey(draft.legalName)
         nameSound = Normalization.soundKey(draft.legalName)
         taxKey = draft.taxID.map(Normalization.compactKey)

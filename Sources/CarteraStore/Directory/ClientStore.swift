@@ -311,13 +311,16 @@ public struct ClientStore: Sendable {
     /// The values of `editableColumnNames`, in order.
     static func columnValues(_ row: ClientRowValues, number: Int64) -> [BoundValue] {
         let d = row.draft
-        return [
-            d.legalName, d.tradeName, row.nameKey, row.nameSound, d.taxID, d.taxIDKind?.rawValue, row.taxKey,
-            d.clientTypeID?.rawValue, d.clientGroupID?.rawValue, d.branchID?.rawValue, d.salesAgentID?.rawValue,
-            d.collectorID?.rawValue, d.address.street, d.address.number, d.address.city, d.address.state,
-            d.address.postalCode, d.address.country, d.latitude, d.longitude, row.emails, row.phones, d.description,
-            row.customFields, ClientDraft.searchWords(clientNumber: number, then: row.words), row.digits,
+        let cells: [BoundCell] = [
+            .text(d.legalName), .init(d.tradeName), .text(row.nameKey), .text(row.nameSound), .init(d.taxID),
+            .init(d.taxIDKind?.rawValue), .init(row.taxKey), .init(d.clientTypeID?.rawValue), .init(d.clientGroupID?.rawValue),
+            .init(d.branchID?.rawValue), .init(d.salesAgentID?.rawValue), .init(d.collectorID?.rawValue), .init(d.address.street),
+            .init(d.address.number), .init(d.address.city), .init(d.address.state), .init(d.address.postalCode),
+            .init(d.address.country), .init(d.latitude), .init(d.longitude), .text(row.emails), .text(row.phones),
+            .init(d.description), .text(row.customFields), .text(ClientDraft.searchWords(clientNumber: number, then: row.words)),
+            .text(row.digits),
         ]
+        return cells
     }
 
     /// Referenced catalogue rows and users must exist; a tax id belongs to one active client.

@@ -127,6 +127,13 @@ struct SQLiteSQL: AsyncSQLDatabase {
     /// `Encoder` for each); anything else as SQLiteKit encodes it.
     private static func data(_ value: any Encodable & Sendable) throws -> SQLiteData {
         switch value {
+        case let cell as BoundCell:
+            switch cell {
+            case .null: .null
+            case .integer(let number): .integer(Int(number))
+            case .real(let number): .float(number)
+            case .text(let text): .text(text)
+            }
         case let number as Int64: .integer(Int(number))
         case let text as String: .text(text)
         case let number as Int: .integer(number)
