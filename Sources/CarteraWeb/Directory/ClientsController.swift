@@ -161,41 +161,44 @@ struct ClientsController {
     func cardPage(_ client: Client, _ context: SignedInContext, contactForm: FormData? = nil,
                   contactErrors: FormErrors = .none, activityForm: ActivityForm? = nil,
                   activityErrors: FormErrors = .none) async throws -> ClientCardPage {
-        async let contacts = env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
-        async let followUps = env.stores.followUps.list(FollowUpQuery(clientID: client.id, limit: 30), by: context.viewer,
-                                                        timeZone: context.timeZone)
-        async let activities = env.stores.activities.list(ActivityQuery(person: .anyone, clientID: client.id, limit: 30),
-                                                          by: context.viewer)
-        async let categories = env.stores.organisation.activityCategories()
-        async let notes = env.stores.notes.list(NoteQuery(clientID: client.id, limit: 50), by: context.viewer)
-        async let projects = env.stores.projects.list(clientID: client.id, by: context.viewer)
-        async let workOrders = env.stores.workOrders.list(WorkOrderQuery(clientID: client.id, limit: 20), by: context.viewer)
-        async let rules = env.stores.recurringOrders.rules(of: client.id, by: context.viewer)
-        async let lastVisit = env.stores.clients.lastVisit(client.id, scope: context.clientScope)
-        async let assets = env.stores.assets.list(AssetQuery(clientID: client.id, limit: 100), by: context.viewer)
-        async let assetKinds = env.stores.assetKinds.kinds()
-        async let forms = env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
-        async let formTemplates = env.stores.forms.templates()
-        async let deliveries = env.stores.deliveries.list(DeliveryQuery(clientID: client.id, limit: 20), by: context.viewer)
-        async let openInvoices = env.stores.receivables.openCount(clientID: client.id, by: context.viewer)
-        async let opportunities = env.stores.opportunities.list(OpportunityQuery(clientID: client.id, limit: 20), by: context.viewer)
-        async let leads = env.stores.leads.leads(of: client.id, by: context.viewer)
+        // One read after another: the card's reads are on the request's thread (`readingInline`),
+        // and twenty child tasks cost more than their reads when both cores are busy (docs/performance.md,
+        // eleventh pass). A request that never suspends holds its thread to the end, so it yields once
+        // before building the page: without that, p99 under load went 20 → 45 ms.
+        let contacts = try await env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
+        let followUps = try await env.stores.followUps.list(FollowUpQuery(clientID: client.id, limit: 30), by: context.viewer,
+                                                            timeZone: context.timeZone)
+        let activities = try await env.stores.activities.list(ActivityQuery(person: .anyone, clientID: client.id, limit: 30),
+                                                              by: context.viewer)
+        let categories = try await env.stores.organisation.activityCategories()
+        let notes = try await env.stores.notes.list(NoteQuery(clientID: client.id, limit: 50), by: context.viewer)
+        let projects = try await env.stores.projects.list(clientID: client.id, by: context.viewer)
+        let workOrders = try await env.stores.workOrders.list(WorkOrderQuery(clientID: client.id, limit: 20), by: context.viewer)
+        let rules = try await env.stores.recurringOrders.rules(of: client.id, by: context.viewer)
+        let lastVisit = try await env.stores.clients.lastVisit(client.id, scope: context.clientScope)
+        let assets = try await env.stores.assets.list(AssetQuery(clientID: client.id, limit: 100), by: context.viewer)
+        let assetKinds = try await env.stores.assetKinds.kinds()
+        let forms = try await env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
+        let formTemplates = try await env.stores.forms.templates()
+        let deliveries = try await env.stores.deliveries.list(DeliveryQuery(clientID: client.id, limit: 20), by: context.viewer)
+        let openInvoices = try await env.stores.receivables.openCount(clientID: client.id, by: context.viewer)
+        let opportunities = try await env.stores.opportunities.list(OpportunityQuery(clientID: client.id, limit: 20), by: context.viewer)
+        let leads = try await env.stores.leads.leads(of: client.id, by: context.viewer)
         let deliveryFields = try await DeliveriesController(env: env, clients: self).fields(nil, nil, context: context)
         let lookups = try await Lookups.load(env.stores)
-        let contactList = try await contacts
+        await Task.yield()
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
-        let projectList = try await projects
-        return ClientCardPage(client: client, contacts: contactList, followUps: try await followUps, lookups: lookups, env: env,
+        return ClientCardPage(client: client, contacts: contacts, followUps: followUps, lookups: lookups, env: env,
                               context: context, contactForm: contactForm, contactErrors: contactErrors,
-                              activities: try await activities, activityForm: form, activityErrors: activityErrors,
-                              activityChoices: ActivityFormChoices(form: form, categories: try await categories,
-                                                                   users: lookups.users, contacts: contactList,
-                                                                   projects: projectList.map(\.project)),
-                              notes: try await notes, projects: projectList, workOrders: try await workOrders,
-                              rules: try await rules, lastVisit: try await lastVisit, assets: try await assets,
-                              assetKinds: try await assetKinds, forms: try await forms, formTemplates: try await formTemplates,
-                              deliveries: try await deliveries, deliveryFields: deliveryFields, openInvoices: try await openInvoices,
-                              opportunities: try await opportunities, leads: try await leads)
+                              activities: activities, activityForm: form, activityErrors: activityErrors,
+                              activityChoices: ActivityFormChoices(form: form, categories: categories,
+                                                                   users: lookups.users, contacts: contacts,
+                                                                   projects: projects.map(\.project)),
+                              notes: notes, projects: projects, workOrders: workOrders,
+                              rules: rules, lastVisit: lastVisit, assets: assets,
+                              assetKinds: assetKinds, forms: forms, formTemplates: formTemplates,
+                              deliveries: deliveries, deliveryFields: deliveryFields, openInvoices: openInvoices,
+                              opportunities: opportunities, leads: leads)
     }
 
     func history(_ request: Request, _ context: SignedInContext) async throws -> Response {
