@@ -1,4 +1,3 @@
-import CarteraCore
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

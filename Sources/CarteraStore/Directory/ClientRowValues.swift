@@ -9,7 +9,7 @@ import Foundation
 /// is only known inside the transaction.
 /// A new client may come with its last visit (the demo's clients do). A class:
 /// bulk writers pass blocks of them through several arrays, and a copy of the
-/// struct it was retained some thirty strings.
+/// struct retained some thirty strings.
 final class ClientRowValues: Sendable {
     let draft: ClientDraft
     let nameKey: String
