@@ -18,6 +18,8 @@ public struct ReadAhead<Element: Sendable> {
         continuation.onTermination = { _ in control.stop() }
         let producer = Handover(produce)
         let thread = Thread {
+            // Named from inside: a name given before `start` never reaches the system (15 characters at most).
+            Thread.current.name = "cartera-ahead"
             let produce = producer.value
             while control.take() {
                 var made: [Element] = []
@@ -33,7 +35,6 @@ public struct ReadAhead<Element: Sendable> {
             }
             continuation.finish()
         }
-        thread.name = "cartera-read-ahead"
         thread.start()
         blocks = stream.makeAsyncIterator()
         self.control = control

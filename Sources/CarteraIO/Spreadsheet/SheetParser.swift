@@ -35,6 +35,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
         let size = (try FileManager.default.attributesOfItem(atPath: sheet.path)[.size] as? UInt64) ?? 0
         let queue = SheetRowQueue(size: size)
         let thread = Thread {
+            Thread.current.name = "cartera-sheet"  // from inside, as `ReadAhead` names its thread
             defer { try? FileManager.default.removeItem(at: sheet) }
             guard let stream = InputStream(url: sheet) else { return queue.finish(failure: .notASpreadsheet) }
             let delegate = SheetParser(stream: stream, queue: queue, shared: shared, dateStyles: dateStyles)
@@ -44,7 +45,6 @@ final class SheetParser: NSObject, XMLParserDelegate {
             let whole = parsed && delegate.complete
             queue.finish(failure: delegate.failure ?? (whole || queue.isClosed ? nil : .notASpreadsheet))
         }
-        thread.name = "cartera-sheet"
         thread.start()
         return queue
     }
