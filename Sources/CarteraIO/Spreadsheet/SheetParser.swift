@@ -86,16 +86,17 @@ final class SheetParser: NSObject, XMLParserDelegate {
             row.append(cellText())
             column += 1
         case "row":
-            emit(row)
-            if queue.isClosed { parser.abortParsing() }
+            if !emit(row) { parser.abortParsing() }
         case "sheetData": complete = true
         default: break
         }
     }
 
-    func emit(_ cells: [String]) {
+    /// Hands a row to the reader; false once the reader has gone.
+    @discardableResult
+    func emit(_ cells: [String]) -> Bool {
         let offset = (stream.property(forKey: .fileCurrentOffsetKey) as? NSNumber)?.uint64Value ?? 0
-        queue.put(cells, offset: offset)
+        return queue.put(cells, offset: offset)
     }
 
     func cellText() -> String {
@@ -156,15 +157,17 @@ final class SheetRowQueue: @unchecked Sendable {
 
     var isClosed: Bool { condition.withLock { closed } }
 
-    /// Waits for room, then adds a row (dropped once the reader has gone).
-    func put(_ row: [String], offset: UInt64) {
+    /// Waits for room, then adds a row; once the reader has gone the row is dropped and
+    /// the answer is false, so the parser can stop.
+    func put(_ row: [String], offset: UInt64) -> Bool {
         condition.withLock {
             while rows.count - head >= Self.capacity && !closed { condition.wait() }
-            guard !closed else { return }
+            guard !closed else { return false }
             if head > Self.capacity { rows.removeFirst(head); head = 0 }
             rows.append(row)
             self.offset = offset
             condition.broadcast()
+            return true
         }
     }
 
