@@ -47,15 +47,12 @@ struct TemplateEncoderTests {
 
     @Test("view models that build their own value give what encoding their fields gives")
     func directValuesMatchEncoding() throws {
-        let cells = [
-            ClientListPage.Cell(text: "Peña & Cía", cellURL: "/clients/1", links: [.init(href: "tel:+54", label: "+54 11")],
-                                cellLabel: "Nombre"),
-            ClientListPage.Cell(text: "", cellURL: nil, links: []),
-        ]
-        let rows = [ClientListPage.Row(cells: cells, archived: true), ClientListPage.Row(cells: [], archived: false)]
-        for row in rows { #expect(row.templateValue == (try TemplateEncoder.encodeFields(row))) }
-        for cell in cells { #expect(cell.templateValue == (try TemplateEncoder.encodeFields(cell))) }
-        for link in cells[0].links { #expect(link.templateValue == (try TemplateEncoder.encodeFields(link))) }
+        var writer = HTMLWriter()
+        writer.markup("<tr><td>")
+        writer.text("Peña & Cía")
+        writer.markup("</td></tr>")
+        let rows = writer.fragment
+        #expect(rows.templateValue == (try TemplateEncoder.encode(rows)))
         for option in Option.list([(EntityID<ClientGroup>(7), "Norte")], selected: "7") {
             #expect(option.templateValue == (try TemplateEncoder.encodeFields(option)))
         }
@@ -66,7 +63,7 @@ struct TemplateEncoderTests {
                 q: full ? "pena" : "", totalText: "27 clientes", countAllURL: full ? "/clients?count=all" : nil,
                 broadSearch: full ? "Más de 1.000" : nil,
                 headers: [.init(label: "Nombre", sortURL: full ? "/clients?sort=name" : nil, sortState: full ? "ascending" : nil)],
-                rows: full ? rows : [], empty: !full, pageText: "Página 1", previousURL: full ? "/clients?page=1" : nil,
+                rows: full ? rows : HTMLFragment(), empty: !full, pageText: "Página 1", previousURL: full ? "/clients?page=1" : nil,
                 nextURL: full ? "/clients?page=3" : nil, columns: [.init(key: "city", label: "Ciudad", checked: full)],
                 advancedOpen: full, types: options, groups: full ? options : [], branches: options, agents: options,
                 collectors: options, archived: options, coords: options, textFilters: filters, customFilters: full ? filters : [],
@@ -75,5 +72,19 @@ struct TemplateEncoderTests {
         }) {
             #expect(page.templateValue == (try TemplateEncoder.encodeFields(page)), "full: \(full)")
         }
+    }
+}
+
+@Suite("Markup in templates")
+struct MarkupTests {
+    @Test("markup prints as it was written; its values were escaped by the writer, text beside it by the template")
+    func markupAsWritten() throws {
+        var writer = HTMLWriter()
+        writer.markup("<td>")
+        writer.text(#"<b>Peña</b> & "Cía" O'Brien"#)
+        writer.markup("</td>")
+        let set = TemplateSet(templates: ["page": try CompiledTemplate("<tr>{{cells}}</tr>{{note}}")])
+        let page = set.render("page", .object(["cells": .markup(writer.fragment), "note": .text("<i>")]))
+        #expect(page == "<tr><td>&lt;b&gt;Peña&lt;/b&gt; &amp; &quot;Cía&quot; O&#39;Brien</td></tr>&lt;i&gt;")
     }
 }

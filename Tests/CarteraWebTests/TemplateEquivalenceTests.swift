@@ -107,6 +107,8 @@ extension TemplateValue {
         case .number(let number): number
         case .list(let items): items.map(\.mustacheValue)
         case .object(let fields): fields.dictionary.mapValues(\.mustacheValue)
+        // The generated values hold no markup (it has no swift-mustache counterpart but triple braces).
+        case .markup(let fragment): String(decoding: fragment.bytes, as: UTF8.self)
         case .null: Optional<Any>.none as Any
         }
     }

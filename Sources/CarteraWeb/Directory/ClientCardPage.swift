@@ -4,7 +4,8 @@ import Foundation
 
 /// The view model of the client card: data, contacts and actions.
 struct ClientCardPage: Encodable {
-    struct Item: Encodable { let label: String; let value: String; let links: [ClientListPage.Link] }
+    struct Item: Encodable { let label: String; let value: String; let links: [Link] }
+    struct Link: Encodable { let href: String; let label: String }
     struct ContactRow: Encodable {
         let id: String
         let key: Int64
@@ -121,8 +122,8 @@ struct ClientCardPage: Encodable {
         }
         if !d.phones.isEmpty {
             items.append(Item(label: t["field_phones"] ?? "", value: "", links: d.phones.flatMap { phone in
-                [ClientListPage.Link(href: Contactability.telURL(phone), label: phone),
-                 ClientListPage.Link(href: Contactability.whatsAppURL(phone), label: "WhatsApp")]
+                [Link(href: Contactability.telURL(phone), label: phone),
+                 Link(href: Contactability.whatsAppURL(phone), label: "WhatsApp")]
             }))
         }
         if !d.emails.isEmpty {

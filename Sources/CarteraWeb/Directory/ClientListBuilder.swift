@@ -37,15 +37,8 @@ struct ClientListBuilder {
         }
         let labels = Dictionary(uniqueKeysWithValues: columns.map { ($0.key, $0.label) })
         // What each column shows and its label, worked out once a page rather than once a cell.
-        let shown = chosen.map { (Shown($0), labels[$0] ?? $0) }
-        let rows = result.clients.map { client in
-            ClientListPage.Row(cells: shown.map { column, label in
-                var cell = cell(column, client)
-                cell.cellLabel = label
-                return cell
-            },
-                               archived: client.archived)
-        }
+        let rows = ClientListRows(env: env, context: context, lookups: lookups,
+                                  columns: chosen.map { (ClientListRows.Shown($0), labels[$0] ?? $0) })
         let v = query.form
         let people = lookups.users.map { ($0.id, $0.name) }
         let canExport = context.viewer.can(.exportData)
@@ -57,7 +50,7 @@ struct ClientListBuilder {
             countAllURL: result.count.flatMap { if case .moreThan = $0 { query.url(["count": "all"]) } else { nil } },
             broadSearch: result.newestFirst
                 ? env.translator.text("search_broad", language, ["count": env.count(storeQuery.sortedUpTo, context)]) : nil,
-            headers: headers, rows: rows, empty: rows.isEmpty,
+            headers: headers, rows: rows.write(result.clients), empty: result.clients.isEmpty,
             pageText: pageText,
             previousURL: page > 1 ? query.url(["page": String(page - 1)]) : nil,
             nextURL: result.hasMore ? query.url(["page": String(page + 1)]) : nil,
@@ -90,50 +83,5 @@ struct ClientListBuilder {
             },
             exportXLSX: canExport ? query.url(["format": "xlsx", "page": nil], path: SiteURL.clientExport.path) : nil,
             exportCSV: canExport ? query.url(["format": "csv", "page": nil], path: SiteURL.clientExport.path) : nil)
-    }
-
-    /// A chosen column, by its key: a built-in one, a custom field's (`cf:key`) or one no longer known.
-    enum Shown {
-        case column(ClientColumn.BuiltIn)
-        case custom(String)
-        case unknown
-
-        init(_ key: String) {
-            if let column = ClientColumn.BuiltIn(rawValue: key) {
-                self = .column(column)
-            } else {
-                self = key.hasPrefix("cf:") ? .custom(String(key.dropFirst(3))) : .unknown
-            }
-        }
-    }
-
-    func cell(_ column: Shown, _ client: Client) -> ClientListPage.Cell {
-        let d = client.draft
-        func plain(_ text: String?) -> ClientListPage.Cell { .init(text: text ?? "", cellURL: nil, links: []) }
-        switch column {
-        case .column(.number): return plain(String(client.clientNumber))
-        case .column(.legalName): return .init(text: d.legalName, cellURL: SiteURL.client(client.id).path, links: [])
-        case .column(.tradeName): return plain(d.tradeName)
-        case .column(.taxId): return plain(d.taxID.map { "\(d.taxIDKind?.rawValue ?? "") \($0)" })
-        case .column(.type): return plain(lookups.typeName(d.clientTypeID))
-        case .column(.group): return plain(lookups.groupName(d.clientGroupID))
-        case .column(.branch): return plain(lookups.branchName(d.branchID))
-        case .column(.salesAgent): return plain(lookups.userName(d.salesAgentID))
-        case .column(.collector): return plain(lookups.userName(d.collectorID))
-        case .column(.city): return plain(d.address.city)
-        case .column(.state): return plain(d.address.state)
-        case .column(.country): return plain(d.address.country)
-        case .column(.phones):
-            return .init(text: "", cellURL: nil,
-                         links: d.phones.map { .init(href: Contactability.telURL($0), label: $0) })
-        case .column(.emails):
-            return .init(text: "", cellURL: nil, links: d.emails.map { .init(href: "mailto:" + $0, label: $0) })
-        case .column(.updated): return plain(env.dateTime(client.updatedAt, context))
-        case .custom(let fieldKey):
-            let value = d.customFields[fieldKey]
-            if case .bool(let on)? = value { return plain(on ? env.t(context.language)["yes"] : "") }
-            return plain(value?.displayText)
-        case .unknown: return plain(nil)
-        }
     }
 }

@@ -75,9 +75,6 @@ struct ClientListQuery {
 /// busiest page: encoding it through `Encoder` was a tenth of a search's CPU).
 struct ClientListPage: TemplateRepresentable {
     struct Header: TemplateRepresentable { let label: String; let sortURL: String?; let sortState: String? }
-    struct Cell: TemplateRepresentable { let text: String; let cellURL: String?; let links: [Link]; var cellLabel = "" }
-    struct Link: TemplateRepresentable { let href: String; let label: String }
-    struct Row: TemplateRepresentable { let cells: [Cell]; let archived: Bool }
     struct ColumnChoice: TemplateRepresentable { let key: String; let label: String; let checked: Bool }
     struct FilterInput: TemplateRepresentable { let name: String; let label: String; let value: String }
 
@@ -88,7 +85,8 @@ struct ClientListPage: TemplateRepresentable {
     /// Said when a search matched too many clients to rank them.
     let broadSearch: String?
     let headers: [Header]
-    let rows: [Row]
+    /// The table's rows, written by `ClientListRows`.
+    let rows: HTMLFragment
     let empty: Bool
     let pageText: String
     let previousURL: String?
@@ -116,7 +114,7 @@ extension ClientListPage {
     var templateValue: TemplateValue {
         .fields([
             "q": .text(q), "totalText": .text(totalText), "countAllURL": countAllURL.map(TemplateValue.text),
-            "broadSearch": broadSearch.map(TemplateValue.text), "headers": .list(headers), "rows": .list(rows),
+            "broadSearch": broadSearch.map(TemplateValue.text), "headers": .list(headers), "rows": .markup(rows),
             "empty": .bool(empty), "pageText": .text(pageText), "previousURL": previousURL.map(TemplateValue.text),
             "nextURL": nextURL.map(TemplateValue.text), "columns": .list(columns), "advancedOpen": .bool(advancedOpen),
             "types": .list(types), "groups": .list(groups), "branches": .list(branches), "agents": .list(agents),
@@ -140,18 +138,4 @@ extension ClientListPage.ColumnChoice {
 
 extension ClientListPage.FilterInput {
     var templateValue: TemplateValue { .fields(["name": .text(name), "label": .text(label), "value": .text(value)]) }
-}
-
-extension ClientListPage.Row {
-    var templateValue: TemplateValue { .fields(["cells": .list(cells), "archived": .bool(archived)]) }
-}
-
-extension ClientListPage.Cell {
-    var templateValue: TemplateValue {
-        .fields(["text": .text(text), "cellURL": cellURL.map(TemplateValue.text), "links": .list(links), "cellLabel": .text(cellLabel)])
-    }
-}
-
-extension ClientListPage.Link {
-    var templateValue: TemplateValue { .fields(["href": .text(href), "label": .text(label)]) }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// rules: a name is looked up from the innermost section outwards, its dotted
 /// rest only inside what was found; a list repeats its section, `true` shows
 /// it, `false`, `null`, a missing name and an empty list hide it, anything else
-/// shows it with that value innermost; every printed value is HTML-escaped.
+/// shows it with that value innermost; every printed value is HTML-escaped but
+/// markup (`HTMLFragment`), whose values were escaped as it was written.
 struct TemplateSet: Sendable {
     /// The parsed templates, by name (what the program was lowered from).
     let templates: [String: CompiledTemplate]
@@ -78,7 +79,11 @@ struct TemplateSet: Sendable {
             program.bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
             return index + 1
         case .variable(let start, let end):
-            if let value = lookup(start, end, in: context.stack) { Self.escape(value.printed, into: &out) }
+            switch lookup(start, end, in: context.stack) {
+            case .markup(let fragment)?: out.append(contentsOf: fragment.bytes)
+            case let value?: Self.escape(value.printed, into: &out)
+            case nil: break
+            }
             return index + 1
         case .section(let start, let end, let inverted, let bodyEnd):
             let body = (index + 1)..<Int(bodyEnd)

@@ -9,6 +9,8 @@ enum TemplateValue: Sendable, Equatable {
     case number(Double)
     case list([TemplateValue])
     case object(TemplateFields)
+    /// Markup already escaped where it holds values, printed by `{{name}}` as it is.
+    case markup(HTMLFragment)
     case null
 
     /// What `{{name}}` prints before escaping, as swift-mustache prints the same value.
@@ -19,8 +21,9 @@ enum TemplateValue: Sendable, Equatable {
         case .integer(let integer): String(integer)
         case .number(let number): String(describing: number)
         case .null: ""
-        // No template prints a list or an object; these are never shown.
-        case .list, .object: ""
+        // No template prints a list or an object; these are never shown. Markup is written
+        // as it is by the renderer, never through this.
+        case .list, .object, .markup: ""
         }
     }
 
