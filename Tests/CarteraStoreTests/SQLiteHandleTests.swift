@@ -45,6 +45,20 @@ struct SQLiteHandleTests {
         }
     }
 
+    @Test("a result's columns are found by name: every one of many, the first of a repeated name, none that is missing")
+    func columnNames() throws {
+        let names = (0..<40).map { "column_\($0)" } + ["id", "legal_name", "id", ""]
+        let columns = SQLiteColumns(names)
+        for (offset, name) in names.enumerated() where name != "id" {
+            #expect(columns.offset(of: name) == offset, "\(name)")
+        }
+        #expect(columns.offset(of: "id") == 40)
+        #expect(columns.offset(of: "legal") == nil && columns.offset(of: "column_40") == nil && columns.offset(of: "ID") == nil)
+        #expect(SQLiteColumns([]).offset(of: "id") == nil)
+        let row = SQLiteResultRow(columns: SQLiteColumns(["n", "n"]), values: [.integer(1), .integer(2)])
+        #expect(try row.data("n") == .integer(1) && row.contains(column: "n") && !row.contains(column: "m"))
+    }
+
     @Test("bound values keep their SQLite type: numbers, text, their optionals, NULL, booleans")
     func boundTypes() async throws {
         try await withSQLite { db in

@@ -53,6 +53,13 @@ struct TemplateEncoderTests {
         writer.markup("</td></tr>")
         let rows = writer.fragment
         #expect(rows.templateValue == (try TemplateEncoder.encode(rows)))
+        let nav = [Chrome.NavItem(href: "/clients", label: "Clientes & más", active: true), .init(href: "/map", label: "Mapa", active: false)]
+        for flash in ["Guardado", nil] {
+            let chrome = Chrome(lang: "es", title: "Clientes", userName: "Ana <admin>", csrf: "abc", nav: nav, flash: flash,
+                                otherLanguage: "en", otherLanguageLabel: "English", back: "/clients?q=pena&page=2")
+            #expect(chrome.templateValue == (try TemplateEncoder.encodeFields(chrome)), "flash: \(flash ?? "none")")
+        }
+        for item in nav { #expect(item.templateValue == (try TemplateEncoder.encodeFields(item))) }
         for option in Option.list([(EntityID<ClientGroup>(7), "Norte")], selected: "7") {
             #expect(option.templateValue == (try TemplateEncoder.encodeFields(option)))
         }

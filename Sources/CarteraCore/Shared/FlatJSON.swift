@@ -20,8 +20,9 @@ public enum FlatJSON {
     public static func fields(_ text: String) -> [String: CustomFieldValue]? {
         var reader = Reader(text.utf8)
         guard reader.take(UInt8(ascii: "{")) else { return nil }
-        var out: [String: CustomFieldValue] = [:]
-        if reader.take(UInt8(ascii: "}")) { return reader.atEnd ? out : nil }
+        if reader.take(UInt8(ascii: "}")) { return reader.atEnd ? [:] : nil }
+        // Room for a few fields at once: growing one by one hashed every key again at each step.
+        var out = [String: CustomFieldValue](minimumCapacity: 8)
         repeat {
             guard let key = reader.string(), reader.take(UInt8(ascii: ":")), let value = reader.value() else { return nil }
             out[key] = value

@@ -156,14 +156,46 @@ struct SQLiteFailure: Error, CustomStringConvertible {
     var description: String { "SQLite error \(code): \(message)" }
 }
 
-/// The column names of one result, shared by its rows.
+/// The column names of one result, shared by its rows, and where each name is.
 final class SQLiteColumns: Sendable {
     let names: [String]
-    /// The first column of each name, as SQL's `row[name]` reads.
-    let offsets: [String: Int]
+    /// Open addressing over `names` by `hash`: each slot holds an offset + 1, 0 when empty.
+    /// A page of 50 clients looks up 1,350 names; `Dictionary`'s seeded SipHash made that a
+    /// twentieth of the client list's CPU.
+    private let slots: [Int32]
 
     init(_ names: [String]) {
         self.names = names
-        offsets = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        var size = 8
+        while size < names.count * 2 { size <<= 1 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (offset, name) in names.enumerated() {
+            var slot = Self.hash(name) & (size - 1)
+            // The first column of a name keeps it, as SQL's `row[name]` reads.
+            while slots[slot] != 0, names[Int(slots[slot]) - 1] != name { slot = (slot + 1) & (size - 1) }
+            if slots[slot] == 0 { slots[slot] = Int32(offset + 1) }
+        }
+        self.slots = slots
+    }
+
+    /// The first column named `name`.
+    func offset(of name: String) -> Int? {
+        var slot = Self.hash(name) & (slots.count - 1)
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if names[entry - 1] == name { return entry - 1 }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+    }
+
+    /// FNV-1a over the name's bytes (names come from our own statements, never from users).
+    static func hash(_ name: String) -> Int {
+        var name = name  // `withUTF8` reads a short name from the stack, without decoding it byte by byte
+        return name.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return Int(truncatingIfNeeded: hash)
+        }
     }
 }

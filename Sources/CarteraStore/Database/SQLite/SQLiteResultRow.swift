@@ -16,16 +16,16 @@ struct SQLiteResultRow: SQLRow {
 
     /// The value as SQLite gave it, for `Row`'s common cases.
     func data(_ column: String) throws -> SQLiteData {
-        guard let offset = columns.offsets[column] else { throw MissingColumn(column: column) }
+        guard let offset = columns.offset(of: column) else { throw MissingColumn(column: column) }
         return values[offset]
     }
 
     var allColumns: [String] { columns.names }
 
-    func contains(column: String) -> Bool { columns.offsets[column] != nil }
+    func contains(column: String) -> Bool { columns.offset(of: column) != nil }
 
     func decodeNil(column: String) throws -> Bool {
-        guard let offset = columns.offsets[column] else { return true }
+        guard let offset = columns.offset(of: column) else { return true }
         return values[offset] == .null
     }
 

@@ -124,9 +124,9 @@ enum TemplateEncoder {
     }
 }
 
-/// A view model repeated many times on a busy page (the client list's rows and cells)
-/// that builds its `TemplateValue` itself, skipping `Encoder`'s per-field calls (a fifth
-/// of the list's time). It must give what encoding gives — the same keys, `nil`s left
+/// A view model on every page or repeated on a busy one (the chrome; the client list's
+/// headers, filters and options) that builds its `TemplateValue` itself, skipping
+/// `Encoder`'s per-field calls (a fifth of the list's time when its rows were objects). It must give what encoding gives — the same keys, `nil`s left
 /// out — which `TemplateEncoderTests` checks for every conforming type.
 protocol TemplateRepresentable: Encodable {
     var templateValue: TemplateValue { get }
