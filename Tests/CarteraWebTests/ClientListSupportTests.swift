@@ -48,3 +48,19 @@ struct ListReadsBoundedTests {
         }
     }
 }
+
+@Suite("Counts grouped as Foundation groups them")
+struct CountGroupingTests {
+    @Test("powers of ten, their neighbours, negatives and seeded random numbers, in Spanish and English")
+    func sameAsFoundation() {
+        var values = [0, Int.max, Int.min + 1]
+        var power = 1
+        for _ in 0..<18 { values += [power - 1, power, power + 1, -power]; power *= 10 }
+        var seeded = SeededRandom(seed: 11)
+        for _ in 0..<300 { values.append(Int(truncatingIfNeeded: seeded.next()) >> Int(seeded.next() % 60)) }
+        for value in values {
+            #expect(WebEnvironment.grouped(value, .es) == value.formatted(.number.locale(Locale(identifier: "es_AR"))), "\(value)")
+            #expect(WebEnvironment.grouped(value, .en) == value.formatted(.number.locale(Locale(identifier: "en_US"))), "\(value)")
+        }
+    }
+}

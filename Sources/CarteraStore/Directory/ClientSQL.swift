@@ -92,15 +92,16 @@ enum ClientSQL {
         }
     }
 
-    /// SQLite's newest-first page of a broad word search: the page's ids come off the
-    /// word index in rowid order (FTS5 walks its rowids backwards) and stop at the page,
-    /// then only their rows are read.
+    /// SQLite's newest-first page of a broad word search, as a predicate over `clients c`:
+    /// the page's ids come off the word index in rowid order (FTS5 walks its rowids
+    /// backwards) and stop at the page, then only their rows are read. As an `IN` list
+    /// SQLite reads them in the page's order; joined to a subquery instead, it copied
+    /// every row whole into a temporary b-tree to sort them again.
     static func newestWordPage(_ session: Session, _ words: [String], _ archived: ClientQuery.Archived,
                                where predicate: SQLQueryString?, limit: Int, offset: Int) -> SQLQueryString {
         """
-        (SELECT w.id FROM \(ClientWordIndex.ids(archived, matching: wordPattern(words), where: predicate))
-         ORDER BY w.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)) page
-        JOIN clients c ON c.id = page.id
+        c.id IN (SELECT w.id FROM \(ClientWordIndex.ids(archived, matching: wordPattern(words), where: predicate))
+                 ORDER BY w.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset))
         """
     }
 

@@ -44,9 +44,9 @@ public struct ClientStore: Sendable {
                try await Self.isBroad(session, search, query.archived, predicate, known: count, limit: query.sortedUpTo,
                                       archivedOnly: archivedOnly) {
                 if session.kind == .sqlite {
-                    from = ClientSQL.newestWordPage(session, words, query.archived, where: archivedOnly ? nil : predicate,
-                                                    limit: query.limit + 1, offset: offset)
-                    (predicate, order, offset) = ("1 = 1", "c.id DESC", 0)
+                    predicate = ClientSQL.newestWordPage(session, words, query.archived, where: archivedOnly ? nil : predicate,
+                                                         limit: query.limit + 1, offset: offset)
+                    (from, order, offset) = ("clients c", "c.id DESC", 0)
                 } else {
                     let matches = ClientSQL.wordMatches(session, words, query.archived, where: predicate)
                     (from, predicate, order) = (matches.from, matches.predicate, matches.newestFirst)

@@ -92,7 +92,20 @@ extension WebEnvironment {
 
     /// A count with the language's digit grouping: 12.000 / 12,000.
     func count(_ value: Int, _ context: SignedInContext) -> String {
-        value.formatted(.number.locale(Foundation.Locale(identifier: context.language == .es ? "es_AR" : "en_US")))
+        Self.grouped(value, context.language)
+    }
+
+    /// What Foundation's number style writes for a whole number in es_AR and en_US,
+    /// written by hand: the style made a locale and a formatter at each call, 1.4 %
+    /// of a quick search's CPU.
+    static func grouped(_ value: Int, _ language: Language) -> String {
+        let digits = String(value.magnitude)
+        var out = value < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(language == .es ? "." : ",") }
+            out.append(digit)
+        }
+        return out
     }
 
     /// Formats an instant in the viewer's time zone and language.
