@@ -1,34 +1,27 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Parses a worksheet's XML on a thread of its own, handing rows over through
 /// a `SheetRowQueue` as they end: the reader starts on the first rows while
 /// the rest are parsed on another core. Rows keep their sheet numbers: skipped
 /// rows come out empty.
-final class SheetParser: NSObject, XMLParserDelegate {
+struct SheetParser: XMLScanner.Reader {
+    enum CellType { case number, shared, boolean, error, text }
+
     let shared: [String]
     let dateStyles: Set<Int>
     let queue: SheetRowQueue
-    let stream: InputStream
+    let file: FileHandle
     var row: [String] = []
     var rowNumber = 0
     var column = 0
-    var cellType = ""
+    var cellType = CellType.number
     var cellStyle = 0
-    var value = ""
+    var value: [UInt8] = []
     var collecting = false
-    var failure: SheetReadError?
-    /// Whether `</sheetData>` came: a stream cut short can end without libxml2 reporting it.
+    /// Inside a phonetic hint (`rPh`), whose text is no part of the cell.
+    var phonetic = false
+    /// Whether `</sheetData>` came: a sheet without it was cut short.
     var complete = false
-
-    init(stream: InputStream, queue: SheetRowQueue, shared: [String], dateStyles: Set<Int>) {
-        self.stream = stream
-        self.queue = queue
-        self.shared = shared
-        self.dateStyles = dateStyles
-    }
 
     /// Starts parsing `sheet` (deleted once read) and returns the queue its rows come through.
     static func start(_ sheet: URL, shared: [String], dateStyles: Set<Int>) throws -> SheetRowQueue {
@@ -37,80 +30,96 @@ final class SheetParser: NSObject, XMLParserDelegate {
         let thread = Thread {
             Thread.current.name = "cartera-sheet"  // from inside, as `ReadAhead` names its thread
             defer { try? FileManager.default.removeItem(at: sheet) }
-            guard let stream = InputStream(url: sheet) else { return queue.finish(failure: .notASpreadsheet) }
-            let delegate = SheetParser(stream: stream, queue: queue, shared: shared, dateStyles: dateStyles)
-            let parser = XMLParser(stream: stream)
-            parser.delegate = delegate
-            let parsed = parser.parse()
-            let whole = parsed && delegate.complete
-            queue.finish(failure: delegate.failure ?? (whole || queue.isClosed ? nil : .notASpreadsheet))
+            guard let file = try? FileHandle(forReadingFrom: sheet) else { return queue.finish(failure: .notASpreadsheet) }
+            defer { try? file.close() }
+            var parser = SheetParser(shared: shared, dateStyles: dateStyles, queue: queue, file: file)
+            var scanner = XMLScanner { try file.read(upToCount: XMLScanner.chunk) }
+            do throws(SheetReadError) {
+                let whole = try scanner.scan(&parser)
+                queue.finish(failure: whole && !parser.complete ? .notASpreadsheet : nil)
+            } catch {
+                queue.finish(failure: error)
+            }
         }
         thread.start()
         return queue
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
-        switch name {
-        case "row":
-            let number = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
-            while rowNumber + 1 < number { emit([]); rowNumber += 1 }
+    mutating func start(_ tag: XMLScanner.Tag, empty: Bool) throws(SheetReadError) -> Bool {
+        if tag.named("row") {
+            let number = try tag.rawAttribute("r").flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? rowNumber + 1
+            while rowNumber + 1 < number {
+                guard emit([]) else { return false }
+                rowNumber += 1
+            }
             rowNumber = number
             row = []
             column = 0
-        case "c":
-            column = attributes["r"].map(Self.columnIndex) ?? column
-            cellType = attributes["t"] ?? "n"
-            cellStyle = attributes["s"].flatMap(Int.init) ?? 0
-            value = ""
-        case "v", "t":
-            collecting = true
-        default: break
+        } else if tag.named("c") {
+            column = try tag.rawAttribute("r").map(Self.columnIndex) ?? column
+            cellType = try Self.cellType(tag.rawAttribute("t"))
+            cellStyle = try tag.rawAttribute("s").flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+            value = []
+        } else if tag.named("v") || tag.named("t") {
+            collecting = !phonetic
+        } else if tag.named("rPh") {
+            phonetic = true
         }
+        return true
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard collecting else { return }
-        value += string
-        if value.utf8.count > SheetReader.maxCellLength, value.count > SheetReader.maxCellLength {
-            failure = SheetReadError.cellTooLarge
-            parser.abortParsing()
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch name {
-        case "v", "t": collecting = false
-        case "c":
+    mutating func end(_ tag: XMLScanner.Tag) throws(SheetReadError) -> Bool {
+        if tag.named("v") || tag.named("t") {
+            collecting = false
+        } else if tag.named("c") {
             while row.count < column { row.append("") }
             row.append(cellText())
             column += 1
-        case "row":
-            if !emit(row) { parser.abortParsing() }
-        case "sheetData": complete = true
-        default: break
+        } else if tag.named("row") {
+            return emit(row)
+        } else if tag.named("rPh") {
+            phonetic = false
+        } else if tag.named("sheetData") {
+            complete = true
+        }
+        return true
+    }
+
+    mutating func text(_ bytes: ArraySlice<UInt8>, raw: Bool) throws(SheetReadError) {
+        guard collecting else { return }
+        if raw { value.append(contentsOf: bytes) } else { try XMLScanner.decode(bytes, into: &value) }
+        if value.count > SheetReader.maxCellLength, String(decoding: value, as: UTF8.self).count > SheetReader.maxCellLength {
+            throw .cellTooLarge
         }
     }
 
     /// Hands a row to the reader; false once the reader has gone.
-    @discardableResult
     func emit(_ cells: [String]) -> Bool {
-        let offset = (stream.property(forKey: .fileCurrentOffsetKey) as? NSNumber)?.uint64Value ?? 0
-        return queue.put(cells, offset: offset)
+        queue.put(cells, offset: (try? file.offset()) ?? 0)
     }
 
     func cellText() -> String {
+        let text = String(decoding: value, as: UTF8.self)
         switch cellType {
-        case "s": return Int(value).flatMap { $0 < shared.count ? shared[$0] : nil } ?? ""
-        case "b": return value == "1" ? "true" : "false"
-        case "e": return ""
-        case "inlineStr", "str": return value
-        default:
-            guard let number = Double(value) else { return value }
+        case .shared: return Int(text).flatMap { $0 < shared.count ? shared[$0] : nil } ?? ""
+        case .boolean: return text == "1" ? "true" : "false"
+        case .error: return ""
+        case .text: return text
+        case .number:
+            guard let number = Double(text) else { return text }
             if dateStyles.contains(cellStyle) { return Self.date(serial: number) }
             if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
             return String(number)
         }
+    }
+
+    static func cellType(_ attribute: ArraySlice<UInt8>?) -> CellType {
+        guard let attribute else { return .number }
+        if XMLScanner.equal(attribute, "s") { return .shared }
+        if XMLScanner.equal(attribute, "b") { return .boolean }
+        if XMLScanner.equal(attribute, "e") { return .error }
+        if XMLScanner.equal(attribute, "inlineStr") || XMLScanner.equal(attribute, "str") { return .text }
+        return .number
     }
 
     /// An Excel serial day (1900 system) as `YYYY-MM-DD`, with the time when it has one.
@@ -126,11 +135,11 @@ final class SheetParser: NSObject, XMLParserDelegate {
     }
 
     /// "C12" → 2.
-    static func columnIndex(_ reference: String) -> Int {
+    static func columnIndex(_ reference: ArraySlice<UInt8>) -> Int {
         var index = 0
-        for scalar in reference.unicodeScalars {
-            guard (65...90).contains(scalar.value) else { break }
-            index = index * 26 + Int(scalar.value - 64)
+        for byte in reference {
+            guard (65...90).contains(byte) else { break }
+            index = index * 26 + Int(byte - 64)
         }
         return max(0, index - 1)
     }

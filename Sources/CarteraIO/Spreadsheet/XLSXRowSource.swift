@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
 
 /// The first sheet of an `.xlsx`: shared strings, inline strings, formulas
@@ -96,74 +93,71 @@ public struct XLSXRowSource: RowSource {
 }
 
 /// The `<si>` texts of `sharedStrings.xml`, rich-text runs joined, phonetic hints left out.
-final class SharedStrings: NSObject, XMLParserDelegate {
+struct SharedStrings: XMLScanner.Reader {
     var strings: [String] = []
-    var current = ""
+    var current: [UInt8] = []
     var inText = false
     var inPhonetic = false
 
     static func parse(_ data: Data) throws -> [String] {
-        let delegate = SharedStrings()
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        guard parser.parse() else { throw SheetReadError.notASpreadsheet }
-        return delegate.strings
+        var reader = SharedStrings()
+        var scanner = XMLScanner(data)
+        _ = try scanner.scan(&reader)
+        return reader.strings
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
-        switch name {
-        case "si": current = ""
-        case "rPh": inPhonetic = true
-        case "t": inText = !inPhonetic
-        default: break
-        }
+    mutating func start(_ tag: XMLScanner.Tag, empty: Bool) -> Bool {
+        if tag.named("si") { current = [] }
+        if tag.named("rPh") { inPhonetic = true }
+        if tag.named("t") { inText = !inPhonetic }
+        return true
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch name {
-        case "si": strings.append(current)
-        case "rPh": inPhonetic = false
-        case "t": inText = false
-        default: break
-        }
+    mutating func end(_ tag: XMLScanner.Tag) -> Bool {
+        if tag.named("si") { strings.append(String(decoding: current, as: UTF8.self)) }
+        if tag.named("rPh") { inPhonetic = false }
+        if tag.named("t") { inText = false }
+        return true
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText { current += string }
+    mutating func text(_ bytes: ArraySlice<UInt8>, raw: Bool) throws(SheetReadError) {
+        guard inText else { return }
+        if raw { current.append(contentsOf: bytes) } else { try XMLScanner.decode(bytes, into: &current) }
     }
 }
 
 /// Which cell styles (`s=` indexes) show numbers as dates.
-final class DateStyles: NSObject, XMLParserDelegate {
+struct DateStyles: XMLScanner.Reader {
     var customDateFormats: Set<Int> = []
     var styles: [Int] = []
     var inCellXfs = false
 
     static func parse(_ data: Data) throws -> Set<Int> {
-        let delegate = DateStyles()
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        guard parser.parse() else { throw SheetReadError.notASpreadsheet }
+        var reader = DateStyles()
+        var scanner = XMLScanner(data)
+        _ = try scanner.scan(&reader)
         let builtIn = Set(14...22).union(45...47)
-        return Set(delegate.styles.enumerated().compactMap { index, format in
-            builtIn.contains(format) || delegate.customDateFormats.contains(format) ? index : nil
+        return Set(reader.styles.enumerated().compactMap { index, format in
+            builtIn.contains(format) || reader.customDateFormats.contains(format) ? index : nil
         })
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
-        if name == "numFmt", let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"] {
+    mutating func start(_ tag: XMLScanner.Tag, empty: Bool) throws(SheetReadError) -> Bool {
+        if tag.named("numFmt"), let id = try tag.attribute("numFmtId").flatMap(Int.init), let code = try tag.attribute("formatCode") {
             // A date format mentions days or years outside quoted text and colour brackets.
             let bare = code.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
                 .replacingOccurrences(of: #"\[[^\]]*\]"#, with: "", options: .regularExpression).lowercased()
             if bare.contains("d") || bare.contains("y") { customDateFormats.insert(id) }
         }
-        if name == "cellXfs" { inCellXfs = true }
-        if name == "xf", inCellXfs { styles.append(attributes["numFmtId"].flatMap(Int.init) ?? 0) }
+        if tag.named("cellXfs") { inCellXfs = true }
+        if tag.named("xf"), inCellXfs { styles.append(try tag.attribute("numFmtId").flatMap(Int.init) ?? 0) }
+        return true
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if name == "cellXfs" { inCellXfs = false }
+    mutating func end(_ tag: XMLScanner.Tag) -> Bool {
+        if tag.named("cellXfs") { inCellXfs = false }
+        return true
     }
+
+    func text(_ bytes: ArraySlice<UInt8>, raw: Bool) {}
 }
