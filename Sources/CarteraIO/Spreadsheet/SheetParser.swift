@@ -147,7 +147,8 @@ struct SheetParser: XMLScanner.Reader {
 
 /// Rows on their way from the parsing thread to the reader: at most `capacity`
 /// wait, so a big sheet is never held whole; a reader that goes away (`close`)
-/// lets the parser stop.
+/// lets the parser stop. Each side wakes the other only when it waits: a wake-up
+/// per row was a futex call on each side, a twentieth of the reader's time.
 final class SheetRowQueue: @unchecked Sendable {
     static let capacity = 2_000
     private let condition = NSCondition()
@@ -158,6 +159,9 @@ final class SheetRowQueue: @unchecked Sendable {
     private var closed = false
     private let size: UInt64
     private var offset: UInt64 = 0
+    /// The parser waits for the queue to drain to half, the reader for a row.
+    private var parserWaits = false
+    private var readerWaits = false
 
     init(size: UInt64) { self.size = size }
 
@@ -170,12 +174,18 @@ final class SheetRowQueue: @unchecked Sendable {
     /// the answer is false, so the parser can stop.
     func put(_ row: [String], offset: UInt64) -> Bool {
         condition.withLock {
-            while rows.count - head >= Self.capacity && !closed { condition.wait() }
+            while rows.count - head >= Self.capacity && !closed {
+                parserWaits = true
+                condition.wait()
+            }
             guard !closed else { return false }
             if head > Self.capacity { rows.removeFirst(head); head = 0 }
             rows.append(row)
             self.offset = offset
-            condition.broadcast()
+            if readerWaits {
+                readerWaits = false
+                condition.broadcast()
+            }
             return true
         }
     }
@@ -192,13 +202,20 @@ final class SheetRowQueue: @unchecked Sendable {
     func take() throws(SheetReadError) -> [String]? {
         condition.lock()
         defer { condition.unlock() }
-        while head == rows.count && !finished { condition.wait() }
-        if head < rows.count {
-            defer { head += 1; condition.broadcast() }
-            return rows[head]
+        while head == rows.count && !finished {
+            readerWaits = true
+            condition.wait()
         }
-        if let failure { throw failure }
-        return nil
+        guard head < rows.count else {
+            if let failure { throw failure }
+            return nil
+        }
+        defer { head += 1 }
+        if parserWaits, rows.count - head <= Self.capacity / 2 {
+            parserWaits = false
+            condition.broadcast()
+        }
+        return rows[head]
     }
 
     func close() {
