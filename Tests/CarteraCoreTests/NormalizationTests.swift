@@ -133,8 +133,9 @@ struct NormalizationTests {
     func trimming() {
         for value in 0...0xFFFF {
             guard let scalar = Unicode.Scalar(value) else { continue }
-            let text = "\(scalar)a \(scalar)b\(scalar)"
-            #expect(text.trimmed == text.trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+            for text in ["\(scalar)a \(scalar)b\(scalar)", "a\(scalar)", "\(scalar)a"] {
+                #expect(text.trimmed == text.trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+            }
         }
         #expect(" \u{A0}\n".trimmed == "" && "".trimmed == "" && "Peña".trimmed == "Peña")
     }
@@ -145,5 +146,43 @@ struct NormalizationTests {
         #expect(v.text("legalName", " Pe\u{13}ña\u{0F} SA\n") == "Peña SA")
         #expect(v.text("description", "una\nlínea\tmás", maxLength: 100) == "una\nlínea\tmás")
         #expect(v.errors.isEmpty)
+    }
+
+    /// The e-mail rules as first written, on characters.
+    static func isEmailByCharacters(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].count >= 3, text.count <= 254,
+              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+        return !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+    }
+
+    /// The text check as first written: every value's scalars filtered, every length counted.
+    static func textByScalars(_ value: String, maxLength: Int) -> (String?, tooLong: Bool) {
+        let printable = String(String.UnicodeScalarView(value.unicodeScalars.filter {
+            $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" || $0 == "\r" || $0 == "\t"
+        }))
+        let trimmed = printable.trimmed
+        return trimmed.isEmpty ? (nil, false) : (trimmed, trimmed.count > maxLength)
+    }
+
+    @Test("e-mails and text fields checked on bytes give what the rules on characters gave")
+    func byteChecksAgree() {
+        var seeded = SeededRandom(seed: 5)
+        let pool = Array("ab.@@..-_+ ,;<>\t\r\n\u{0}\u{7F}\u{1F}ñé\u{301}\u{A0}\u{85}\u{200B}😀")
+        var samples = ["ventas@pena.com.ar", "a@b.c", "a@bc", "@pena.com", "a@.b.c", "a@b.c.", "a@@b.c", "a@b.c\r\n",
+                       String(repeating: "a", count: 250) + "@b.co", String(repeating: "ñ", count: 250) + "@b.co",
+                       "a\r\n@b.c", "x@\r\nc", "peña@señor.ar", "a@b.c\u{301}"]
+        for _ in 0..<3000 {
+            samples.append(String((0..<Int(seeded.next() % 14)).map { _ in pool[Int(seeded.next() % UInt64(pool.count))] }))
+        }
+        for text in samples {
+            #expect(Contactability.isEmail(text) == Self.isEmailByCharacters(text), "\(text.debugDescription)")
+            for maxLength in [3, 8] {
+                var v = Validator()
+                let (expected, tooLong) = Self.textByScalars(text, maxLength: maxLength)
+                #expect(v.text("f", text, maxLength: maxLength) == expected, "\(text.debugDescription)")
+                #expect(v.errors.isEmpty == !tooLong, "\(text.debugDescription)")
+            }
+        }
     }
 }

@@ -3,10 +3,25 @@ import Foundation
 /// Checks for the ways of reaching a client: e-mail, phone, web address.
 public enum Contactability {
     public static func isEmail(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return isASCIIEmail(text.utf8) }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].count >= 3, text.count <= 254,
               parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
         return !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+    }
+
+    /// The same rules on bytes, for the usual all-ASCII address (an import checks
+    /// every one): there a character is a byte, but for `\r\n`, whose whitespace
+    /// fails the address either way.
+    static func isASCIIEmail(_ bytes: String.UTF8View) -> Bool {
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex else { return false }
+        let domain = bytes[bytes.index(after: at)...]
+        guard domain.count >= 3, !domain.contains(UInt8(ascii: "@")), domain.contains(UInt8(ascii: ".")),
+              domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".") else { return false }
+        return !bytes.contains {
+            $0 == 0x20 || (0x09...0x0D).contains($0) || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";")
+                || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+        }
     }
 
     /// A phone has 6 to 15 digits and only the usual punctuation.

@@ -35,16 +35,24 @@ public struct Validator: Sendable {
     /// tabs), which no spreadsheet or XML can carry; records `required` when
     /// empty and `too_long` past `maxLength`.
     public mutating func text(_ field: String, _ value: String?, required: Bool = false, maxLength: Int = 200) -> String? {
-        let printable = String(String.UnicodeScalarView((value ?? "").unicodeScalars.filter {
-            $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" || $0 == "\r" || $0 == "\t"
+        let value = value ?? ""
+        // Control characters are all ASCII; most values have none and are kept as they are
+        // (an import checks some fifteen texts a row).
+        let printable = !value.utf8.contains(where: Self.isDropped) ? value : String(String.UnicodeScalarView(value.unicodeScalars.filter {
+            $0.value >= 0x80 || !Self.isDropped(UInt8($0.value))
         }))
         let trimmed = printable.trimmed
         if trimmed.isEmpty {
             if required { add(field, "required") }
             return nil
         }
-        if trimmed.count > maxLength { add(field, "too_long", [String(maxLength)]) }
+        // No more characters than bytes: only a long text needs counting.
+        if trimmed.utf8.count > maxLength, trimmed.count > maxLength { add(field, "too_long", [String(maxLength)]) }
         return trimmed
+    }
+
+    private static func isDropped(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") && byte != UInt8(ascii: "\t")) || byte == 0x7F
     }
 
     public func check() throws(ValidationFailure) {

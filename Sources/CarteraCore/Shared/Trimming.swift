@@ -4,6 +4,7 @@ extension String {
     /// White_Space property and the zero-width space are the same set (tested).
     public var trimmed: String {
         let scalars = unicodeScalars
+        guard let head = scalars.first, let end = scalars.last, Self.isSpace(head) || Self.isSpace(end) else { return self }
         guard let first = scalars.firstIndex(where: { !Self.isSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !Self.isSpace($0) })!
         return String(Substring(scalars[first...last]))
