@@ -42,7 +42,7 @@ extension Session {
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         let tail = returning.map { " RETURNING \($0)" } ?? ""
         // Under SQLite's 32,766 and PostgreSQL's 65,535 bound values a statement.
-        let block = max(1, min(500, 30_000 / columns.count))
+        let block = max(1, min(1000, 30_000 / columns.count))
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         let kind = kind
         var found: [Row] = []

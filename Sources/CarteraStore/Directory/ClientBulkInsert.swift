@@ -8,7 +8,7 @@ import SQLKit
 extension ClientStore {
     /// Rows per multi-row statement: at 30 bound values a client this stays under
     /// SQLite's 32,766 and PostgreSQL's 65,535 bound values.
-    static let insertBlock = 500
+    static let insertBlock = 1000
 
     /// The rules of `checkReferences` for a block of drafts, in a few queries:
     /// each draft's errors, in order. A tax id used by an earlier draft of the
