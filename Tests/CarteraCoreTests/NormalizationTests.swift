@@ -165,7 +165,7 @@ struct NormalizationTests {
         return trimmed.isEmpty ? (nil, false) : (trimmed, trimmed.count > maxLength)
     }
 
-    @Test("e-mails and text fields checked on bytes give what the rules on characters gave")
+    @Test("e-mails, text fields and phone links worked out on bytes give what the rules on characters gave")
     func byteChecksAgree() {
         var seeded = SeededRandom(seed: 5)
         let pool = Array("ab.@@..-_+ ,;<>\t\r\n\u{0}\u{7F}\u{1F}ñé\u{301}\u{A0}\u{85}\u{200B}😀")
@@ -174,6 +174,10 @@ struct NormalizationTests {
                        "a\r\n@b.c", "x@\r\nc", "peña@señor.ar", "a@b.c\u{301}"]
         for _ in 0..<3000 {
             samples.append(String((0..<Int(seeded.next() % 14)).map { _ in pool[Int(seeded.next() % UInt64(pool.count))] }))
+        }
+        for text in samples + samples.map({ "+" + $0 }) + samples.map({ " \t+" + $0 }) + ["\u{A0}+54 11", "\n+54", "\u{2003}+1"] {
+            let telByCharacters = (text.first { !($0.isWhitespace && !$0.isNewline) } == "+" ? "tel:+" : "tel:") + Normalization.digits(text)
+            #expect(Contactability.telURL(text) == telByCharacters, "\(text.debugDescription)")
         }
         for text in samples {
             #expect(Contactability.isEmail(text) == Self.isEmailByCharacters(text), "\(text.debugDescription)")

@@ -42,7 +42,12 @@ public enum Contactability {
 
     /// A `tel:` link keeping the leading plus.
     public static func telURL(_ phone: String) -> String {
-        (phone.first { !($0.isWhitespace && !$0.isNewline) } == "+" ? "tel:+" : "tel:") + Normalization.digits(phone)
+        // Spaces and tabs are the only ASCII the rule skips; past them an ASCII byte is the
+        // character itself, so only a phone led by other spaces needs its characters read
+        // (every phone on the client list goes through here).
+        let lead = phone.utf8.first { $0 != 0x20 && $0 != 0x09 }
+        let plus = lead.map { $0 < 0x80 ? $0 == UInt8(ascii: "+") : phone.first { !($0.isWhitespace && !$0.isNewline) } == "+" }
+        return (plus == true ? "tel:+" : "tel:") + Normalization.digits(phone)
     }
 }
 
