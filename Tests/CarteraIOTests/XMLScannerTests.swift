@@ -113,6 +113,7 @@ struct XMLScannerTests {
             "<a x=1/>",                                 // an unquoted attribute
             "",                                         // nothing
             "<a><!-- never closed </a>",
+            String(repeating: "<a>", count: XMLScanner.maxDepth + 1) + String(repeating: "</a>", count: XMLScanner.maxDepth + 1),
         ]
         for xml in bad {
             for chunk in [nil, 1, 4] as [Int?] {
@@ -135,5 +136,15 @@ struct XMLScannerTests {
         var rows: [[String]] = []
         while let row = try source.next() { rows.append(row) }
         #expect(rows == [["", "東京"], ["Ciudad", "2024-02-29 12:00:00", "true"]])
+    }
+
+    @Test("a row numbered past Excel's last is refused instead of reached through empty rows")
+    func rowPastExcel() throws {
+        var source = try SheetReader.open(try SheetReaderTests.handMade(sheet: """
+            <worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>uno</t></is></c></row>\
+            <row r="\(XLSXSheetWriter.excelRows + 1)"><c t="inlineStr"><is><t>dos</t></is></c></row></sheetData></worksheet>
+            """))
+        #expect(try source.next() == ["uno"])
+        #expect(throws: SheetReadError.notASpreadsheet) { try source.next() }
     }
 }

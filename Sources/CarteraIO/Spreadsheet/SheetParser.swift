@@ -48,6 +48,8 @@ struct SheetParser: XMLScanner.Reader {
     mutating func start(_ tag: XMLScanner.Tag, empty: Bool) throws(SheetReadError) -> Bool {
         if tag.named("row") {
             let number = try tag.rawAttribute("r").flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? rowNumber + 1
+            // Past Excel's last row the gap would be millions of empty rows made for nothing.
+            guard number <= XLSXSheetWriter.excelRows else { throw .notASpreadsheet }
             while rowNumber + 1 < number {
                 guard emit([]) else { return false }
                 rowNumber += 1

@@ -63,6 +63,9 @@ struct XMLScanner {
 
     /// The longest tag, comment or instruction accepted: a sheet's are a few dozen bytes.
     static let maxMarkup = 1 << 20
+    /// The deepest nesting accepted: a sheet's is six; a few bytes a level, a file
+    /// of nothing but start tags would otherwise hold a word for each.
+    static let maxDepth = 64
     static let chunk = 1 << 18
 
     private let next: () throws -> Data?
@@ -117,7 +120,10 @@ struct XMLScanner {
                 let tag = try Self.tag(markup[(markup.startIndex + 1)..<(markup.endIndex - (empty ? 2 : 1))])
                 guard !(open.isEmpty && seenRoot) else { throw .notASpreadsheet }
                 seenRoot = true
-                if !empty { open.append(Self.hash(tag.qualified)) }
+                if !empty {
+                    guard open.count < Self.maxDepth else { throw .notASpreadsheet }
+                    open.append(Self.hash(tag.qualified))
+                }
                 if try !reader.start(tag.tag, empty: empty) { return false }
                 if empty, try !reader.end(tag.tag) { return false }
             }
