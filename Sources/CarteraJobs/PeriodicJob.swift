@@ -1,4 +1,6 @@
+import CarteraIO
 import CarteraStore
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -29,12 +31,14 @@ public struct PeriodicJob: Service {
 }
 
 extension PeriodicJob {
-    /// Expired sessions, old login failures and day-old import uploads; the deletes are idempotent.
+    /// Expired sessions, old login failures, day-old import uploads and temporary sheets
+    /// (`TemporarySheets`); the deletes are idempotent.
     public static func sessionSweeper(sessions: SessionStore, uploads: ImportUploadStore, interval: Duration = .seconds(900),
                                       logger: Logger) -> PeriodicJob {
         PeriodicJob("expired sessions removed", every: interval, logger: logger) {
             let removed = try await sessions.purgeExpired()
             try await uploads.purgeExpired()
+            TemporarySheets.sweep(before: Date().addingTimeInterval(-86_400))
             return removed
         }
     }

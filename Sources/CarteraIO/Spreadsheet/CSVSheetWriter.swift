@@ -39,7 +39,7 @@ final class BufferedFile {
     private var buffer = Data()
 
     init(suffix: String) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString)\(suffix)")
+        url = TemporarySheets.url(suffix: suffix)
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }

@@ -21,7 +21,7 @@ public struct XLSXRowSource: RowSource {
         let sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
         let shared = archive["xl/sharedStrings.xml"] == nil ? [] : try SharedStrings.parse(Self.data(archive, "xl/sharedStrings.xml", budget: &budget))
         let dateStyles = archive["xl/styles.xml"] == nil ? [] : try DateStyles.parse(Self.data(archive, "xl/styles.xml", budget: &budget))
-        let sheetFile = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString).sheet.xml")
+        let sheetFile = TemporarySheets.url(suffix: ".sheet.xml")
         do {
             try Self.extract(archive, sheetPath, to: sheetFile, budget: &budget)
             rows = Rows(try SheetParser.start(sheetFile, shared: shared, dateStyles: dateStyles), sheetFile: sheetFile)

@@ -30,7 +30,7 @@ public struct XLSXSheetWriter: SheetWriter {
         self.columns = columns
         self.sheetName = String(sheetName.filter { !"[]:*?/\\".contains($0) }.prefix(31))
         self.timeZone = timeZone
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("cartera-\(UUID().uuidString).xlsx")
+        url = TemporarySheets.url(suffix: ".xlsx")
         zip = BackgroundZipWriter(try ZipWriter(url: url))
         widths = columns.map { $0.header.count + 2 }
         columnRefs = columns.indices.map { Array(Self.columnName($0).utf8) }
