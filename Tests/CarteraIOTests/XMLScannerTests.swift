@@ -27,7 +27,7 @@ private struct Recorder: XMLScanner.Reader {
     }
 
     mutating func text(_ bytes: ArraySlice<UInt8>, raw: Bool) throws(SheetReadError) {
-        if raw { pending.append(contentsOf: bytes) } else { try XMLScanner.decode(bytes, into: &pending) }
+        try XMLScanner.append(bytes, raw: raw, to: &pending)
     }
 
     mutating func flush() {

@@ -46,8 +46,8 @@ public enum Contactability {
         // character itself, so only a phone led by other spaces needs its characters read
         // (every phone on the client list goes through here).
         let lead = phone.utf8.first { $0 != 0x20 && $0 != 0x09 }
-        let plus = lead.map { $0 < 0x80 ? $0 == UInt8(ascii: "+") : phone.first { !($0.isWhitespace && !$0.isNewline) } == "+" }
-        return (plus == true ? "tel:+" : "tel:") + Normalization.digits(phone)
+        let plus = lead.map { $0 < 0x80 ? $0 == UInt8(ascii: "+") : phone.first { !($0.isWhitespace && !$0.isNewline) } == "+" } ?? false
+        return (plus ? "tel:+" : "tel:") + Normalization.digits(phone)
     }
 }
 

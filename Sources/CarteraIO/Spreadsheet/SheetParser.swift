@@ -89,7 +89,7 @@ struct SheetParser: XMLScanner.Reader {
 
     mutating func text(_ bytes: ArraySlice<UInt8>, raw: Bool) throws(SheetReadError) {
         guard collecting else { return }
-        if raw { value.append(contentsOf: bytes) } else { try XMLScanner.decode(bytes, into: &value) }
+        try XMLScanner.append(bytes, raw: raw, to: &value)
         if value.count > SheetReader.maxCellLength, String(decoding: value, as: UTF8.self).count > SheetReader.maxCellLength {
             throw .cellTooLarge
         }

@@ -122,7 +122,7 @@ struct SharedStrings: XMLScanner.Reader {
 
     mutating func text(_ bytes: ArraySlice<UInt8>, raw: Bool) throws(SheetReadError) {
         guard inText else { return }
-        if raw { current.append(contentsOf: bytes) } else { try XMLScanner.decode(bytes, into: &current) }
+        try XMLScanner.append(bytes, raw: raw, to: &current)
     }
 }
 

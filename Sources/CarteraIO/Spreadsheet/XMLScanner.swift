@@ -57,7 +57,7 @@ struct XMLScanner {
     protocol Reader {
         mutating func start(_ tag: Tag, empty: Bool) throws(SheetReadError) -> Bool
         mutating func end(_ tag: Tag) throws(SheetReadError) -> Bool
-        /// Character data as written, possibly in pieces; `decode` turns it into text.
+        /// Character data as written, possibly in pieces; `append` turns it into text.
         mutating func text(_ bytes: ArraySlice<UInt8>, raw: Bool) throws(SheetReadError)
     }
 
@@ -217,6 +217,11 @@ struct XMLScanner {
         guard !qualified.isEmpty else { throw .notASpreadsheet }
         let local = qualified.lastIndex(of: UInt8(ascii: ":")).map { qualified[($0 + 1)...] } ?? qualified
         return (Tag(bytes: inner, name: local), qualified)
+    }
+
+    /// Character data as a reader gets it, appended to `out`: CDATA as it is, the rest decoded.
+    static func append(_ text: ArraySlice<UInt8>, raw: Bool, to out: inout [UInt8]) throws(SheetReadError) {
+        if raw { out.append(contentsOf: text) } else { try decode(text, into: &out) }
     }
 
     /// Character data with its entities and character references decoded, appended to `out`.

@@ -100,9 +100,10 @@ extension WebEnvironment {
     /// of a quick search's CPU.
     static func grouped(_ value: Int, _ language: Language) -> String {
         let digits = String(value.magnitude)
+        let count = digits.utf8.count
         var out = value < 0 ? "-" : ""
         for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(language == .es ? "." : ",") }
+            if index > 0, (count - index) % 3 == 0 { out.append(language == .es ? "." : ",") }
             out.append(digit)
         }
         return out
