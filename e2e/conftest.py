@@ -38,6 +38,7 @@ def server():
     process = subprocess.Popen([str(s.binary), "serve", "--database", s.database, "--port", str(s.port), "--demo",
                                 "--demo-clients", "300"], cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
                                env={**os.environ, "CARTERA_MAIL_POLL_SECONDS": "1"})
+    s.pid = process.pid
     try:
         deadline = time.time() + 120
         while time.time() < deadline:

@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `cartera` command: serve, migrate, user, token, demo, export, import, backup, jobs, copy.
-@main
 struct Cartera: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cartera",

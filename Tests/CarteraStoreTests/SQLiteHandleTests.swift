@@ -45,7 +45,7 @@ struct SQLiteHandleTests {
         }
     }
 
-    @Test("a result's columns are found by name: every one of many, the first of a repeated name, none that is missing")
+    @Test("a result's columns are found by name: every one of many, in order or not, the first of a repeated name, none that is missing")
     func columnNames() throws {
         let names = (0..<40).map { "column_\($0)" } + ["id", "legal_name", "id", ""]
         let columns = SQLiteColumns(names)
@@ -53,6 +53,9 @@ struct SQLiteHandleTests {
             #expect(columns.offset(of: name) == offset, "\(name)")
         }
         #expect(columns.offset(of: "id") == 40)
+        // Found after the column before it too (the next column is tried first), except a repeated name.
+        #expect(columns.offset(of: "legal_name") == 41 && columns.offset(of: "id") == 40)
+        #expect(columns.offset(of: "column_39") == 39 && columns.offset(of: "id") == 40 && columns.offset(of: "column_3") == 3)
         #expect(columns.offset(of: "legal") == nil && columns.offset(of: "column_40") == nil && columns.offset(of: "ID") == nil)
         #expect(SQLiteColumns([]).offset(of: "id") == nil)
         let row = SQLiteResultRow(columns: SQLiteColumns(["n", "n"]), values: [.integer(1), .integer(2)])

@@ -1,0 +1,26 @@
+"""The process as it runs: the allocator setting the binary starts itself with
+(`AllocatorTuning`, docs/decisions.md)."""
+import os, pathlib, subprocess
+from conftest import free_port
+
+
+def environment(pid):
+    return pathlib.Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+
+
+def test_server_runs_with_a_larger_allocator_cache(server):
+    # The fixture starts the server without the variable (unless the caller's environment has it).
+    if "GLIBC_TUNABLES" not in os.environ:
+        assert b"GLIBC_TUNABLES=glibc.malloc.tcache_count=1024" in environment(server.pid)
+
+
+def test_an_operators_own_setting_is_kept(server, tmp_path):
+    own = "glibc.malloc.tcache_count=9"
+    process = subprocess.Popen([str(server.binary), "serve", "--database", f"sqlite://{tmp_path / 'own.sqlite'}", "--port", str(free_port())],
+                               env={**os.environ, "GLIBC_TUNABLES": own}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        found = [entry for entry in environment(process.pid) if entry.startswith(b"GLIBC_TUNABLES=")]
+        assert found == [f"GLIBC_TUNABLES={own}".encode()]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
