@@ -11,7 +11,7 @@ def environment(pid):
 def test_server_runs_with_a_larger_allocator_cache(server):
     # The fixture starts the server without the variable (unless the caller's environment has it).
     if "GLIBC_TUNABLES" not in os.environ:
-        assert b"GLIBC_TUNABLES=glibc.malloc.tcache_count=1024" in environment(server.pid)
+        assert b"GLIBC_TUNABLES=glibc.malloc.tcache_count=256" in environment(server.pid)
 
 
 def test_an_operators_own_setting_is_kept(server, tmp_path):
