@@ -11,12 +11,3 @@ extern int sqlite_nio_sqlite3_db_config(void *db, int op, ...);
 int cartera_sqlite_stable_plans(void *db) {
     return sqlite_nio_sqlite3_db_config(db, CARTERA_DBCONFIG_ENABLE_QPSG, 1, (int *)0);
 }
-
-extern int sqlite_nio_sqlite3_config(int op, ...);
-
-// SQLITE_CONFIG_STMTJRNL_SPILL in sqlite3.h.
-#define CARTERA_CONFIG_STMTJRNL_SPILL 26
-
-int cartera_sqlite_statement_journal_spill(int bytes) {
-    return sqlite_nio_sqlite3_config(CARTERA_CONFIG_STMTJRNL_SPILL, bytes);
-}

@@ -23,26 +23,6 @@ struct SQLiteHandleTests {
         }
     }
 
-    @Test("statement journals are kept in memory, and a failed statement inside a transaction still undoes only itself")
-    func statementJournal() async throws {
-        try await withSQLite { db in
-            #expect(SQLiteHandle.initialised == 0)  // SQLITE_OK
-            try await db.write { try await $0.run("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)") }
-            let rows: [SQLQueryString] = (1...500).map { "(\(bind: $0), \(bind: "nombre \($0)"))" }
-            let kept = try await db.write { session -> Int64 in
-                try await session.run("INSERT INTO t (id, name) VALUES \(rows.joined(separator: ", "))")
-                // Changes the pages the first statement wrote, then fails on its last row.
-                let again: [SQLQueryString] = (501...1000).map { "(\(bind: $0), \(bind: "nombre \($0)"))" } + ["(1001, 'nombre 1')"]
-                await #expect(throws: (any Error).self) {
-                    try await session.run("INSERT INTO t (id, name) VALUES \(again.joined(separator: ", "))")
-                }
-                return try await session.first("SELECT count(*) AS n FROM t")?.int("n") ?? -1
-            }
-            #expect(kept == 500)
-            #expect(try await db.read { try await $0.first("SELECT count(*) AS n FROM t")?.int("n") } == 500)
-        }
-    }
-
     @Test("a kept statement reads new values each run, and new columns after the table changes")
     func keptStatements() async throws {
         try await withSQLite { db in

@@ -5,8 +5,4 @@
 /// `sqlite3 *` of sqlite-nio's vendored SQLite). Returns SQLite's result code.
 int cartera_sqlite_stable_plans(void *db);
 
-/// How large a statement journal grows in memory before SQLite writes it to a temporary
-/// file, for every connection; only before SQLite is initialised. Returns SQLite's result code.
-int cartera_sqlite_statement_journal_spill(int bytes);
-
 #endif

@@ -17,22 +17,10 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Texts differ by their literal limits and list lengths; past this many, start over.
     static let keptStatements = 256
 
-    /// A statement that writes many rows inside a transaction keeps the pages it changes
-    /// in a statement journal, to undo itself alone if it fails. Past 64 KiB SQLite writes
-    /// that journal to a temporary file: an import's block of new clients changed pages
-    /// all over fifteen indexes, and wrote them all to disk again at every block.
-    static let statementJournalInMemory = 64 << 20
-
-    /// SQLite's result code for the statement journal's setting (SQLITE_MISUSE when
-    /// something else in the process initialised SQLite first).
-    static let initialised: Int32 = {
-        let configured = cartera_sqlite_statement_journal_spill(Int32(statementJournalInMemory))
-        _ = sqlite_nio_sqlite3_initialize()
-        return configured
-    }()
+    private static let initialised: Void = { _ = sqlite_nio_sqlite3_initialize() }()
 
     init(path: String) throws {
-        _ = Self.initialised
+        Self.initialised
         var opened: OpaquePointer?
         // No mutex of SQLite's own: the pool never lends a handle to two queries at once.
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
