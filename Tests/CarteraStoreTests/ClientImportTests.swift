@@ -1,5 +1,5 @@
 import CarteraCore
-import CarteraStore
+@testable import CarteraStore
 import CarteraTestSupport
 import Testing
 
@@ -208,12 +208,27 @@ struct ClientImportTests {
             #expect(refused.warnings.map { "\($0.row) \($0.error.code) \($0.error.arguments)" }
                     == ["1104 possible_duplicate_row [\"1103\"]"])
             #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(1))
+            #expect(try await automerge(db) != [0, 0, 0])  // rolled back with the import
 
             rows.removeSubrange(1_100...1_101)
             let done = try await run(f, rows, dryRun: false)
             #expect(done.committed && done.created == 1_197 && done.updated == 1)
             #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(1_198))
             #expect(try await f.stores.clients.client(existing.id, scope: .all)?.draft.legalName == "Antigua Renombrada SA")
+            // SQLite: the word and digit indexes, written with merging held back, agree with the
+            // clients, and merging is on again.
+            if db.kind == .sqlite {
+                try await db.write { session in
+                    for table in ClientWordIndex.searchTables {
+                        // The index's own structure (`rank` 1 would also compare it with every row of
+                        // `clients`, archived ones included, which the active words leave out).
+                        try await session.run("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: table)) VALUES ('integrity-check')")
+                    }
+                }
+                #expect(try await automerge(db) == [4, 4, 4])
+            }
+            // Both blocks' words are found: 1,200 “Empresa” rows but the four replaced and the updated one.
+            #expect(try await f.stores.clients.list(ClientQuery(search: "empresa"), scope: .all).count == .exactly(1_195))
             let last = try await f.stores.clients.list(ClientQuery(search: "mismo telefono"), scope: .all).clients.first!
             #expect(last.clientNumber == existing.clientNumber + 1_100 && last.draft.clientGroupID == north)
             let event = try await f.stores.clients.history(last.id, by: f.admin).first!
@@ -223,6 +238,18 @@ struct ClientImportTests {
             #expect(later.warnings.map { "\($0.error.code)" } == ["possible_duplicate"])
             let record = try await f.stores.clients.imports(by: f.admin).first!
             #expect(try await f.stores.clients.revertImport(record.id, by: f.admin).1.archived == 1_197)
+        }
+    }
+
+    /// SQLite's word and digit indexes' `automerge` setting (nil where never set).
+    func automerge(_ db: Database) async throws -> [Int64?] {
+        guard db.kind == .sqlite else { return [] }
+        return try await db.read { session in
+            var values: [Int64?] = []
+            for table in ClientWordIndex.searchTables {
+                values.append(try await session.first("SELECT v FROM \(unsafeRaw: table + "_config") WHERE k = 'automerge'")?.int("v"))
+            }
+            return values
         }
     }
 

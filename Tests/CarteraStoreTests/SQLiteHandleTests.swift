@@ -23,6 +23,32 @@ struct SQLiteHandleTests {
         }
     }
 
+    @Test("a write may keep its statement journals in memory: only for its transaction, and a failed statement still undoes only itself")
+    func journalsInMemory() async throws {
+        try await withSQLite { db in
+            try await db.write { try await $0.run("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)") }
+            let rows: [SQLQueryString] = (1...500).map { "(\(bind: $0), \(bind: "nombre \($0)"))" }
+            let (inside, kept) = try await db.write(journalsInMemory: true) { session -> (Int64, Int64) in
+                let inside = try await session.first("PRAGMA temp_store")?.int("temp_store") ?? -1
+                try await session.run("INSERT INTO t (id, name) VALUES \(rows.joined(separator: ", "))")
+                // Changes pages the first statement wrote, then fails on its last row.
+                let again: [SQLQueryString] = (501...1000).map { "(\(bind: $0), \(bind: "nombre \($0)"))" } + ["(1001, 'nombre 1')"]
+                await #expect(throws: (any Error).self) {
+                    try await session.run("INSERT INTO t (id, name) VALUES \(again.joined(separator: ", "))")
+                }
+                return (inside, try await session.first("SELECT count(*) AS n FROM t")?.int("n") ?? -1)
+            }
+            #expect(inside == 2 && kept == 500)  // 2: MEMORY
+            // The pool lends the handle it got back last: the same one, its setting put back.
+            #expect(try await db.read { try await $0.first("PRAGMA temp_store")?.int("temp_store") } == 0)
+            #expect(try await db.read { try await $0.first("SELECT count(*) AS n FROM t")?.int("n") } == 500)
+            // Put back after a failed transaction too.
+            struct Failed: Error {}
+            await #expect(throws: Failed.self) { try await db.write(journalsInMemory: true) { _ in throw Failed() } }
+            #expect(try await db.read { try await $0.first("PRAGMA temp_store")?.int("temp_store") } == 0)
+        }
+    }
+
     @Test("a kept statement reads new values each run, and new columns after the table changes")
     func keptStatements() async throws {
         try await withSQLite { db in

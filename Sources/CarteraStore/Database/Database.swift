@@ -50,29 +50,48 @@ public final class Database: Sendable {
         try await pool.withConnection { try await body(Session(sql: $0, kind: kind)) }
     }
 
-    /// Runs `body` in one transaction; rolls back when it throws.
-    public func write<R>(_ body: (Session) async throws -> R) async throws -> R {
+    /// Runs `body` in one transaction; rolls back when it throws. With `journalsInMemory`,
+    /// SQLite keeps the transaction's statement journals in memory (`temp_store = MEMORY`,
+    /// which it reads as the transaction begins): each statement that writes many rows keeps
+    /// the pages it changes there, to undo itself alone if it fails, and past 64 KiB wrote
+    /// them to a temporary file — an import's block of new clients changes pages all over
+    /// fifteen indexes. Only for statements of bounded size: one statement changing most of
+    /// a large table would hold all those pages in memory.
+    public func write<R>(journalsInMemory: Bool = false, _ body: (Session) async throws -> R) async throws -> R {
         defer { forgetCatalogueCheck() }
         if let writeGate {
-            return try await writeGate.withPermit { try await transaction(body) }
+            return try await writeGate.withPermit { try await transaction(journalsInMemory: journalsInMemory, body) }
         }
-        return try await transaction(body)
+        return try await transaction(journalsInMemory: journalsInMemory, body)
     }
 
-    private func transaction<R>(_ body: (Session) async throws -> R) async throws -> R {
+    private func transaction<R>(journalsInMemory: Bool, _ body: (Session) async throws -> R) async throws -> R {
         try await pool.withConnection { sql in
             let session = Session(sql: sql, kind: kind)
-            try await session.run(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
-            do {
-                let result = try await body(session)
-                try await session.run("COMMIT")
-                return result
-            } catch {
-                do { try await session.run("ROLLBACK") } catch {
-                    logger.error("rollback failed", metadata: ["error": "\(error)"])
-                }
-                throw error
+            guard journalsInMemory, kind == .sqlite else { return try await transaction(session, body) }
+            try await session.run("PRAGMA temp_store = MEMORY")
+            let outcome: Result<R, any Error>
+            do { outcome = .success(try await transaction(session, body)) } catch { outcome = .failure(error) }
+            // Put back whatever happened: the pool lends the connection on. (After a commit,
+            // failing here must not report the transaction as failed.)
+            do { try await session.run("PRAGMA temp_store = DEFAULT") } catch {
+                logger.error("temp_store not restored", metadata: ["error": "\(error)"])
             }
+            return try outcome.get()
+        }
+    }
+
+    private func transaction<R>(_ session: Session, _ body: (Session) async throws -> R) async throws -> R {
+        try await session.run(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        do {
+            let result = try await body(session)
+            try await session.run("COMMIT")
+            return result
+        } catch {
+            do { try await session.run("ROLLBACK") } catch {
+                logger.error("rollback failed", metadata: ["error": "\(error)"])
+            }
+            throw error
         }
     }
 

@@ -81,28 +81,32 @@ extension ClientStore {
         var finished = false
         while !finished {
             do {
-                return try await database.write { session in try await session.withPageCache(megabytes: 128) {
-                    if run == nil {
-                        run = try await ImportRun(session: session, headers: headers, rules: rules, options: options,
-                                                  viewer: viewer, now: clock.now())
-                    } else {
-                        try await run!.resume(in: session)
-                    }
-                    var chunk = 0
-                    while !options.dryRun || chunk < Self.dryRunChunk {
-                        guard let row = try await rows.next() else { finished = true; break }
-                        rowNumber += 1
-                        chunk += 1
-                        try await run!.apply(row, row: rowNumber)
-                    }
-                    try await run!.flush()
-                    if options.dryRun || run!.report.errorCount > 0 { throw Rollback() }
-                    try await ImportLog.close(session, run!.importID, run!.report)
-                    var report = run!.report
-                    report.committed = true
-                    report.importID = run!.importID
-                    return report
-                } }
+                // Statement journals in memory and merging held back: see `Database.write` and
+                // `ClientWordIndex.holdingMerges`.
+                return try await database.write(journalsInMemory: true) { session in
+                    try await session.withPageCache(megabytes: 128) { try await ClientWordIndex.holdingMerges(session) {
+                        if run == nil {
+                            run = try await ImportRun(session: session, headers: headers, rules: rules, options: options,
+                                                      viewer: viewer, now: clock.now())
+                        } else {
+                            try await run!.resume(in: session)
+                        }
+                        var chunk = 0
+                        while !options.dryRun || chunk < Self.dryRunChunk {
+                            guard let row = try await rows.next() else { finished = true; break }
+                            rowNumber += 1
+                            chunk += 1
+                            try await run!.apply(row, row: rowNumber)
+                        }
+                        try await run!.flush()
+                        if options.dryRun || run!.report.errorCount > 0 { throw Rollback() }
+                        try await ImportLog.close(session, run!.importID, run!.report)
+                        var report = run!.report
+                        report.committed = true
+                        report.importID = run!.importID
+                        return report
+                    } }
+                }
             } catch is Rollback {
                 if !options.dryRun { break }
             }

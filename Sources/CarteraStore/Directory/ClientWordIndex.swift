@@ -44,6 +44,34 @@ enum ClientWordIndex {
         }.joined(separator: " UNION ALL ")
     }
 
+    /// The FTS5 tables the clients' triggers keep: words of active and of archived clients,
+    /// phone digits.
+    static let searchTables = [active, archived, "client_digits"]
+
+    /// FTS5's own `automerge` (`FTS5_DEFAULT_AUTOMERGE`); the setting is kept in each table.
+    static let defaultAutomerge = 4
+
+    /// Runs `body`, an import's writes in its transaction, with FTS5's incremental merging off.
+    /// Each multi-row statement that writes clients flushes their pending words into a new
+    /// segment, and after each flush FTS5 merged work in proportion to the index's levels:
+    /// a fifth of SQLite's thread in an import into a million clients. Held back, the new
+    /// segments still merge among themselves (`crisismerge`, every sixteen), and merging
+    /// resumes as before when the transaction commits. If `body` fails the transaction rolls
+    /// back, and the setting with it.
+    static func holdingMerges<R>(_ session: Session, _ body: () async throws -> R) async throws -> R {
+        guard session.kind == .sqlite else { return try await body() }
+        try await setAutomerge(session, 0)
+        let result = try await body()
+        try await setAutomerge(session, defaultAutomerge)
+        return result
+    }
+
+    private static func setAutomerge(_ session: Session, _ value: Int) async throws {
+        for table in searchTables {
+            try await session.run("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: table), rank) VALUES ('automerge', \(literal: value))")
+        }
+    }
+
     /// How a bulk load fills each table again from `clients`, its triggers having been
     /// dropped: FTS5's `rebuild` would read every client into both.
     static let refills: [String: [String]] = [
