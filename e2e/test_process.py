@@ -1,6 +1,7 @@
 """The process as it runs: the allocator setting the binary starts itself with
 (`AllocatorTuning`, docs/decisions.md)."""
-import os, pathlib, subprocess
+import os, pathlib, subprocess, time
+import requests
 from conftest import free_port
 
 
@@ -16,9 +17,18 @@ def test_server_runs_with_a_larger_allocator_cache(server):
 
 def test_an_operators_own_setting_is_kept(server, tmp_path):
     own = "glibc.malloc.tcache_count=9"
-    process = subprocess.Popen([str(server.binary), "serve", "--database", f"sqlite://{tmp_path / 'own.sqlite'}", "--port", str(free_port())],
+    port = free_port()
+    process = subprocess.Popen([str(server.binary), "serve", "--database", f"sqlite://{tmp_path / 'own.sqlite'}", "--port", str(port)],
                                env={**os.environ, "GLIBC_TUNABLES": own}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        deadline = time.time() + 60
+        while time.time() < deadline and process.poll() is None:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert process.poll() is None, f"the server stopped ({process.returncode})"
         found = [entry for entry in environment(process.pid) if entry.startswith(b"GLIBC_TUNABLES=")]
         assert found == [f"GLIBC_TUNABLES={own}".encode()]
     finally:
