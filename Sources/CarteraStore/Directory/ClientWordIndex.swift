@@ -55,9 +55,9 @@ enum ClientWordIndex {
     /// Each multi-row statement that writes clients flushes their pending words into a new
     /// segment, and after each flush FTS5 merged work in proportion to the index's levels:
     /// a fifth of SQLite's thread in an import into a million clients. Held back, the new
-    /// segments still merge among themselves (`crisismerge`, every sixteen), and merging
-    /// resumes as before when the transaction commits. If `body` fails the transaction rolls
-    /// back, and the setting with it.
+    /// segments still merge among themselves (`crisismerge`, every sixteen), and the setting
+    /// is back before the transaction commits. If `body` fails the transaction rolls back,
+    /// and the setting with it.
     static func holdingMerges<R>(_ session: Session, _ body: () async throws -> R) async throws -> R {
         guard session.kind == .sqlite else { return try await body() }
         try await setAutomerge(session, 0)

@@ -1,8 +1,8 @@
 import CarteraSQLitePlans
 import Foundation
 import NIOCore
-import Synchronization
 import SQLiteKit
+import Synchronization
 import VaporCSQLite
 
 /// One open SQLite database and the statements it has compiled, kept for the next
