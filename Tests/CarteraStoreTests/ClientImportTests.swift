@@ -208,7 +208,7 @@ struct ClientImportTests {
             #expect(refused.warnings.map { "\($0.row) \($0.error.code) \($0.error.arguments)" }
                     == ["1104 possible_duplicate_row [\"1103\"]"])
             #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(1))
-            #expect(try await automerge(db) != [0, 0, 0])  // rolled back with the import
+            if db.kind == .sqlite { #expect(try await automerge(db) == [nil, nil, nil]) }  // rolled back with the import
 
             rows.removeSubrange(1_100...1_101)
             let done = try await run(f, rows, dryRun: false)
