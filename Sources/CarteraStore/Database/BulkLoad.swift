@@ -64,24 +64,20 @@ extension Database {
     private static func refillSearchTables(_ session: Session, of tables: [String]) async throws {
         try await session.withPragma("secure_delete", "OFF", restoring: "ON") {
             for table in try await searchTables(session, tables) {
-                try await setPendingWords(session, table, bytes: 64 << 20)
+                try await session.setSearchOption(table, "hashsize", 64 << 20)
                 if let refill = ClientWordIndex.refills[table] {
                     for statement in refill { try await session.run(SQLQueryString(statement)) }
                 } else {
                     try await session.run("INSERT INTO \(ident: table) (\(ident: table)) VALUES ('rebuild')")
                 }
-                try await setPendingWords(session, table, bytes: defaultPendingWords)
+                try await session.setSearchOption(table, "hashsize", defaultPendingWords)
             }
         }
     }
 
-    /// FTS5's own default (`FTS5_DEFAULT_HASHSIZE`); the setting is kept in the table.
+    /// FTS5's own default `hashsize` (`FTS5_DEFAULT_HASHSIZE`): how many bytes of words it
+    /// keeps in memory before writing them to the table.
     static let defaultPendingWords = 1 << 20
-
-    /// How many bytes of words FTS5 keeps in memory before writing them to `table`.
-    private static func setPendingWords(_ session: Session, _ table: String, bytes: Int) async throws {
-        try await session.run("INSERT INTO \(ident: table) (\(ident: table), rank) VALUES ('hashsize', \(literal: bytes))")
-    }
 
     /// FTS5 tables whose content is one of `tables`.
     private static func searchTables(_ session: Session, _ tables: [String]) async throws -> [String] {
@@ -91,5 +87,13 @@ extension Database {
             let sql = try row.string("sql").replacingOccurrences(of: " ", with: "")
             return tables.contains { sql.contains("content='\($0)'") } ? try row.string("name") : nil
         }
+    }
+}
+
+extension Session {
+    /// Sets one of an FTS5 table's options (`hashsize`, `automerge`): FTS5 keeps it in the
+    /// table itself, so it is written, and rolled back, with the transaction.
+    func setSearchOption(_ table: String, _ option: String, _ value: Int) async throws {
+        try await run("INSERT INTO \(ident: table) (\(ident: table), rank) VALUES (\(bind: option), \(literal: value))")
     }
 }

@@ -60,16 +60,10 @@ enum ClientWordIndex {
     /// and the setting with it.
     static func holdingMerges<R>(_ session: Session, _ body: () async throws -> R) async throws -> R {
         guard session.kind == .sqlite else { return try await body() }
-        try await setAutomerge(session, 0)
+        for table in searchTables { try await session.setSearchOption(table, "automerge", 0) }
         let result = try await body()
-        try await setAutomerge(session, defaultAutomerge)
+        for table in searchTables { try await session.setSearchOption(table, "automerge", defaultAutomerge) }
         return result
-    }
-
-    private static func setAutomerge(_ session: Session, _ value: Int) async throws {
-        for table in searchTables {
-            try await session.run("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: table), rank) VALUES ('automerge', \(literal: value))")
-        }
     }
 
     /// How a bulk load fills each table again from `clients`, its triggers having been
