@@ -86,7 +86,7 @@ extension ClientStore {
                 return try await database.write(journalsInMemory: true) { session in
                     try await session.withPageCache(megabytes: 128) { try await ClientWordIndex.holdingMerges(session) {
                         if run == nil {
-                            run = try await ImportRun(session: session, headers: headers, rules: rules, options: options,
+                            run = try await ImportRun(session: session, lookups: database, headers: headers, rules: rules, options: options,
                                                       viewer: viewer, now: clock.now())
                         } else {
                             try await run!.resume(in: session)
@@ -118,6 +118,8 @@ extension ClientStore {
 /// The state of one import: its transaction, what it found so far.
 struct ImportRun {
     private(set) var session: Session
+    /// Where the duplicate hints read the clients as they were before the import.
+    let lookups: Database
     let headers: [String]
     let rules: ClientImportRules
     let options: ClientImportOptions
@@ -149,9 +151,9 @@ struct ImportRun {
         let values: ClientRowValues?
     }
 
-    init(session: Session, headers: [String], rules: ClientImportRules, options: ClientImportOptions,
+    init(session: Session, lookups: Database, headers: [String], rules: ClientImportRules, options: ClientImportOptions,
          viewer: Viewer, now: Date) async throws {
-        self.session = session; self.headers = headers; self.rules = rules; self.options = options
+        self.session = session; self.lookups = lookups; self.headers = headers; self.rules = rules; self.options = options
         self.viewer = viewer; self.now = now
         importID = try await ImportLog.open(session, entity: "client", fileName: options.fileName, by: viewer, at: now)
     }
@@ -221,7 +223,10 @@ struct ImportRun {
         let accepted = rows.filter { $0.values != nil }
         // Their keys, worked out as the rows were read, serve the hints and the rows.
         let values = accepted.compactMap(\.values)
-        let hints = try await hintDuplicates(of: accepted, values)
+        // The existing clients the hints compare with are read on another connection while this
+        // one writes the block (`ExistingMatches`).
+        let lookups = lookups
+        async let existing = ExistingMatches.find(values, in: lookups)
         let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
         let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
         let created = try await ClientStore.insertMany(session, zip(values, checks).filter { $0.1.isEmpty }.map(\.0),
@@ -232,6 +237,7 @@ struct ImportRun {
         for (entry, client) in zip(writable, created) where !visible.contains(client.id) {
             outcomes[entry.row] = [FieldError("clientGroupId", "outside_scope")]
         }
+        let hints = hintDuplicates(of: accepted, values, existing: try await existing)
         for entry in rows {
             for hint in hints[entry.row] ?? [] { report.hint(ImportRowError(row: entry.row, column: header(of: hint.field), error: hint)) }
             let errors = entry.errors.isEmpty ? outcomes[entry.row] ?? [] : entry.errors
@@ -281,68 +287,6 @@ struct ImportRun {
             }
             return client
         }
-    }
-
-    /// Flags new clients that look like an existing one (same name, a name
-    /// that sounds the same, or a phone found in another client's phones) or
-    /// like an earlier row (same or same-sounding name, e-mail or phone): each
-    /// row's hints (`values` are the rows' own, in order). Three queries a block,
-    /// each reading the first match of every key off the name, sound and
-    /// phone-tail indexes.
-    mutating func hintDuplicates(of entries: [PendingRow], _ values: [ClientRowValues]) async throws -> [Int: [FieldError]] {
-        let names = values.map(\.nameKey)
-        let sounds = values.map(\.nameSound)
-        let byName = try await firstClients(names, "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(session.literal(false))")
-        let bySound = try await firstClients(sounds.filter { !$0.isEmpty },
-                                             "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(session.literal(false))")
-        let byTail = try await firstClients(values.flatMap(\.phoneTails), """
-            SELECT c.id FROM client_phone_tails t JOIN clients c ON c.id = t.client_id WHERE t.tail = k.key
-            """)
-        var hints: [Int: [FieldError]] = [:]
-        for (index, value) in values.enumerated() {
-            let (row, nameKey, sound) = (entries[index].row, value.nameKey, value.nameSound)
-            let soundKey = "~" + sound
-            var found: [FieldError] = []
-            if let earlier = seenNames[nameKey] {
-                found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
-            } else if let match = byName[nameKey] {
-                found.append(FieldError("legalName", "possible_duplicate", [String(match.number)]))
-            } else if !sound.isEmpty, let match = bySound[sound] {
-                found.append(FieldError("legalName", "possible_duplicate_name", [String(match.number), match.name]))
-            } else if !sound.isEmpty, let earlier = seenNames[soundKey] {
-                found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
-            }
-            if seenNames[nameKey] == nil { seenNames[nameKey] = row }
-            if !sound.isEmpty, seenNames[soundKey] == nil { seenNames[soundKey] = row }
-            // A checked row's e-mails and phone tails, each once and sorted, as its lookup keys are.
-            for contact in value.emailKeys.map({ "e:" + $0 }) + value.phoneTails.map({ "p:" + $0 }) {
-                if let earlier = seenContacts[contact] {
-                    found.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
-                } else {
-                    seenContacts[contact] = row
-                }
-            }
-            if let match = value.phoneTails.lazy.compactMap({ byTail[$0] }).first {
-                found.append(FieldError("phones", "possible_duplicate", [String(match.number)]))
-            }
-            if !found.isEmpty { hints[row] = found }
-        }
-        return hints
-    }
-
-    /// For each key, the first client `match` finds (a query over `k.key`
-    /// selecting `c.id`), leaving out clients this import created: a dry run
-    /// rolls them back, so they are reported as earlier rows instead.
-    func firstClients(_ keys: [String], _ match: SQLQueryString) async throws -> [String: (number: Int64, name: String)] {
-        let keys = Set(keys).sorted()
-        guard !keys.isEmpty else { return [:] }
-        let values: [SQLQueryString] = keys.map { "(\(bind: $0))" }
-        return Dictionary(uniqueKeysWithValues: try await session.rows("""
-            WITH k (key) AS (VALUES \(values.joined(separator: ", "))),
-            f AS (SELECT k.key, (\(match) AND NOT EXISTS (SELECT 1 FROM import_changes i WHERE i.import_id = \(bind: importID)
-                                 AND i.client_id = c.id AND i.before_draft IS NULL) LIMIT 1) AS id FROM k)
-            SELECT f.key, c.client_number, c.legal_name FROM f JOIN clients c ON c.id = f.id
-            """).map { (try $0.string("key"), (try $0.int("client_number"), try $0.string("legal_name"))) })
     }
 
     mutating func record(_ errors: [FieldError], row: Int) {

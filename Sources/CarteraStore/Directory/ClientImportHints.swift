@@ -1,0 +1,84 @@
+import CarteraCore
+import SQLKit
+
+/// The clients already stored that a block of new rows may repeat: the first client with
+/// each name key, sound key and phone tail. Read on a connection of its own, outside the
+/// import's transaction, so it runs while the import writes the block (the hints were a
+/// ninth of the import's own thread), and it sees the clients as they were before the
+/// import: none it created (a dry run rolls them back, so a commit must not name them
+/// either; the file's earlier rows are hinted from memory) and none of its changes to
+/// existing clients (a client the file renamed is compared under its old name).
+struct ExistingMatches: Sendable {
+    typealias Match = (number: Int64, name: String)
+    var byName: [String: Match] = [:]
+    var bySound: [String: Match] = [:]
+    var byTail: [String: Match] = [:]
+
+    /// Three queries, each reading the first match of every key off the name, sound and
+    /// phone-tail indexes.
+    static func find(_ values: [ClientRowValues], in database: Database) async throws -> ExistingMatches {
+        try await database.read { session in
+            let active = session.literal(false)
+            return ExistingMatches(
+                byName: try await first(session, values.map(\.nameKey),
+                                        "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(active)"),
+                bySound: try await first(session, values.map(\.nameSound).filter { !$0.isEmpty },
+                                         "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(active)"),
+                byTail: try await first(session, values.flatMap(\.phoneTails), """
+                    SELECT c.id FROM client_phone_tails t JOIN clients c ON c.id = t.client_id WHERE t.tail = k.key
+                    """))
+        }
+    }
+
+    /// For each key, the first client `match` finds (a query over `k.key` selecting `c.id`).
+    private static func first(_ session: Session, _ keys: [String], _ match: SQLQueryString) async throws -> [String: Match] {
+        let keys = Set(keys).sorted()
+        guard !keys.isEmpty else { return [:] }
+        let values: [SQLQueryString] = keys.map { "(\(bind: $0))" }
+        return Dictionary(uniqueKeysWithValues: try await session.rows("""
+            WITH k (key) AS (VALUES \(values.joined(separator: ", "))),
+            f AS (SELECT k.key, (\(match) LIMIT 1) AS id FROM k)
+            SELECT f.key, c.client_number, c.legal_name FROM f JOIN clients c ON c.id = f.id
+            """).map { (try $0.string("key"), (try $0.int("client_number"), try $0.string("legal_name"))) })
+    }
+}
+
+extension ImportRun {
+    /// Flags new clients that look like an existing one (same name, a name that sounds the
+    /// same, or a phone found in another client's phones) or like an earlier row (same or
+    /// same-sounding name, e-mail or phone): each row's hints (`values` are the rows' own,
+    /// in order).
+    mutating func hintDuplicates(of entries: [PendingRow], _ values: [ClientRowValues],
+                                 existing: ExistingMatches) -> [Int: [FieldError]] {
+        var hints: [Int: [FieldError]] = [:]
+        for (index, value) in values.enumerated() {
+            let (row, nameKey, sound) = (entries[index].row, value.nameKey, value.nameSound)
+            let soundKey = "~" + sound
+            var found: [FieldError] = []
+            if let earlier = seenNames[nameKey] {
+                found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
+            } else if let match = existing.byName[nameKey] {
+                found.append(FieldError("legalName", "possible_duplicate", [String(match.number)]))
+            } else if !sound.isEmpty, let match = existing.bySound[sound] {
+                found.append(FieldError("legalName", "possible_duplicate_name", [String(match.number), match.name]))
+            } else if !sound.isEmpty, let earlier = seenNames[soundKey] {
+                found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
+            }
+            if seenNames[nameKey] == nil { seenNames[nameKey] = row }
+            if !sound.isEmpty, seenNames[soundKey] == nil { seenNames[soundKey] = row }
+            // A checked row's e-mails and phone tails, each once and sorted, as its lookup keys are.
+            for contact in value.emailKeys.map({ "e:" + $0 }) + value.phoneTails.map({ "p:" + $0 }) {
+                if let earlier = seenContacts[contact] {
+                    found.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
+                } else {
+                    seenContacts[contact] = row
+                }
+            }
+            if let match = value.phoneTails.lazy.compactMap({ existing.byTail[$0] }).first {
+                found.append(FieldError("phones", "possible_duplicate", [String(match.number)]))
+            }
+            if !found.isEmpty { hints[row] = found }
+        }
+        return hints
+    }
+}
