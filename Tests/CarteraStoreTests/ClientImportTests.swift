@@ -241,6 +241,42 @@ struct ClientImportTests {
         }
     }
 
+    @Test("a new client's key or event that fails to be written, behind the next block's checks, undoes the whole import")
+    func writeBehindFailure() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            // A client named “Boom” cannot have its audit event written: a failure of the statements
+            // queued behind the first block (`WriteBehind`), found as the second block begins.
+            try await db.write { session in
+                switch db.kind {
+                case .sqlite:
+                    try await session.run("""
+                        CREATE TRIGGER refuse_boom BEFORE INSERT ON audit_events WHEN new.changes LIKE '%Boom%'
+                        BEGIN SELECT RAISE(ABORT, 'boom'); END
+                        """)
+                case .postgres:
+                    try await session.run("""
+                        CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN IF NEW.changes::text LIKE '%Boom%' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$
+                        """)
+                    try await session.run("""
+                        CREATE TRIGGER refuse_boom BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_boom()
+                        """)
+                }
+            }
+            var rows = [["legalName"]] + (0..<1_500).map { ["Empresa \($0)"] }
+            rows[500] = ["Boom SA"]
+            await #expect(throws: (any Error).self) { try await run(f, rows, dryRun: false) }
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(0))
+            #expect(try await f.stores.clients.imports(by: f.admin).isEmpty)
+
+            try await db.write { session in try await session.run("DROP TRIGGER refuse_boom\(unsafeRaw: db.kind == .postgres ? " ON audit_events" : "")") }
+            let done = try await run(f, rows, dryRun: false)
+            #expect(done.committed && done.created == 1_500)
+            #expect(try await f.stores.clients.list(ClientQuery(), scope: .all).count == .exactly(1_500))
+        }
+    }
+
     /// SQLite's word and digit indexes' `automerge` setting (nil where never set).
     func automerge(_ db: Database) async throws -> [Int64?] {
         guard db.kind == .sqlite else { return [] }

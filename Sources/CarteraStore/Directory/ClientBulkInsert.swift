@@ -60,28 +60,44 @@ extension ClientStore {
                            action: String) async throws -> [(id: Client.ID, number: Int64)] {
         var created: [(id: Client.ID, number: Int64)] = []
         for start in stride(from: 0, to: clients.count, by: insertBlock) {
-            let block = clients[start..<min(start + insertBlock, clients.count)]
-            let numbers = Array(try await Counters.reserve(session, "client", block.count))
-            let stamp = session.instantValue(now)
-            let rows: [[BoundValue]] = zip(numbers, block).map { number, client in
-                [number] + columnValues(client, number: number) + [session.instantValue(client.lastVisitAt), stamp, stamp]
-            }
-            // RETURNING's order is not the rows' order: matched by number.
-            let ids = Dictionary(uniqueKeysWithValues: try await session.insert(
-                into: "clients", columns: ["client_number"] + editableColumnNames + ["last_visit_at", "created_at", "updated_at"],
-                json: ["custom_fields"],
-                rows: rows, returning: "id, client_number").map { (try $0.int("client_number"), try $0.int("id")) })
-            let written = numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
-            try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, values: $1) })
-            let audits: [[BoundValue]] = zip(written, block).map { client, row in
-                let changes = row.creationChanges?.json(number: client.number) ?? "[]"
-                return [stamp, userID?.rawValue, "client", client.id.rawValue, client.id.rawValue, action, changes]
-            }
-            _ = try await session.insert(into: "audit_events", columns: ["at", "user_id", "entity", "entity_id", "client_id", "action", "changes"],
-                                         rows: audits)
+            let block = Array(clients[start..<min(start + insertBlock, clients.count)])
+            let written = try await insertRows(session, block, at: now)
+            try await insertKeysAndEvents(session, written, block, userID: userID, at: now, action: action)
             created += written
         }
         return created
+    }
+
+    /// Up to `insertBlock` new clients' rows, with the next numbers; each client's id and
+    /// number, in order.
+    static func insertRows(_ session: Session, _ block: [ClientRowValues], at now: Date) async throws -> [(id: Client.ID, number: Int64)] {
+        precondition(block.count <= insertBlock, "one statement's rows")
+        guard !block.isEmpty else { return [] }
+        let numbers = Array(try await Counters.reserve(session, "client", block.count))
+        let stamp = session.instantValue(now)
+        let rows: [[BoundValue]] = zip(numbers, block).map { number, client in
+            [number] + columnValues(client, number: number) + [session.instantValue(client.lastVisitAt), stamp, stamp]
+        }
+        // RETURNING's order is not the rows' order: matched by number.
+        let ids = Dictionary(uniqueKeysWithValues: try await session.insert(
+            into: "clients", columns: ["client_number"] + editableColumnNames + ["last_visit_at", "created_at", "updated_at"],
+            json: ["custom_fields"],
+            rows: rows, returning: "id, client_number").map { (try $0.int("client_number"), try $0.int("id")) })
+        return numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
+    }
+
+    /// What new clients (`written` by `insertRows` from `block`) need beside their rows:
+    /// their phone and e-mail keys and one audit event each.
+    static func insertKeysAndEvents(_ session: Session, _ written: [(id: Client.ID, number: Int64)], _ block: [ClientRowValues],
+                                    userID: User.ID?, at now: Date, action: String) async throws {
+        try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, values: $1) })
+        let stamp = session.instantValue(now)
+        let audits: [[BoundValue]] = zip(written, block).map { client, row in
+            let changes = row.creationChanges?.json(number: client.number) ?? "[]"
+            return [stamp, userID?.rawValue, "client", client.id.rawValue, client.id.rawValue, action, changes]
+        }
+        _ = try await session.insert(into: "audit_events", columns: ["at", "user_id", "entity", "entity_id", "client_id", "action", "changes"],
+                                     rows: audits)
     }
 
     /// The ids of `ids` the scope lets its viewer see.

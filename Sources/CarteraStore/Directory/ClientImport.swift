@@ -92,13 +92,20 @@ extension ClientStore {
                             try await run!.resume(in: session)
                         }
                         var chunk = 0
-                        while !options.dryRun || chunk < Self.dryRunChunk {
-                            guard let row = try await rows.next() else { finished = true; break }
-                            rowNumber += 1
-                            chunk += 1
-                            try await run!.apply(row, row: rowNumber)
+                        do {
+                            while !options.dryRun || chunk < Self.dryRunChunk {
+                                guard let row = try await rows.next() else { finished = true; break }
+                                rowNumber += 1
+                                chunk += 1
+                                try await run!.apply(row, row: rowNumber)
+                            }
+                            try await run!.flush()
+                            try await run!.settle()
+                        } catch {
+                            // Nothing may still be writing when the transaction rolls back.
+                            await run!.drain()
+                            throw error
                         }
-                        try await run!.flush()
                         if options.dryRun || run!.report.errorCount > 0 { throw Rollback() }
                         try await ImportLog.close(session, run!.importID, run!.report)
                         var report = run!.report
@@ -117,7 +124,11 @@ extension ClientStore {
 
 /// The state of one import: its transaction, what it found so far.
 struct ImportRun {
-    private(set) var session: Session
+    /// The import's transaction: `session()` hands it out once `behind` has settled.
+    private var connection: Session
+    /// The new clients' keys, audit events and revert records, written while the next
+    /// block is read and checked.
+    private var behind = WriteBehind()
     /// Where the duplicate hints read the clients as they were before the import.
     let lookups: Database
     let headers: [String]
@@ -153,14 +164,14 @@ struct ImportRun {
 
     init(session: Session, lookups: Database, headers: [String], rules: ClientImportRules, options: ClientImportOptions,
          viewer: Viewer, now: Date) async throws {
-        self.session = session; self.lookups = lookups; self.headers = headers; self.rules = rules; self.options = options
+        self.connection = session; self.lookups = lookups; self.headers = headers; self.rules = rules; self.options = options
         self.viewer = viewer; self.now = now
         importID = try await ImportLog.open(session, entity: "client", fileName: options.fileName, by: viewer, at: now)
     }
 
     /// Goes on in a new transaction (the next chunk of a dry run).
     mutating func resume(in session: Session) async throws {
-        self.session = session
+        connection = session
         importID = try await ImportLog.open(session, entity: "client", fileName: options.fileName, by: viewer, at: now)
     }
 
@@ -204,7 +215,7 @@ struct ImportRun {
                 report.unchanged += 1
                 return
             }
-            let after = try await ClientStore.replace(session, existing, draft, definitions: definitions, by: viewer, at: now,
+            let after = try await ClientStore.replace(try await session(), existing, draft, definitions: definitions, by: viewer, at: now,
                                                       action: "import_update")
             try await remember(after, before: existing.draft)
             report.updated += 1
@@ -227,12 +238,17 @@ struct ImportRun {
         // one writes the block (`ExistingMatches`).
         let lookups = lookups
         async let existing = ExistingMatches.find(values, in: lookups)
+        let session = try await session()
         let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
         let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
-        let created = try await ClientStore.insertMany(session, zip(values, checks).filter { $0.1.isEmpty }.map(\.0),
-                                                       userID: viewer.id, at: now, action: "import_create")
+        let block = zip(values, checks).filter { $0.1.isEmpty }.map(\.0)
+        let created = try await ClientStore.insertRows(session, block, at: now)
         let visible = try await ClientStore.visible(session, created.map(\.id), scope: .of(viewer))
-        try await remember(created: created.map(\.id).filter(visible.contains))
+        let (importID, userID, now) = (importID, viewer.id, now)
+        behind.queue {
+            try await ClientStore.insertKeysAndEvents(session, created, block, userID: userID, at: now, action: "import_create")
+            try await Self.remember(session, importID, created: created.map(\.id).filter(visible.contains))
+        }
         var outcomes: [Int: [FieldError]] = Dictionary(uniqueKeysWithValues: zip(accepted.map(\.row), checks))
         for (entry, client) in zip(writable, created) where !visible.contains(client.id) {
             outcomes[entry.row] = [FieldError("clientGroupId", "outside_scope")]
@@ -245,9 +261,25 @@ struct ImportRun {
         }
     }
 
+    /// The transaction, once the statements queued behind have run.
+    mutating func session() async throws -> Session {
+        try await behind.settle()
+        return connection
+    }
+
+    /// Waits for the statements queued behind; throws the first that failed.
+    mutating func settle() async throws {
+        try await behind.settle()
+    }
+
+    /// Waits for the statements queued behind, their failure aside (before a rollback).
+    mutating func drain() async {
+        await behind.drain()
+    }
+
     /// Keeps what a revert needs; a client changed twice keeps its first "before".
-    func remember(_ client: Client, before: ClientDraft?) async throws {
-        try await session.run("""
+    mutating func remember(_ client: Client, before: ClientDraft?) async throws {
+        try await session().run("""
             INSERT INTO import_changes (import_id, client_id, before_draft, after_version)
             VALUES (\(bind: importID), \(bind: client.id.rawValue), \(bind: before?.jsonString()), \(bind: client.version))
             ON CONFLICT (import_id, client_id) DO UPDATE SET after_version = excluded.after_version
@@ -255,7 +287,7 @@ struct ImportRun {
     }
 
     /// Keeps what a revert of new clients needs (they are at version 1).
-    func remember(created ids: [Client.ID]) async throws {
+    static func remember(_ session: Session, _ importID: Int64, created ids: [Client.ID]) async throws {
         guard !ids.isEmpty else { return }
         let rows: [SQLQueryString] = ids.map { "(\(bind: importID), \(bind: $0.rawValue), NULL, 1)" }
         try await session.run("""
@@ -265,19 +297,20 @@ struct ImportRun {
 
     /// The client a row updates: by client number (which must exist and be
     /// visible) or by tax id (a new client when none has it).
-    func find(_ values: [ClientImportField: String], errors: inout [FieldError]) async throws -> Client? {
+    mutating func find(_ values: [ClientImportField: String], errors: inout [FieldError]) async throws -> Client? {
         let scope = ClientScope.of(viewer)
         switch options.updateBy {
         case .number:
             guard let raw = values[.clientNumber], !raw.isEmpty else { return nil }
             guard let number = Int64(raw) else { errors.append(FieldError("clientNumber", "invalid_integer")); return nil }
-            guard let client = try await ClientStore.client(session, number: number, scope: scope) else {
+            guard let client = try await ClientStore.client(try await session(), number: number, scope: scope) else {
                 errors.append(FieldError("clientNumber", "not_found")); return nil
             }
             return client
         case .taxID:
             guard let raw = values[.taxID], !raw.isEmpty else { return nil }
             let key = Normalization.compactKey(raw)
+            let session = try await session()
             guard let row = try await session.first("""
                 SELECT \(ClientSQL.columns(session)) FROM clients c WHERE c.tax_id_key = \(bind: key) AND c.archived = \(session.literal(false))
                 """) else { return nil }
