@@ -130,7 +130,7 @@ struct SheetWriterTests {
 
 @Suite("Temporary sheets swept")
 struct TemporarySheetsTests {
-    @Test("day-old exports and parsed sheets go; fresh ones and other files stay")
+    @Test("day-old exports go; fresh ones and other files stay")
     func sweep() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -141,13 +141,13 @@ struct TemporarySheetsTests {
             #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
             try FileManager.default.setAttributes([.modificationDate: changed], ofItemAtPath: path)
         }
-        let ours = [".xlsx", ".csv", ".sheet.xml"].map { TemporarySheets.url(suffix: $0).lastPathComponent }
+        let ours = [".xlsx", ".csv"].map { TemporarySheets.url(suffix: $0).lastPathComponent }
         for name in ours { try file(name, changed: old) }
         let fresh = TemporarySheets.url(suffix: ".xlsx").lastPathComponent
         try file(fresh, changed: Date())
         let others = ["cartera-test-\(UUID().uuidString).xlsx", "cartera-\(UUID().uuidString).txt", "cartera-report.xlsx", "notes.csv"]
         for name in others { try file(name, changed: old) }
-        #expect(TemporarySheets.sweep(before: Date().addingTimeInterval(-86_400), in: directory) == 3)
+        #expect(TemporarySheets.sweep(before: Date().addingTimeInterval(-86_400), in: directory) == 2)
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)) == Set(others + [fresh]))
     }
 }

@@ -10,7 +10,7 @@ struct SheetParser: XMLScanner.Reader {
     let shared: [String]
     let dateStyles: Set<Int>
     let queue: SheetRowQueue
-    let file: FileHandle
+    let sheet: InflatedEntry
     var row: [String] = []
     var rowNumber = 0
     var column = 0
@@ -23,17 +23,14 @@ struct SheetParser: XMLScanner.Reader {
     /// Whether `</sheetData>` came: a sheet without it was cut short.
     var complete = false
 
-    /// Starts parsing `sheet` (deleted once read) and returns the queue its rows come through.
-    static func start(_ sheet: URL, shared: [String], dateStyles: Set<Int>) throws -> SheetRowQueue {
-        let size = (try FileManager.default.attributesOfItem(atPath: sheet.path)[.size] as? UInt64) ?? 0
-        let queue = SheetRowQueue(size: size)
+    /// Starts parsing `sheet` and returns the queue its rows come through.
+    static func start(_ sheet: InflatedEntry, shared: [String], dateStyles: Set<Int>) -> SheetRowQueue {
+        let queue = SheetRowQueue(size: sheet.size)
         let thread = Thread {
             Thread.current.name = "cartera-sheet"  // from inside, as `ReadAhead` names its thread
-            defer { try? FileManager.default.removeItem(at: sheet) }
-            guard let file = try? FileHandle(forReadingFrom: sheet) else { return queue.finish(failure: .notASpreadsheet) }
-            defer { try? file.close() }
-            var parser = SheetParser(shared: shared, dateStyles: dateStyles, queue: queue, file: file)
-            var scanner = XMLScanner { try file.read(upToCount: XMLScanner.chunk) }
+            defer { sheet.close() }
+            var parser = SheetParser(shared: shared, dateStyles: dateStyles, queue: queue, sheet: sheet)
+            var scanner = XMLScanner { try sheet.take() }
             do throws(SheetReadError) {
                 let whole = try scanner.scan(&parser)
                 queue.finish(failure: whole && !parser.complete ? .notASpreadsheet : nil)
@@ -97,7 +94,7 @@ struct SheetParser: XMLScanner.Reader {
 
     /// Hands a row to the reader; false once the reader has gone.
     func emit(_ cells: [String]) -> Bool {
-        queue.put(cells, offset: (try? file.offset()) ?? 0)
+        queue.put(cells, offset: sheet.offset)
     }
 
     func cellText() -> String {

@@ -32,6 +32,6 @@ public enum TemporarySheets {
         guard name.hasPrefix(prefix) else { return false }
         let rest = name.dropFirst(prefix.count)
         guard rest.count > 36, UUID(uuidString: String(rest.prefix(36))) != nil else { return false }
-        return [".xlsx", ".csv", ".sheet.xml"].contains(String(rest.dropFirst(36)))
+        return [".xlsx", ".csv"].contains(String(rest.dropFirst(36)))
     }
 }

@@ -3,8 +3,8 @@ import ZIPFoundation
 
 /// The first sheet of an `.xlsx`: shared strings, inline strings, formulas
 /// (their cached values), booleans and date-formatted numbers. The sheet is
-/// inflated into a temporary file and parsed on a thread of its own while its
-/// rows are read (`SheetParser`); a sheet that is no XML fails where it breaks.
+/// inflated (`InflatedEntry`) and parsed (`SheetParser`) on threads of their own
+/// while its rows are read; a sheet that is no XML fails where it breaks.
 /// Guards against zip bombs: at most `maxUncompressed` bytes are inflated.
 public struct XLSXRowSource: RowSource {
     public static let maxUncompressed: UInt64 = 400 << 20
@@ -21,25 +21,18 @@ public struct XLSXRowSource: RowSource {
         let sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
         let shared = archive["xl/sharedStrings.xml"] == nil ? [] : try SharedStrings.parse(Self.data(archive, "xl/sharedStrings.xml", budget: &budget))
         let dateStyles = archive["xl/styles.xml"] == nil ? [] : try DateStyles.parse(Self.data(archive, "xl/styles.xml", budget: &budget))
-        let sheetFile = TemporarySheets.url(suffix: ".sheet.xml")
-        do {
-            try Self.extract(archive, sheetPath, to: sheetFile, budget: &budget)
-            rows = Rows(try SheetParser.start(sheetFile, shared: shared, dateStyles: dateStyles), sheetFile: sheetFile)
-        } catch {
-            try? FileManager.default.removeItem(at: sheetFile)
-            throw error
-        }
+        guard let sheet = archive[sheetPath] else { throw SheetReadError.notASpreadsheet }
+        rows = Rows(SheetParser.start(InflatedEntry(archive, sheet, budget: budget), shared: shared, dateStyles: dateStyles))
     }
 
     public var progress: Double { rows.queue.progress }
 
     public mutating func next() throws -> [String]? { try rows.queue.take() }
 
-    /// Closes the queue when the source goes, so the parser stops (and removes `sheetFile`).
+    /// Closes the queue when the source goes, so the parser stops (and with it the inflating).
     final class Rows {
         let queue: SheetRowQueue
-        let sheetFile: URL
-        init(_ queue: SheetRowQueue, sheetFile: URL) { self.queue = queue; self.sheetFile = sheetFile }
+        init(_ queue: SheetRowQueue) { self.queue = queue }
         deinit { queue.close() }
     }
 
@@ -60,20 +53,6 @@ public struct XLSXRowSource: RowSource {
 
     static func text(_ archive: Archive, _ path: String, budget: inout UInt64) throws -> String {
         String(decoding: try data(archive, path, budget: &budget), as: UTF8.self)
-    }
-
-    static func extract(_ archive: Archive, _ path: String, to url: URL, budget: inout UInt64) throws {
-        guard let entry = archive[path] else { throw SheetReadError.notASpreadsheet }
-        FileManager.default.createFile(atPath: url.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        var left = budget
-        _ = try archive.extract(entry, skipCRC32: false) { chunk in
-            guard UInt64(chunk.count) <= left else { throw SheetReadError.tooLarge }
-            left -= UInt64(chunk.count)
-            try handle.write(contentsOf: chunk)
-        }
-        budget = left
     }
 
     static func firstAttribute(_ name: String, in xml: String, element: String) -> String? {
