@@ -31,12 +31,18 @@ struct ExistingMatches: Sendable {
     }
 
     /// For each key, the first client `match` finds (a query over `k.key` selecting `c.id`).
+    /// On SQLite the keys are one JSON array, so the statement's text is the same for every
+    /// block and its handle compiles it once: a thousand `VALUES` rows, their number changing
+    /// with each block, were compiled each time, a fifth of the lookups' time.
     private static func first(_ session: Session, _ keys: [String], _ match: SQLQueryString) async throws -> [String: Match] {
         let keys = Set(keys).sorted()
         guard !keys.isEmpty else { return [:] }
-        let values: [SQLQueryString] = keys.map { "(\(bind: $0))" }
+        let list: SQLQueryString = switch session.kind {
+        case .sqlite: "SELECT value FROM json_each(\(bind: keys.jsonString()))"
+        case .postgres: "VALUES \(keys.map { "(\(bind: $0))" as SQLQueryString }.joined(separator: ", "))"
+        }
         return Dictionary(uniqueKeysWithValues: try await session.rows("""
-            WITH k (key) AS (VALUES \(values.joined(separator: ", "))),
+            WITH k (key) AS (\(list)),
             f AS (SELECT k.key, (\(match) LIMIT 1) AS id FROM k)
             SELECT f.key, c.client_number, c.legal_name FROM f JOIN clients c ON c.id = f.id
             """).map { (try $0.string("key"), (try $0.int("client_number"), try $0.string("legal_name"))) })
