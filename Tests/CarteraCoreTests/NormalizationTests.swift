@@ -44,6 +44,12 @@ struct NormalizationTests {
         #expect(Normalization.soundKey("S.A.") == "")
         #expect(Normalization.soundKey("Empresa 10") != Normalization.soundKey("Empresa 100"))
         #expect(Normalization.soundKey("Empresa 1") != Normalization.soundKey("Empresa 2"))
+        // A client's row makes its sound key from its sort key (`ClientRowValues`).
+        for (one, other) in same {
+            for name in [one, other] {
+                #expect(Normalization.soundKey(ofSearchKey: Normalization.sortKey(name)) == Normalization.soundKey(name), "\(name)")
+            }
+        }
     }
 
     @Test("the sound key read by scalars is the key the rules gave read by characters, for every Latin name")

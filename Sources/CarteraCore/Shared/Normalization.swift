@@ -81,8 +81,13 @@ public enum Normalization {
     /// character for every key the Latin table makes (one scalar a character),
     /// without the cost of breaking text into graphemes.
     public static func soundKey(_ text: String) -> String {
+        soundKey(ofSearchKey: searchKey(text))
+    }
+
+    /// `soundKey` of a text whose `searchKey` is `key`, for a caller that has it already.
+    public static func soundKey(ofSearchKey key: String) -> String {
         var letters: [Unicode.Scalar] = []
-        for word in searchKey(text).split(separator: " ") where !soundIgnored.contains(word) {
+        for word in key.split(separator: " ") where !soundIgnored.contains(word) {
             let scalars = word.unicodeScalars
             guard scalars.count > 1 || scalars.first!.properties.numericType != nil else { continue }
             letters.append(contentsOf: scalars)

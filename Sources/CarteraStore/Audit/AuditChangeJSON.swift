@@ -23,15 +23,33 @@ extension Array where Element == AuditChange {
 /// writes (an import's rows, on another core). `json(number:)` is what
 /// `AuditLog.diff([:], ClientStore.flatten(number:_:)).jsonString()` writes (tested).
 struct CreationChanges: Sendable {
-    /// The changes sorting before `clientNumber`, and those after, as JSON arrays.
-    private let head: Substring
-    private let tail: Substring
+    /// The changes sorting before `clientNumber` as a JSON array without its `]`, and
+    /// those after without its `[`.
+    private let head: String
+    private let tail: String
 
     init(_ draft: ClientDraft) {
-        let changes = AuditLog.diff([:], ClientStore.flatten(number: 0, draft))
-        let number = changes.firstIndex { $0.field == "clientNumber" } ?? changes.endIndex
-        head = Array(changes[..<number]).jsonString().dropLast()
-        tail = Array(changes[min(number + 1, changes.endIndex)...]).jsonString().dropFirst()
+        var head = "[", tail = ""
+        var pastNumber = false
+        for (field, text) in ClientStore.fieldTexts(number: 0, draft).sorted(by: { $0.field < $1.field }) {
+            if field == "clientNumber" { pastNumber = true; continue }
+            if pastNumber {
+                Self.append(field, text, to: &tail, first: tail.isEmpty)
+            } else {
+                Self.append(field, text, to: &head, first: head.utf8.count == 1)
+            }
+        }
+        self.head = head
+        self.tail = tail + "]"
+    }
+
+    /// One change as `[AuditChange].jsonString()` writes it (no `before`: a new client).
+    private static func append(_ field: String, _ text: String, to out: inout String, first: Bool) {
+        out += first ? #"{"after":"# : #",{"after":"#
+        FlatJSON.write(text, to: &out)
+        out += #","field":"#
+        FlatJSON.write(field, to: &out)
+        out += "}"
     }
 
     func json(number: Int64) -> String {

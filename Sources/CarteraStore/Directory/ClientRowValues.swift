@@ -32,7 +32,8 @@ final class ClientRowValues: Sendable {
         self.draft = draft
         self.lastVisitAt = lastVisitAt
         nameKey = Normalization.sortKey(draft.legalName)
-        nameSound = Normalization.soundKey(draft.legalName)
+        // The sort key is the search key, where the sound key starts (NormalizationTests).
+        nameSound = Normalization.soundKey(ofSearchKey: nameKey)
         taxKey = draft.taxID.map(Normalization.compactKey)
         emails = draft.emails.jsonString()
         phones = draft.phones.jsonString()

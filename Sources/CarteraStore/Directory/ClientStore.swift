@@ -336,22 +336,31 @@ public struct ClientStore: Sendable {
     static func flatten(_ c: Client) -> [String: String] { flatten(number: c.clientNumber, c.draft) }
 
     static func flatten(number: Int64, _ d: ClientDraft) -> [String: String] {
-        var out: [String: String] = ["clientNumber": String(number), "legalName": d.legalName]
-        out["tradeName"] = d.tradeName
-        out["taxId"] = d.taxID
-        out["taxIdKind"] = d.taxIDKind?.rawValue
-        out["clientTypeId"] = d.clientTypeID?.description
-        out["clientGroupId"] = d.clientGroupID?.description
-        out["branchId"] = d.branchID?.description
-        out["salesAgentId"] = d.salesAgentID?.description
-        out["collectorId"] = d.collectorID?.description
-        out["address"] = d.address.oneLine.isEmpty ? nil : d.address.oneLine
-        out["latitude"] = d.latitude.map { String($0) }
-        out["longitude"] = d.longitude.map { String($0) }
-        out["emails"] = d.emails.isEmpty ? nil : d.emails.joined(separator: ", ")
-        out["phones"] = d.phones.isEmpty ? nil : d.phones.joined(separator: ", ")
-        out["description"] = d.description
-        for (key, value) in d.customFields { out["customFields.\(key)"] = value.displayText }
+        Dictionary(uniqueKeysWithValues: fieldTexts(number: number, d).lazy.map { ($0.field, $0.text) })
+    }
+
+    /// The fields of `flatten` that have a value, in no order (a new client's audit
+    /// changes are written from these, a dictionary a client being too dear on an import).
+    static func fieldTexts(number: Int64, _ d: ClientDraft) -> [(field: String, text: String)] {
+        var out: [(field: String, text: String)] = [("clientNumber", String(number)), ("legalName", d.legalName)]
+        out.reserveCapacity(16 + d.customFields.count)
+        func add(_ field: String, _ text: String?) { if let text { out.append((field, text)) } }
+        add("tradeName", d.tradeName)
+        add("taxId", d.taxID)
+        add("taxIdKind", d.taxIDKind?.rawValue)
+        add("clientTypeId", d.clientTypeID?.description)
+        add("clientGroupId", d.clientGroupID?.description)
+        add("branchId", d.branchID?.description)
+        add("salesAgentId", d.salesAgentID?.description)
+        add("collectorId", d.collectorID?.description)
+        let address = d.address.oneLine
+        add("address", address.isEmpty ? nil : address)
+        add("latitude", d.latitude.map { String($0) })
+        add("longitude", d.longitude.map { String($0) })
+        add("emails", d.emails.isEmpty ? nil : d.emails.joined(separator: ", "))
+        add("phones", d.phones.isEmpty ? nil : d.phones.joined(separator: ", "))
+        add("description", d.description)
+        for (key, value) in d.customFields { out.append(("customFields.\(key)", value.displayText)) }
         return out
     }
 }
