@@ -3,11 +3,11 @@ import SQLKit
 
 /// The clients already stored that a block of new rows may repeat: the first client with
 /// each name key, sound key and phone tail. Read on a connection of its own, outside the
-/// import's transaction, so it runs while the import writes the block (the hints were a
-/// ninth of the import's own thread), and it sees the clients as they were before the
-/// import: none it created (a dry run rolls them back, so a commit must not name them
-/// either; the file's earlier rows are hinted from memory) and none of its changes to
-/// existing clients (a client the file renamed is compared under its old name).
+/// import's transaction, so it runs while the import writes the block instead of before
+/// it, and it sees the clients as they were before the import: none it created (a dry run
+/// rolls them back, so a commit must not name them either; the file's earlier rows are
+/// hinted from memory) and none of its changes to existing clients (a client the file
+/// renamed is compared under its old name).
 struct ExistingMatches: Sendable {
     typealias Match = (number: Int64, name: String)
     var byName: [String: Match] = [:]
