@@ -7,14 +7,22 @@ extension Array where Element == AuditChange {
     func jsonString() -> String {
         var out = "["
         for (index, change) in enumerated() {
-            out += index > 0 ? ",{" : "{"
-            if let after = change.after { out += #""after":"#; FlatJSON.write(after, to: &out); out += "," }
-            if let before = change.before { out += #""before":"#; FlatJSON.write(before, to: &out); out += "," }
-            out += #""field":"#
-            FlatJSON.write(change.field, to: &out)
-            out += "}"
+            if index > 0 { out += "," }
+            AuditChange.write(field: change.field, before: change.before, after: change.after, to: &out)
         }
         return out + "]"
+    }
+}
+
+extension AuditChange {
+    /// One change as a compact JSON object, keys sorted.
+    static func write(field: String, before: String?, after: String?, to out: inout String) {
+        out += "{"
+        if let after { out += #""after":"#; FlatJSON.write(after, to: &out); out += "," }
+        if let before { out += #""before":"#; FlatJSON.write(before, to: &out); out += "," }
+        out += #""field":"#
+        FlatJSON.write(field, to: &out)
+        out += "}"
     }
 }
 
@@ -34,22 +42,15 @@ struct CreationChanges: Sendable {
         for (field, text) in ClientStore.fieldTexts(number: 0, draft).sorted(by: { $0.field < $1.field }) {
             if field == "clientNumber" { pastNumber = true; continue }
             if pastNumber {
-                Self.append(field, text, to: &tail, first: tail.isEmpty)
+                if !tail.isEmpty { tail += "," }
+                AuditChange.write(field: field, before: nil, after: text, to: &tail)
             } else {
-                Self.append(field, text, to: &head, first: head.utf8.count == 1)
+                if head.utf8.count > 1 { head += "," }
+                AuditChange.write(field: field, before: nil, after: text, to: &head)
             }
         }
         self.head = head
         self.tail = tail + "]"
-    }
-
-    /// One change as `[AuditChange].jsonString()` writes it (no `before`: a new client).
-    private static func append(_ field: String, _ text: String, to out: inout String, first: Bool) {
-        out += first ? #"{"after":"# : #",{"after":"#
-        FlatJSON.write(text, to: &out)
-        out += #","field":"#
-        FlatJSON.write(field, to: &out)
-        out += "}"
     }
 
     func json(number: Int64) -> String {
