@@ -1,7 +1,7 @@
 import Foundation
 
-/// The temporary files spreadsheets are written to and read through: exports
-/// waiting to be sent, an upload's sheet being parsed. Each is removed once used,
+/// The temporary files spreadsheets are written to: exports waiting to be sent
+/// (a sheet read is inflated as it is parsed, `InflatedEntry`). Each is removed once used,
 /// but a download whose body is never written (the client gone first) leaves
 /// its file; `sweep` removes day-old ones.
 public enum TemporarySheets {

@@ -33,7 +33,7 @@ struct ExistingMatches: Sendable {
     /// For each key, the first client `match` finds (a query over `k.key` selecting `c.id`).
     /// On SQLite the keys are one JSON array, so the statement's text is the same for every
     /// block and its handle compiles it once: a thousand `VALUES` rows, their number changing
-    /// with each block, were compiled each time, a fifth of the lookups' time.
+    /// with each block, were compiled afresh for each.
     private static func first(_ session: Session, _ keys: [String], _ match: SQLQueryString) async throws -> [String: Match] {
         let keys = Set(keys).sorted()
         guard !keys.isEmpty else { return [:] }
