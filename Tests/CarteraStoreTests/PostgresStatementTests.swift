@@ -46,6 +46,23 @@ struct PostgresStatementTests {
         }
     }
 
+    @Test("typed bound cells (a client's columns) are bound to a kept statement, not sent the unprepared way")
+    func boundCellsKept() async throws {
+        try await TestDatabase.with { db in
+            let cells: [BoundCell] = [.text("cuarenta"), .integer(42), .real(4.5), .null]
+            let prepared = try await db.read { session in
+                var texts: [String?] = []
+                for cell in cells {
+                    texts.append(try await session.first("SELECT CAST(\(bind: cell as BoundValue) AS TEXT) AS cell_v")!.optString("cell_v"))
+                }
+                #expect(texts == ["cuarenta", "42", "4.5", nil])
+                return try await session.first(
+                    "SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE statement LIKE \(bind: "%AS cell_v")")!.int("n")
+            }
+            #expect(prepared == 4)
+        }
+    }
+
     @Test("the same text bound with values of other types prepares each as its own statement")
     func typesPerStatement() async throws {
         try await TestDatabase.with { db in

@@ -31,14 +31,20 @@ enum BoundCell: Encodable, Sendable {
 }
 
 extension Session {
-    /// Many rows into `table`, in multi-row INSERTs of up to 500 rows. On SQLite their
+    /// Many rows into `table`, in multi-row INSERTs of up to 1,000 rows. On SQLite their
     /// text is written directly, the same for every full block, so each handle compiles
     /// it once: building and serialising a block through SQLKit, 30 values a client,
     /// was a fifth of writing clients in bulk. (One row a statement would flush the
-    /// search tables' pending words after every row.) `json` columns are jsonb on
-    /// PostgreSQL. With `returning`, the rows it names, in no promised order.
+    /// search tables' pending words after every row.) PostgreSQL takes them through
+    /// `COPY` (`CopyRows`) unless `returning` asks for rows back or a value is of a type
+    /// `CopyRows` does not write. `json` columns are jsonb on PostgreSQL. With
+    /// `returning`, the rows it names, in no promised order.
     func insert(into table: String, columns: [String], json: Set<String> = [], rows: [[BoundValue]],
                 returning: String? = nil) async throws -> [Row] {
+        if returning == nil, let postgres = sql as? PostgresStatements, let copied = CopyRows(rows) {
+            try await postgres.copy(into: table, columns: columns, copied)
+            return []
+        }
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         let tail = returning.map { " RETURNING \($0)" } ?? ""
         // Under SQLite's 32,766 and PostgreSQL's 65,535 bound values a statement.

@@ -78,10 +78,19 @@ extension ClientStore {
         let rows: [[BoundValue]] = zip(numbers, block).map { number, client in
             [number] + columnValues(client, number: number) + [session.instantValue(client.lastVisitAt), stamp, stamp]
         }
+        let columns = ["client_number"] + editableColumnNames + ["last_visit_at", "created_at", "updated_at"]
+        if session.kind == .postgres {
+            // Ids taken first, so the rows go by COPY, which returns nothing.
+            let ids = try await session.rows("""
+                SELECT nextval(pg_get_serial_sequence('clients', 'id')) AS id FROM generate_series(1, \(bind: block.count))
+                """).map { try $0.int("id") }.sorted()
+            _ = try await session.insert(into: "clients", columns: ["id"] + columns, json: ["custom_fields"],
+                                         rows: zip(ids, rows).map { [$0] + $1 })
+            return zip(ids, numbers).map { (id: Client.ID($0), number: $1) }
+        }
         // RETURNING's order is not the rows' order: matched by number.
         let ids = Dictionary(uniqueKeysWithValues: try await session.insert(
-            into: "clients", columns: ["client_number"] + editableColumnNames + ["last_visit_at", "created_at", "updated_at"],
-            json: ["custom_fields"],
+            into: "clients", columns: columns, json: ["custom_fields"],
             rows: rows, returning: "id, client_number").map { (try $0.int("client_number"), try $0.int("id")) })
         return numbers.map { (id: Client.ID(ids[$0]!), number: $0) }
     }

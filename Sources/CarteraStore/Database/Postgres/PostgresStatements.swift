@@ -39,6 +39,18 @@ struct PostgresStatements: AsyncSQLDatabase {
         }
     }
 
+    /// Rows into `table` through `COPY … FROM STDIN` (`CopyRows`).
+    func copy(into table: String, columns: [String], _ rows: CopyRows) async throws {
+        do {
+            try await connection.connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                for chunk in rows.chunks { try await writer.write(chunk) }
+            }
+        } catch let error as PSQLError {
+            if Self.mayLeaveStatementBroken(error) { connection.retire() }
+            throw error
+        }
+    }
+
     /// Any error but those a statement's values or data cause when it runs (classes 22, 23,
     /// 40 and P0: bad data, a broken constraint, a conflict, a trigger's refusal). Others may
     /// have come while preparing it — a table not there yet (42P01), a transaction already
@@ -61,7 +73,15 @@ struct PostgresStatements: AsyncSQLDatabase {
                 types.append(0)
                 continue
             }
-            if let encodable = value as? any PostgresThrowingDynamicTypeEncodable {
+            if let cell = value as? BoundCell {
+                switch cell {
+                case .null: bindings.appendNull()
+                case .integer(let n): bindings.append(n)
+                case .real(let x): bindings.append(x)
+                case .text(let text): bindings.append(text)
+                }
+                types.append(cell.postgresType)
+            } else if let encodable = value as? any PostgresThrowingDynamicTypeEncodable {
                 try bindings.append(encodable)
                 types.append(encodable.psqlType.rawValue)
             } else {
@@ -80,10 +100,22 @@ struct PostgresStatements: AsyncSQLDatabase {
     }
 }
 
-private protocol OptionalValue { var wrapped: Any? { get } }
+protocol OptionalValue { var wrapped: Any? { get } }
 
 extension Optional: OptionalValue {
     var wrapped: Any? { map { $0 } }
+}
+
+extension BoundCell {
+    /// The type a value is bound with; a NULL's is left to the server.
+    var postgresType: UInt32 {
+        switch self {
+        case .null: 0
+        case .integer: PostgresDataType.int8.rawValue
+        case .real: PostgresDataType.float8.rawValue
+        case .text: PostgresDataType.text.rawValue
+        }
+    }
 }
 
 /// PostgresNIO prepares statements declared as types, with a static name and text;
