@@ -81,15 +81,19 @@ struct Row: Sendable {
     let kind: DialectKind
     /// The row as `SQLiteHandle` read it, on SQLite.
     private let sqliteRow: SQLiteResultRow?
+    /// The row as a kept statement read it, on PostgreSQL.
+    private let postgresRow: PostgresResultRow?
 
     init(raw: any SQLRow, kind: DialectKind) {
         self.raw = raw
         self.kind = kind
         sqliteRow = raw as? SQLiteResultRow
+        postgresRow = raw as? PostgresResultRow
     }
 
     func int(_ column: String) throws -> Int64 {
         if case .integer(let value)? = try sqlite(column) { return Int64(value) }
+        if let postgresRow { return try postgresRow.value(column, as: Int64.self) }
         return try raw.decode(column: column, as: Int64.self)
     }
 
@@ -97,20 +101,20 @@ struct Row: Sendable {
         switch try sqlite(column) {
         case .null?: return nil
         case .integer(let value)?: return Int64(value)
-        default: return try raw.decode(column: column, as: Int64?.self)
+        default: return try postgresRow?.value(column, as: Int64?.self) ?? raw.decode(column: column, as: Int64?.self)
         }
     }
 
     func string(_ column: String) throws -> String {
         if case .text(let value)? = try sqlite(column) { return value }
-        return try raw.decode(column: column, as: String.self)
+        return try postgresRow?.value(column, as: String.self) ?? raw.decode(column: column, as: String.self)
     }
 
     func optString(_ column: String) throws -> String? {
         switch try sqlite(column) {
         case .null?: return nil
         case .text(let value)?: return value
-        default: return try raw.decode(column: column, as: String?.self)
+        default: return try postgresRow?.value(column, as: String?.self) ?? raw.decode(column: column, as: String?.self)
         }
     }
 
@@ -120,14 +124,14 @@ struct Row: Sendable {
         switch try sqlite(column) {
         case .null?: return nil
         case .float(let value)?: return value
-        default: return try raw.decode(column: column, as: Double?.self)
+        default: return try postgresRow?.value(column, as: Double?.self) ?? raw.decode(column: column, as: Double?.self)
         }
     }
 
     func bool(_ column: String) throws -> Bool {
         switch kind {
         case .sqlite: try int(column) != 0
-        case .postgres: try raw.decode(column: column, as: Bool.self)
+        case .postgres: try postgresRow?.value(column, as: Bool.self) ?? raw.decode(column: column, as: Bool.self)
         }
     }
 
@@ -137,14 +141,14 @@ struct Row: Sendable {
     func instant(_ column: String) throws -> Date {
         switch kind {
         case .sqlite: Date(epochMilliseconds: try int(column))
-        case .postgres: try raw.decode(column: column, as: Date.self)
+        case .postgres: try postgresRow?.value(column, as: Date.self) ?? raw.decode(column: column, as: Date.self)
         }
     }
 
     func optInstant(_ column: String) throws -> Date? {
         switch kind {
         case .sqlite: try optInt(column).map(Date.init(epochMilliseconds:))
-        case .postgres: try raw.decode(column: column, as: Date?.self)
+        case .postgres: try postgresRow?.value(column, as: Date?.self) ?? raw.decode(column: column, as: Date?.self)
         }
     }
 

@@ -31,7 +31,7 @@ struct PostgresStatements: AsyncSQLDatabase {
         do {
             try await KeptStatement.$current.withValue(KeptStatement.Text(name: name, sql: sql)) {
                 let rows = try await connection.connection.execute(KeptStatement(bindings: bindings), logger: logger)
-                for try await row in rows { onRow(row.sql()) }
+                for try await row in rows { onRow(PostgresResultRow(row)) }
             }
         } catch let error as PSQLError {
             if Self.mayLeaveStatementBroken(error) { connection.retire() }
