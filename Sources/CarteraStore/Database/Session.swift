@@ -101,20 +101,25 @@ struct Row: Sendable {
         switch try sqlite(column) {
         case .null?: return nil
         case .integer(let value)?: return Int64(value)
-        default: return try postgresRow?.value(column, as: Int64?.self) ?? raw.decode(column: column, as: Int64?.self)
+        default:
+            if let postgresRow { return try postgresRow.value(column, as: Int64?.self) }
+            return try raw.decode(column: column, as: Int64?.self)
         }
     }
 
     func string(_ column: String) throws -> String {
         if case .text(let value)? = try sqlite(column) { return value }
-        return try postgresRow?.value(column, as: String.self) ?? raw.decode(column: column, as: String.self)
+        if let postgresRow { return try postgresRow.value(column, as: String.self) }
+        return try raw.decode(column: column, as: String.self)
     }
 
     func optString(_ column: String) throws -> String? {
         switch try sqlite(column) {
         case .null?: return nil
         case .text(let value)?: return value
-        default: return try postgresRow?.value(column, as: String?.self) ?? raw.decode(column: column, as: String?.self)
+        default:
+            if let postgresRow { return try postgresRow.value(column, as: String?.self) }
+            return try raw.decode(column: column, as: String?.self)
         }
     }
 
@@ -124,14 +129,16 @@ struct Row: Sendable {
         switch try sqlite(column) {
         case .null?: return nil
         case .float(let value)?: return value
-        default: return try postgresRow?.value(column, as: Double?.self) ?? raw.decode(column: column, as: Double?.self)
+        default:
+            if let postgresRow { return try postgresRow.value(column, as: Double?.self) }
+            return try raw.decode(column: column, as: Double?.self)
         }
     }
 
     func bool(_ column: String) throws -> Bool {
         switch kind {
         case .sqlite: try int(column) != 0
-        case .postgres: try postgresRow?.value(column, as: Bool.self) ?? raw.decode(column: column, as: Bool.self)
+        case .postgres: try postgresRow.map { try $0.value(column, as: Bool.self) } ?? raw.decode(column: column, as: Bool.self)
         }
     }
 
@@ -141,14 +148,14 @@ struct Row: Sendable {
     func instant(_ column: String) throws -> Date {
         switch kind {
         case .sqlite: Date(epochMilliseconds: try int(column))
-        case .postgres: try postgresRow?.value(column, as: Date.self) ?? raw.decode(column: column, as: Date.self)
+        case .postgres: try postgresRow.map { try $0.value(column, as: Date.self) } ?? raw.decode(column: column, as: Date.self)
         }
     }
 
     func optInstant(_ column: String) throws -> Date? {
         switch kind {
         case .sqlite: try optInt(column).map(Date.init(epochMilliseconds:))
-        case .postgres: try postgresRow?.value(column, as: Date?.self) ?? raw.decode(column: column, as: Date?.self)
+        case .postgres: try postgresRow.map { try $0.value(column, as: Date?.self) } ?? raw.decode(column: column, as: Date?.self)
         }
     }
 

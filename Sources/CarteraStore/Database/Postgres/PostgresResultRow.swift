@@ -4,25 +4,25 @@ import SQLKit
 /// A PostgreSQL result row whose common values (`Row.int`, `string`, …) PostgresNIO
 /// decodes directly from their bytes. PostgresKit's `SQLRow` decodes every value
 /// through a `Decoder` it builds for it: half the server's CPU on PostgreSQL's client
-/// list, thirty columns a client. Anything else goes PostgresKit's way (`fallback`).
+/// list, thirty columns a client. Anything else goes PostgresKit's way (`decode`).
 struct PostgresResultRow: SQLRow {
+    let row: PostgresRow
     let cells: PostgresRandomAccessRow
-    let fallback: any SQLRow
 
     init(_ row: PostgresRow) {
+        self.row = row
         cells = row.makeRandomAccess()
-        fallback = row.sql()
     }
 
-    var allColumns: [String] { fallback.allColumns }
+    var allColumns: [String] { cells.map(\.columnName) }
     func contains(column: String) -> Bool { cells.contains(column) }
-    func decodeNil(column: String) throws -> Bool { try fallback.decodeNil(column: column) }
-    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try fallback.decode(column: column, as: type) }
+    func decodeNil(column: String) throws -> Bool { !cells.contains(column) || cells[column].bytes == nil }
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try row.sql().decode(column: column, as: type) }
 
     /// `column` as PostgresNIO decodes `T`; PostgresKit's decoding when PostgresNIO
     /// cannot (a numeric for an integer, say) or the row has no such column (its error).
     func value<T: PostgresDecodable & Decodable>(_ column: String, as type: T.Type) throws -> T {
         if cells.contains(column), let value = try? cells[column].decode(T.self) { return value }
-        return try fallback.decode(column: column, as: type)
+        return try decode(column: column, as: type)
     }
 }
