@@ -13,8 +13,10 @@ struct PostgresConnections: ConnectionPool {
     let kind = DialectKind.postgres
     let pool: EventLoopGroupConnectionPool<KeptStatementsSource>
     let logger: Logger
-    /// Connections per event loop of the process's group (one loop per core).
-    static let perEventLoop = 4
+    /// Connections per event loop of the process's group (one loop per core). With four, sixteen
+    /// requests at once waited for eight connections while the cores idled (the card runs nineteen
+    /// statements in a row on one): eight gave the card 376 -> 445 req/s at a million clients.
+    static let perEventLoop = 8
 
     /// TLS only when the URL asks for it (`sslmode=`).
     init(url: String, logger: Logger) throws {
