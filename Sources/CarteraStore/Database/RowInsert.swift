@@ -41,6 +41,7 @@ extension Session {
     /// `returning`, the rows it names, in no promised order.
     func insert(into table: String, columns: [String], json: Set<String> = [], rows: [[BoundValue]],
                 returning: String? = nil) async throws -> [Row] {
+        guard !rows.isEmpty else { return [] }
         if returning == nil, let postgres = sql as? PostgresStatements, let copied = CopyRows(rows) {
             try await postgres.copy(into: table, columns: columns, copied)
             return []

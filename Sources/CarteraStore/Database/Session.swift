@@ -87,8 +87,9 @@ struct Row: Sendable {
     init(raw: any SQLRow, kind: DialectKind) {
         self.raw = raw
         self.kind = kind
-        sqliteRow = raw as? SQLiteResultRow
-        postgresRow = raw as? PostgresResultRow
+        // One cast a row, to the dialect's own type (an export reads a million rows).
+        sqliteRow = kind == .sqlite ? raw as? SQLiteResultRow : nil
+        postgresRow = kind == .postgres ? raw as? PostgresResultRow : nil
     }
 
     func int(_ column: String) throws -> Int64 {
