@@ -145,8 +145,8 @@ public struct Recurrence: Sendable {
 
 /// A proleptic Gregorian date and its day number (days since 1970-01-01),
 /// for date arithmetic without a calendar object.
-struct Civil: Hashable {
-    let year: Int, month: Int, day: Int
+public struct Civil: Hashable, Sendable {
+    public let year: Int, month: Int, day: Int
 
     init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
 
@@ -160,7 +160,7 @@ struct Civil: Hashable {
         return era * 146_097 + doe - 719_468
     }
 
-    init(dayNumber: Int) {
+    public init(dayNumber: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -1,3 +1,4 @@
+import CarteraCore
 import Foundation
 import NIOCore
 
@@ -85,7 +86,7 @@ struct CopyRows {
         let sinceMillennium = Int64(date.timeIntervalSince(millennium) * 1_000_000)
         let micros = sinceMillennium + 946_684_800 * 1_000_000
         let (days, dayMicros) = floorDivision(micros, 86_400 * 1_000_000)
-        let (year, month, day) = civil(days)
+        let day = Civil(dayNumber: Int(days))
         let seconds = dayMicros / 1_000_000
         let fraction = dayMicros % 1_000_000
         func digits(_ value: Int64, _ width: Int) {
@@ -93,7 +94,8 @@ struct CopyRows {
             for _ in text.count..<width { buffer.writeInteger(UInt8(ascii: "0")) }
             buffer.writeString(text)
         }
-        digits(year, 4); buffer.writeInteger(UInt8(ascii: "-")); digits(month, 2); buffer.writeInteger(UInt8(ascii: "-")); digits(day, 2)
+        digits(Int64(day.year), 4); buffer.writeInteger(UInt8(ascii: "-")); digits(Int64(day.month), 2)
+        buffer.writeInteger(UInt8(ascii: "-")); digits(Int64(day.day), 2)
         buffer.writeInteger(UInt8(ascii: " "))
         digits(seconds / 3600, 2); buffer.writeInteger(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2)
         buffer.writeInteger(UInt8(ascii: ":")); digits(seconds % 60, 2)
@@ -106,19 +108,5 @@ struct CopyRows {
     private static func floorDivision(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let q = a / b, r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    /// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian;
-    /// H. Hinnant's `civil_from_days`).
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
