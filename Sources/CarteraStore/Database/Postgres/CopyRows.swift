@@ -6,8 +6,8 @@ import NIOCore
 /// after each row, `\N` for NULL, and backslash, tab, newline and carriage return escaped.
 /// Bulk rows go this way on PostgreSQL (`Session.insert`): a multi-row INSERT of a
 /// thousand clients bound 30,000 values, each through PostgresKit's `Encodable`
-/// translation, and had PostgreSQL parse and plan 30,000 parameters — most of the
-/// demo's and the import's time there.
+/// translation (half of Cartera's CPU in the demo), and had PostgreSQL parse and plan
+/// 30,000 parameters; the demo's load at a million clients went 237 -> 135 s.
 struct CopyRows {
     /// Written to the server a chunk at a time.
     private(set) var chunks: [ByteBuffer] = []

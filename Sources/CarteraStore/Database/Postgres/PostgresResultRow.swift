@@ -3,9 +3,10 @@ import SQLKit
 
 /// A PostgreSQL result row whose common values (`Row.int`, `string`, …) PostgresNIO
 /// decodes directly from their bytes. PostgresKit's `SQLRow` decodes every value
-/// through a `Decoder` it builds for it: half the server's CPU on PostgreSQL's client
-/// list, thirty columns a client. Anything else goes PostgresKit's way (`decode`). A class:
-/// `Row` reads it value after value, and a struct of its size was copied each time.
+/// through a `Decoder` it builds for it: a quarter of the request threads' samples on
+/// PostgreSQL's client list, thirty columns a client. Anything else goes PostgresKit's
+/// way (`decode`). A class: `Row` reads it value after value, and a struct of its size
+/// was copied each time.
 final class PostgresResultRow: SQLRow {
     let row: PostgresRow
     let cells: PostgresRandomAccessRow
