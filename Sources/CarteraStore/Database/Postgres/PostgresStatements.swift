@@ -75,12 +75,11 @@ struct PostgresStatements: AsyncSQLDatabase {
             }
             if let cell = value as? BoundCell {
                 switch cell {
-                case .null: bindings.appendNull()
-                case .integer(let n): bindings.append(n)
-                case .real(let x): bindings.append(x)
-                case .text(let text): bindings.append(text)
+                case .null: bindings.appendNull(); types.append(0)
+                case .integer(let n): bindings.append(n); types.append(PostgresDataType.int8.rawValue)
+                case .real(let x): bindings.append(x); types.append(PostgresDataType.float8.rawValue)
+                case .text(let text): bindings.append(text); types.append(PostgresDataType.text.rawValue)
                 }
-                types.append(cell.postgresType)
             } else if let encodable = value as? any PostgresThrowingDynamicTypeEncodable {
                 try bindings.append(encodable)
                 types.append(encodable.psqlType.rawValue)
@@ -93,29 +92,17 @@ struct PostgresStatements: AsyncSQLDatabase {
 
     /// The value inside any optionals, nil for a NULL. A bound `String?` or `Date?`
     /// arrives boxed as the optional itself, which PostgresNIO's encodings do not cast
-    /// from: every statement binding one went the unprepared way.
-    private static func unwrapped(_ value: Any) -> Any? {
+    /// from: every statement binding one went the unprepared way. (`CopyRows` too.)
+    static func unwrapped(_ value: Any) -> Any? {
         guard let optional = value as? any OptionalValue else { return value }
         return optional.wrapped.flatMap(unwrapped)
     }
 }
 
-protocol OptionalValue { var wrapped: Any? { get } }
+private protocol OptionalValue { var wrapped: Any? { get } }
 
 extension Optional: OptionalValue {
     var wrapped: Any? { map { $0 } }
-}
-
-extension BoundCell {
-    /// The type a value is bound with; a NULL's is left to the server.
-    var postgresType: UInt32 {
-        switch self {
-        case .null: 0
-        case .integer: PostgresDataType.int8.rawValue
-        case .real: PostgresDataType.float8.rawValue
-        case .text: PostgresDataType.text.rawValue
-        }
-    }
 }
 
 /// PostgresNIO prepares statements declared as types, with a static name and text;
