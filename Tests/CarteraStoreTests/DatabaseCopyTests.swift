@@ -35,10 +35,13 @@ struct DatabaseCopyTests {
             """)
         try await source.execute(unsafe: "UPDATE clients SET archived = 1 WHERE id = 7")
         try await TestDatabase.with { target in
-            let copied = try await DatabaseCopy(from: source, to: target).run()
+            let copier = DatabaseCopy(from: source, to: target)
+            let copied = try await copier.run()
             let tables = try await target.read { try await DatabaseCopy.targetTables($0) }.keys.sorted()
             var sum = 0
             for table in tables {
+                // PostgreSQL's own tables (the name words) are filled by its triggers, not copied.
+                guard try await !copier.sourceColumns(table).isEmpty else { continue }
                 let query = "SELECT COUNT(*) AS n FROM \(table)"
                 let here = try await source.read { try await $0.first(SQLQueryString(query))!.int("n") }
                 let there = try await target.read { try await $0.first(SQLQueryString(query))!.int("n") }
@@ -46,6 +49,8 @@ struct DatabaseCopyTests {
                 sum += Int(there)
             }
             #expect(copied == sum && copied > 300)
+            let words = try await ClientNameWordsTests.pairs(target)
+            #expect(words.held.count > 300 && words.held == words.defined && words.strays == 0)
             let targetStores = Stores(database: target)
             let query = ClientQuery(sort: .name, archived: .all, limit: 500)
             let before = try await sourceStores.clients.list(query, scope: .all).clients

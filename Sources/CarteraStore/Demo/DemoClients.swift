@@ -81,7 +81,8 @@ struct DemoClientSource: Sendable {
 
 extension DemoGenerator {
     /// What `loadClients` writes, loaded with their indexes built at the end.
-    static let bulkTables = ["clients", "contacts", "audit_events", "client_phone_tails", "client_email_keys", "work_orders"]
+    static let bulkTables = ["clients", "contacts", "audit_events", "client_phone_tails", "client_email_keys", "client_name_words",
+                              "work_orders"]
     /// Clients per multi-row statement.
     static let blockSize = ClientStore.insertBlock
     /// Clients per transaction: fewer commits write each page of a table to the WAL fewer times.

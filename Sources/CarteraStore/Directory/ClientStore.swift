@@ -91,6 +91,10 @@ public struct ClientStore: Sendable {
         case .all:
             return .exactly(Int(try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(filter)")!.int("n")))
         case .upTo(let cap):
+            if archivedOnly, archived == .active, case .words(let words)? = search, words.count == 1,
+               let found = try await ClientSQL.nameWordMatches(session, prefix: words[0], atLeast: cap + 1), found > cap {
+                return .moreThan(cap)
+            }
             let n = Int(try await session.first("""
                 SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM \(from) WHERE \(filter) LIMIT \(literal: cap + 1)) counted
                 """)!.int("n"))

@@ -51,6 +51,7 @@ public struct Migrator: Sendable {
         Migration029.migration,
         Migration030.migration,
         Migration031.migration,
+        Migration032.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

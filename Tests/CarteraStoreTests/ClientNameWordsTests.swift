@@ -1,0 +1,101 @@
+import CarteraCore
+@testable import CarteraStore
+import CarteraTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@Suite("PostgreSQL's name words: a subset of the search's matches that counts broad searches")
+struct ClientNameWordsTests {
+    /// The table's (word, client) pairs, and what the definition gives for every client now.
+    static func pairs(_ db: Database) async throws -> (held: Set<String>, defined: Set<String>, strays: Int64) {
+        try await db.read { session in
+            let held = try await session.rows("SELECT word, client_id FROM client_name_words")
+                .map { "\(try $0.string("word"))/\(try $0.int("client_id"))" }
+            let defined = try await session.rows("""
+                SELECT w AS word, c.id AS client_id FROM clients c, client_name_words(c.name_key, c.search_vector) w
+                WHERE NOT c.archived
+                """).map { "\(try $0.string("word"))/\(try $0.int("client_id"))" }
+            // Whatever the definition says: a held pair that is not an active client's search word.
+            let strays = try await session.first("""
+                SELECT count(*) AS n FROM client_name_words cw LEFT JOIN clients c ON c.id = cw.client_id
+                WHERE c.id IS NULL OR c.archived OR NOT (cw.word = ANY (tsvector_to_array(c.search_vector)))
+                """)!.int("n")
+            #expect(held.count == Set(held).count, "a pair held twice")
+            return (Set(held), Set(defined), strays)
+        }
+    }
+
+    @Test("creating, bulk-inserting, renaming, archiving, restoring and deleting clients keep the words")
+    func followsWrites() async throws {
+        try await TestDatabase.with { db in
+            guard db.kind == .postgres else { return }
+            let f = try await Fixture.make(db)
+            let uno = try await f.client("Peña Uno S.A.", emails: ["ventas@zapatos.example"])
+            var dos = try await f.client("Peña Peñalver", tradeName: "Calzados")
+            let bare = try await f.client("Óptica Li")
+            let copied = try await db.write { session in
+                try await ClientStore.insertRows(session, [ClientRowValues(ClientDraft(legalName: "Peñaloza Hermanos"),
+                                                                           definitions: [], audited: false)], at: Date())
+            }
+            var (held, defined, strays) = try await Self.pairs(db)
+            // Legal-name words of three letters or more: not "s", "a", "li", nor the trade name or e-mail.
+            #expect(held == ["pena/\(uno.id.rawValue)", "uno/\(uno.id.rawValue)",
+                             "pena/\(dos.id.rawValue)", "penalver/\(dos.id.rawValue)",
+                             "optica/\(bare.id.rawValue)",
+                             "penaloza/\(copied[0].id.rawValue)", "hermanos/\(copied[0].id.rawValue)"])
+            #expect(held == defined && strays == 0)
+
+            var draft = dos.draft
+            draft.legalName = "Peñalver Dos"
+            dos = try await f.stores.clients.update(dos.id, draft, expectedVersion: dos.version, by: f.admin)
+            dos = try await f.stores.clients.setArchived(dos.id, true, expectedVersion: dos.version, by: f.admin)
+            (held, defined, strays) = try await Self.pairs(db)
+            #expect(!held.contains { $0.hasSuffix("/\(dos.id.rawValue)") })
+            #expect(held == defined && strays == 0)
+
+            _ = try await f.stores.clients.setArchived(dos.id, false, expectedVersion: dos.version, by: f.admin)
+            try await db.write { try await $0.run("DELETE FROM clients WHERE id = \(bind: bare.id.rawValue)") }
+            (held, defined, strays) = try await Self.pairs(db)
+            #expect(held.contains("penalver/\(dos.id.rawValue)") && held.contains("dos/\(dos.id.rawValue)"))
+            #expect(!held.contains("pena/\(dos.id.rawValue)"))
+            #expect(!held.contains { $0.hasSuffix("/\(bare.id.rawValue)") })
+            #expect(held == defined && strays == 0)
+        }
+    }
+
+    @Test("a capped search count is the same with and without the name words, and they answer the broad ones")
+    func countsAgree() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            for name in ["Peña Uno", "Peña Dos", "Peña Peñalver", "Peñalver Peñaloza", "Peñaloza Tres", "Zapatos Li"] {
+                try await f.client(name)
+            }
+            try await f.client("Calzados Sur", emails: ["pena@calzados.example"])
+            let archived = try await f.client("Peña Archivada")
+            _ = try await f.stores.clients.setArchived(archived.id, true, expectedVersion: archived.version, by: f.admin)
+            try await db.read { session in
+                let predicate = ClientStore.conditions(session, ClientQuery(), .all)
+                    .map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
+                for word in ["p", "pe", "pena", "penal", "penaloza", "calzados", "li", "zzz"] {
+                    for cap in [0, 1, 2, 3, 4, 5, 6, 100] {
+                        let search = SearchQuery.words([word])
+                        let fast = try await ClientStore.count(session, search, .active, predicate, .upTo(cap), archivedOnly: true)
+                        let full = try await ClientStore.count(session, search, .active, predicate, .upTo(cap))
+                        #expect(fast == full, "\(word), cap \(cap)")
+                    }
+                }
+                #expect(try await ClientStore.count(session, .words(["pena"]), .active, predicate, .upTo(10)) == .exactly(6))
+                if session.kind == .postgres {
+                    // Five clients have a legal-name word starting "pena"; the e-mail's and the archived one's are not there.
+                    #expect(try await ClientSQL.nameWordMatches(session, prefix: "pena", atLeast: 10) == 5)
+                    #expect(try await ClientSQL.nameWordMatches(session, prefix: "penaloza", atLeast: 10) == 2)
+                    // Any rows of the range will do, in whatever order the plan reads them: two clients surely found.
+                    #expect(try await ClientSQL.nameWordMatches(session, prefix: "pena", atLeast: 2)! >= 2)
+                } else {
+                    #expect(try await ClientSQL.nameWordMatches(session, prefix: "pena", atLeast: 10) == nil)
+                }
+            }
+        }
+    }
+}
