@@ -2,7 +2,8 @@ import SQLKit
 
 /// Loading many rows into tables nobody else is using yet (the demo company):
 /// their secondary indexes and search triggers are dropped first and built
-/// again at the end. Building an index from a million rows is a sort; keeping
+/// again at the end (PostgreSQL's trigger filling the clients' name words is
+/// held back, and the table filled once). Building an index from a million rows is a sort; keeping
 /// it up to date row by row is a million random writes, most of the demo's
 /// time. Constraints (primary keys, UNIQUE columns) stay and keep checking.
 /// If the body fails the indexes are still rebuilt; if the process dies
@@ -11,9 +12,13 @@ import SQLKit
 extension Database {
     public func bulkLoad<R>(into tables: [String], _ body: () async throws -> R) async throws -> R {
         let definitions = try await read { try await Self.droppable($0, tables) }
+        let holdsNameWords = kind == .postgres && tables.contains("clients")
         try await write { session in
             for definition in definitions {
                 try await session.run("DROP \(unsafeRaw: definition.kind) \(ident: definition.name)")
+            }
+            if holdsNameWords {
+                try await session.run("ALTER TABLE clients DISABLE TRIGGER \(ident: ClientNameWords.insertTrigger)")
             }
         }
         let started = ContinuousClock.now
@@ -28,6 +33,10 @@ extension Database {
                 // CREATE INDEX checks names against it before reading anything ("already exists").
                 // Any read of the schema table first makes the connection load the current one.
                 if kind == .sqlite { _ = try await session.first("SELECT count(*) AS n FROM sqlite_master") }
+                if holdsNameWords {
+                    try await session.run("ALTER TABLE clients ENABLE TRIGGER \(ident: ClientNameWords.insertTrigger)")
+                    for statement in ClientNameWords.refill { try await session.run(SQLQueryString(statement)) }
+                }
                 for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
                 if kind == .sqlite { try await Self.refillSearchTables(session, of: tables) }
             } }

@@ -92,25 +92,6 @@ enum ClientSQL {
         }
     }
 
-    /// PostgreSQL: how many active clients have a word of their legal name starting with
-    /// `prefix`, read off `client_name_words` (migration 032) in order and stopped once
-    /// `atLeast` are surely found; `nil` on SQLite. Every client counted is a match of the
-    /// search, not every match is counted: only a count above the caller's cap is an answer.
-    /// A client with two such words comes twice off the index, hence twice the rows, and
-    /// `count(DISTINCT)` (a sort of two thousand ids: 0.55 ms; hashing them took 1.1). The
-    /// prefix is a range, not `LIKE`: a kept statement's generic plan cannot turn a bound
-    /// pattern into one. In the column's byte order, the words from `prefix` up to `prefix`
-    /// followed by the last code point are those that start with it.
-    static func nameWordMatches(_ session: Session, prefix: String, atLeast: Int) async throws -> Int? {
-        guard session.kind == .postgres else { return nil }
-        return Int(try await session.first("""
-            SELECT count(DISTINCT client_id) AS n FROM (
-                SELECT client_id FROM client_name_words WHERE word >= \(bind: prefix) AND word < \(bind: prefix + "\u{10FFFF}")
-                LIMIT \(literal: 2 * atLeast)
-            ) found
-            """)!.int("n"))
-    }
-
     /// SQLite's newest-first page of a broad word search, as a predicate over `clients c`:
     /// the page's ids come off the word index in rowid order (FTS5 walks its rowids
     /// backwards) and stop at the page, then only their rows are read. As an `IN` list

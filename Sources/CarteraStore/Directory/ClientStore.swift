@@ -92,7 +92,7 @@ public struct ClientStore: Sendable {
             return .exactly(Int(try await session.first("SELECT COUNT(*) AS n FROM \(from) WHERE \(filter)")!.int("n")))
         case .upTo(let cap):
             if archivedOnly, archived == .active, case .words(let words)? = search, words.count == 1,
-               let found = try await ClientSQL.nameWordMatches(session, prefix: words[0], atLeast: cap + 1), found > cap {
+               let found = try await ClientNameWords.matches(session, prefix: words[0], atLeast: cap + 1), found > cap {
                 return .moreThan(cap)
             }
             let n = Int(try await session.first("""
