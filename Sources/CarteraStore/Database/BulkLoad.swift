@@ -2,24 +2,19 @@ import SQLKit
 
 /// Loading many rows into tables nobody else is using yet (the demo company):
 /// their secondary indexes and search triggers are dropped first and built
-/// again at the end (PostgreSQL's trigger filling the clients' name words is
-/// held back, and the table filled once). Building an index from a million rows is a sort; keeping
-/// it up to date row by row is a million random writes, most of the demo's
-/// time. Constraints (primary keys, UNIQUE columns) stay and keep checking.
+/// again at the end, and the search tables the triggers kept are filled once.
+/// Building an index from a million rows is a sort; keeping it up to date row
+/// by row is a million random writes, most of the demo's time. (PostgreSQL
+/// keeps a copy of every inserted row for a trigger with a transition table
+/// even while the trigger is disabled: the demo's load took 21 s longer.) Constraints (primary keys, UNIQUE columns) stay and keep checking.
 /// If the body fails the indexes are still rebuilt; if the process dies
 /// meanwhile, they are missing, which is why nothing but an empty database
 /// should be loaded this way.
 extension Database {
     public func bulkLoad<R>(into tables: [String], _ body: () async throws -> R) async throws -> R {
         let definitions = try await read { try await Self.droppable($0, tables) }
-        let holdsNameWords = kind == .postgres && tables.contains("clients")
         try await write { session in
-            for definition in definitions {
-                try await session.run("DROP \(unsafeRaw: definition.kind) \(ident: definition.name)")
-            }
-            if holdsNameWords {
-                try await session.run("ALTER TABLE clients DISABLE TRIGGER \(ident: ClientNameWords.insertTrigger)")
-            }
+            for definition in definitions { try await session.run(definition.drop) }
         }
         let started = ContinuousClock.now
         let result: Result<R, any Error>
@@ -33,8 +28,7 @@ extension Database {
                 // CREATE INDEX checks names against it before reading anything ("already exists").
                 // Any read of the schema table first makes the connection load the current one.
                 if kind == .sqlite { _ = try await session.first("SELECT count(*) AS n FROM sqlite_master") }
-                if holdsNameWords {
-                    try await session.run("ALTER TABLE clients ENABLE TRIGGER \(ident: ClientNameWords.insertTrigger)")
+                if kind == .postgres, tables.contains("clients") {
                     for statement in ClientNameWords.refill { try await session.run(SQLQueryString(statement)) }
                 }
                 for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
@@ -46,22 +40,38 @@ extension Database {
         return try result.get()
     }
 
-    private struct Definition { let kind: String; let name: String; let sql: String }
+    private struct Definition {
+        let drop: SQLQueryString
+        let sql: String
+    }
 
-    /// Indexes not backing a constraint, and (SQLite) triggers, of `tables`.
+    /// Indexes not backing a constraint, and triggers other than the constraints' own, of `tables`.
     private static func droppable(_ session: Session, _ tables: [String]) async throws -> [Definition] {
         switch session.kind {
         case .sqlite:
             return try await session.rows("""
                 SELECT type, name, sql FROM sqlite_master
                 WHERE tbl_name IN (\(binds: tables)) AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name
-                """).map { Definition(kind: try $0.string("type").uppercased(), name: try $0.string("name"), sql: try $0.string("sql")) }
+                """).map { row in
+                Definition(drop: "DROP \(unsafeRaw: try row.string("type").uppercased()) \(ident: try row.string("name"))",
+                           sql: try row.string("sql"))
+            }
         case .postgres:
-            return try await session.rows("""
+            let indexes = try await session.rows("""
                 SELECT indexname, indexdef FROM pg_indexes
                 WHERE schemaname = current_schema() AND tablename IN (\(binds: tables))
                     AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname
-                """).map { Definition(kind: "INDEX", name: try $0.string("indexname"), sql: try $0.string("indexdef")) }
+                """).map { Definition(drop: "DROP INDEX \(ident: try $0.string("indexname"))", sql: try $0.string("indexdef")) }
+            let triggers = try await session.rows("""
+                SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) AS definition FROM pg_trigger t
+                JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace AND c.relname IN (\(binds: tables))
+                ORDER BY t.tgname
+                """).map { row in
+                Definition(drop: "DROP TRIGGER \(ident: try row.string("tgname")) ON \(ident: try row.string("relname"))",
+                           sql: try row.string("definition"))
+            }
+            return indexes + triggers
         }
     }
 
