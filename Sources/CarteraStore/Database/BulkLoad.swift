@@ -6,7 +6,8 @@ import SQLKit
 /// Building an index from a million rows is a sort; keeping it up to date row
 /// by row is a million random writes, most of the demo's time. (PostgreSQL
 /// keeps a copy of every inserted row for a trigger with a transition table
-/// even while the trigger is disabled: the demo's load took 21 s longer.) Constraints (primary keys, UNIQUE columns) stay and keep checking.
+/// even while the trigger is disabled, hence dropped rather than disabled.)
+/// Constraints (primary keys, UNIQUE columns) stay and keep checking.
 /// If the body fails the indexes are still rebuilt; if the process dies
 /// meanwhile, they are missing, which is why nothing but an empty database
 /// should be loaded this way.

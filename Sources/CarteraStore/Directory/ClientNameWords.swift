@@ -23,10 +23,9 @@ enum ClientNameWords {
             """)!.int("n"))
     }
 
-    /// The trigger a bulk load of clients holds back, and what fills the table after:
-    /// one `INSERT … SELECT` over a million clients takes seconds, where the trigger
-    /// over each block of the demo's `COPY` added half a minute.
-    static let insertTrigger = "clients_name_words_insert"
+    /// What fills the table again after a bulk load of clients, which drops its triggers:
+    /// one `INSERT … SELECT` over a million clients takes seconds, where the trigger over
+    /// each block of the demo's `COPY` added about twenty seconds.
     static let refill = [
         "DELETE FROM client_name_words",
         "INSERT INTO client_name_words (word, client_id) SELECT w, c.id FROM clients c, client_name_words(c.name_key) w WHERE NOT c.archived",
