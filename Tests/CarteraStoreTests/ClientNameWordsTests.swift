@@ -85,6 +85,10 @@ struct ClientNameWordsTests {
             let indexes = try await db.read { try await $0.rows("SELECT indexname FROM pg_indexes WHERE tablename = 'client_name_words'") }
             let triggers = try await db.read { try await $0.rows("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'clients_name_words_%'") }
             #expect(indexes.count == 1 && triggers.count == 3)
+            let vacuumed = try await db.read {
+                try await $0.first("SELECT last_vacuum IS NOT NULL AS done FROM pg_stat_user_tables WHERE relname = 'client_name_words'")
+            }
+            #expect(try vacuumed?.bool("done") == true, "the name words were not vacuumed after the load")
         }
     }
 

@@ -36,6 +36,9 @@ extension Database {
                 if kind == .sqlite { try await Self.refillSearchTables(session, of: tables) }
             } }
         }
+        if kind == .postgres, tables.contains("clients") {
+            try await read { try await $0.run(SQLQueryString(ClientNameWords.settle)) }
+        }
         logger.info("bulk load", metadata: ["tables": "\(tables.joined(separator: ","))", "load": "\(loaded - started)",
                                             "indexes": "\(ContinuousClock.now - loaded)"])
         return try result.get()
