@@ -14,6 +14,8 @@ import SQLKit
 extension Database {
     public func bulkLoad<R>(into tables: [String], _ body: () async throws -> R) async throws -> R {
         let definitions = try await read { try await Self.droppable($0, tables) }
+        // PostgreSQL's name words mirror the clients through triggers the load drops.
+        let refillsNameWords = kind == .postgres && tables.contains("clients")
         try await write { session in
             for definition in definitions { try await session.run(definition.drop) }
         }
@@ -29,14 +31,14 @@ extension Database {
                 // CREATE INDEX checks names against it before reading anything ("already exists").
                 // Any read of the schema table first makes the connection load the current one.
                 if kind == .sqlite { _ = try await session.first("SELECT count(*) AS n FROM sqlite_master") }
-                if kind == .postgres, tables.contains("clients") {
+                if refillsNameWords {
                     for statement in ClientNameWords.refill { try await session.run(SQLQueryString(statement)) }
                 }
                 for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
                 if kind == .sqlite { try await Self.refillSearchTables(session, of: tables) }
             } }
         }
-        if kind == .postgres, tables.contains("clients") {
+        if refillsNameWords {
             try await read { try await $0.run(SQLQueryString(ClientNameWords.settle)) }
         }
         logger.info("bulk load", metadata: ["tables": "\(tables.joined(separator: ","))", "load": "\(loaded - started)",
