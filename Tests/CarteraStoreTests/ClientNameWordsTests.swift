@@ -92,6 +92,23 @@ struct ClientNameWordsTests {
         }
     }
 
+    @Test("a viewer with a scope, or a filter, is counted within it: the name words count everyone")
+    func scopedCounts() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let group = try await f.stores.catalogues.createClientGroup(name: "Norte", userIDs: [], by: nil)
+            try await f.client("Peña Uno", group: group)
+            for name in ["Peña Dos", "Peña Tres", "Peña Cuatro"] { try await f.client(name) }
+            let seller = try await f.user("norte@demo.test", groups: [group])
+            let query = ClientQuery(search: "pena", counting: .upTo(1))
+            #expect(try await f.stores.clients.list(query, scope: .all).count == .moreThan(1))
+            #expect(try await f.stores.clients.list(query, scope: .of(seller)).count == .exactly(1))
+            var filtered = query
+            filtered.filters = [.clientGroup(group)]
+            #expect(try await f.stores.clients.list(filtered, scope: .all).count == .exactly(1))
+        }
+    }
+
     @Test("a capped search count is the same with and without the name words, and they answer the broad ones")
     func countsAgree() async throws {
         try await TestDatabase.with { db in
