@@ -58,6 +58,51 @@ struct CatalogueCacheTests {
         }
     }
 
+    @Test("a session's or a token's lookup reads the counter with it, and the request's catalogues are read by it")
+    func counterWithTheSession() async throws {
+        try await TestDatabase.withURL { db, url in
+            let f = try await Fixture.make(db)
+            let other = try Database.open(url: url, logger: db.logger)
+            let (cookie, _) = try await f.stores.sessions.start(userID: f.admin.id)
+            let (_, bearer) = try await f.stores.tokens.create(userID: f.admin.id, name: "ERP")
+            _ = try await f.stores.tokens.authenticate(bearer)  // its "last used" written now, not in the request below
+            let adminID = f.admin.id.rawValue
+            for lookup in ["session", "token"] {
+                let generation = try await Self.generation(db)
+                #expect(try await f.stores.users.all().map(\.name) == ["admin"])  // kept under `generation`
+                try await Database.readingCataloguesOnce {
+                    if lookup == "session" {
+                        #expect(try await f.stores.sessions.resume(token: cookie)?.userID == f.admin.id)
+                    } else {
+                        #expect(try await f.stores.tokens.authenticate(bearer) == f.admin.id)
+                    }
+                    #expect(Database.catalogueCheck?.generation.withLock { $0 } == generation, "\(lookup)")
+                    // Renamed by another instance after the lookup: the request, which asks for no counter
+                    // of its own, keeps what was kept under the counter it read with its session.
+                    try await Task.detached {
+                        try await other.write { try await $0.run("UPDATE users SET name = 'Otra' WHERE id = \(bind: adminID)") }
+                    }.value
+                    #expect(try await f.stores.users.all().map(\.name) == ["admin"], "\(lookup)")
+                }
+                #expect(try await f.stores.users.all().map(\.name) == ["Otra"])
+                try await db.write { try await $0.run("UPDATE users SET name = 'admin' WHERE id = \(bind: adminID)") }
+            }
+            try await other.shutdown()
+        }
+    }
+
+    @Test("the client list's chosen columns are kept, and read again once saved")
+    func clientColumnsKept() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            #expect(try await f.stores.users.clientColumns(f.admin.id) == nil)
+            try await f.stores.users.setClientColumns(f.admin.id, ["city", "phones"])
+            #expect(try await f.stores.users.clientColumns(f.admin.id) == ["city", "phones"])
+            try await f.stores.users.setClientColumns(f.admin.id, ["taxId"])
+            #expect(try await f.stores.users.clientColumns(f.admin.id) == ["taxId"])
+        }
+    }
+
     @Test("what was read is reused until the generation moves")
     func keptUntilGenerationMoves() async throws {
         try await TestDatabase.with { db in

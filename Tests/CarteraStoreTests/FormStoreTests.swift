@@ -63,7 +63,7 @@ struct FormStoreTests {
             guard case .items(let lines)? = first.answers["repuestos"] else { Issue.record("no items"); return }
             #expect(lines.count == 1 && lines[0].quantityMilli == 2500 && lines[0].unitPrice?.minor == 1_000_000)
             #expect(first.total?.minor == 2_500_000 && first.answers["equipo"] == .asset(id: split.id, name: "Split sala"))
-            #expect(try await f.stores.clients.lastVisit(client.id, scope: .all) == f.clock.now())
+            #expect(try await f.stores.clients.client(client.id, scope: .all)?.lastVisitAt == f.clock.now())
 
             _ = try await f.stores.masterData.updateItem(gas.item.id, gas.item.draft, prices: [retail.id: Money(minor: 1_200_000, currency: "ARS")],
                                                          expectedVersion: gas.item.version, by: f.admin)

@@ -34,7 +34,7 @@ struct WorkOrderStoreTests {
                                                                         at: f.clock.now(), finishes: false,
                                                                         expectedVersion: order.version, by: tech)
             #expect(started.status == .inProgress && started.finishedAt == nil)
-            #expect(try await f.stores.clients.lastVisit(client.id, scope: .all) == nil)
+            #expect(try await f.stores.clients.client(client.id, scope: .all)?.lastVisitAt == nil)
             await #expect(throws: StoreError.versionConflict(current: started.version)) {
                 try await f.stores.workOrders.registerService(order.id, detail: "Otra vez", at: f.clock.now(), finishes: false,
                                                               expectedVersion: order.version, by: tech)
@@ -43,7 +43,7 @@ struct WorkOrderStoreTests {
             let finished = try await f.stores.workOrders.registerService(order.id, detail: "Cargué gas R410", at: visitAt, finishes: true,
                                                                          expectedVersion: started.version, by: tech)
             #expect(finished.status == .finished && finished.finishedAt == visitAt)
-            #expect(try await f.stores.clients.lastVisit(client.id, scope: .all) == visitAt)
+            #expect(try await f.stores.clients.client(client.id, scope: .all)?.lastVisitAt == visitAt)
             #expect(try await f.stores.workOrders.services(of: order.id, by: tech).map(\.entry.detail)
                     == ["Revisé el compresor, falta gas", "Cargué gas R410"])
 
@@ -68,7 +68,7 @@ struct WorkOrderStoreTests {
             let verified = try await f.stores.workOrders.verify(order.id, VerificationDraft(comments: "Conforme", rating: 5, closed: true),
                                                                 expectedVersion: again.version, by: supervisor)
             #expect(verified.status == .verified && verified.verification?.rating == 5 && verified.verification?.byID == supervisor.id)
-            #expect(try await f.stores.clients.lastVisit(client.id, scope: .all) == visitAt.addingTimeInterval(86_400))
+            #expect(try await f.stores.clients.client(client.id, scope: .all)?.lastVisitAt == visitAt.addingTimeInterval(86_400))
             // A verified order takes no more services or edits.
             await #expect(throws: ValidationFailure([FieldError("status", "order_closed")])) {
                 try await f.stores.workOrders.registerService(order.id, detail: "Tarde", at: visitAt, finishes: false,

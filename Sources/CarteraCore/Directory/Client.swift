@@ -33,10 +33,14 @@ public struct Client: Hashable, Sendable, Codable {
     public var version: Int64
     public var createdAt: Date
     public var updatedAt: Date
+    /// The latest visit (a finished work order or a saved form), kept on the client for the maps
+    /// and the card; not an edit, so it does not change the version.
+    public var lastVisitAt: Date?
 
-    public init(id: ID, clientNumber: Int64, draft: ClientDraft, archived: Bool, version: Int64, createdAt: Date, updatedAt: Date) {
+    public init(id: ID, clientNumber: Int64, draft: ClientDraft, archived: Bool, version: Int64, createdAt: Date, updatedAt: Date,
+                lastVisitAt: Date? = nil) {
         self.id = id; self.clientNumber = clientNumber; self.draft = draft; self.archived = archived
-        self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
+        self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt; self.lastVisitAt = lastVisitAt
     }
 
     /// The name people use: the trade name when there is one.

@@ -1,3 +1,4 @@
+import SQLKit
 import Synchronization
 
 /// What every request reads and almost nothing writes — the signed-in user with
@@ -70,6 +71,17 @@ extension Database {
             catalogues.store(value, key, generation: generation)
             return value
         }
+    }
+
+    /// The counter as a column of a request's first statement (its session's or token's
+    /// lookup), so that its catalogue reads need no statement of their own (`noteCatalogueGeneration`).
+    static let catalogueGenerationColumn: SQLQueryString =
+        "(SELECT value FROM catalogue_generation WHERE id = 1) AS catalogue_generation"
+
+    /// Takes the counter read by `catalogueGenerationColumn` as the request's, unless it knows one.
+    func noteCatalogueGeneration(_ row: Row) throws {
+        let generation = try row.int("catalogue_generation")
+        Self.catalogueCheck?.generation.withLock { $0 = $0 ?? generation }
     }
 
     /// After a request's own write: its next catalogue read checks the counter again.

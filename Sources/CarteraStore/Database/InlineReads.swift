@@ -1,6 +1,8 @@
 extension Database {
     /// Whether this task's SQLite reads run on its own thread rather than the pool's.
     @TaskLocal static var readsInline = false
+    /// The PostgreSQL connection this task's statements share, if it runs a bounded page.
+    @TaskLocal static var heldConnection: HeldConnection?
 
     /// Runs `body` (a page whose reads are bounded: index lookups, a page of rows, capped
     /// counts) with its SQLite `SELECT`s run on the calling thread. Handing each statement
@@ -9,7 +11,19 @@ extension Database {
     /// without them. Writes still go to the pool's threads (they may wait for the write lock),
     /// and so do reads outside such a body (exports, reports, the heat map), which can run
     /// long and would hold one of the few threads Swift runs every request on.
+    ///
+    /// On PostgreSQL the body's statements, writes included, share one connection
+    /// (`HeldConnection`), so such a body must not write from two tasks at once.
     public static func readingInline<R>(_ enabled: Bool = true, _ body: () async throws -> R) async rethrows -> R {
-        try await $readsInline.withValue(enabled) { try await body() }
+        guard enabled else { return try await $readsInline.withValue(false) { try await $heldConnection.withValue(nil) { try await body() } } }
+        let held = HeldConnection()
+        do {
+            let result = try await $readsInline.withValue(true) { try await $heldConnection.withValue(held) { try await body() } }
+            await held.giveBack()
+            return result
+        } catch {
+            await held.giveBack()
+            throw error
+        }
     }
 }

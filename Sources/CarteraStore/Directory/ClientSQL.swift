@@ -9,7 +9,7 @@ enum ClientSQL {
         c.id, c.client_number, c.legal_name, c.trade_name, c.tax_id, c.tax_id_kind, c.client_type_id, c.client_group_id,
         c.branch_id, c.sales_agent_id, c.collector_id, c.street, c.street_number, c.city, c.state, c.postal_code, c.country,
         c.latitude, c.longitude, c.emails, c.phones, c.description, \(session.jsonText("c.custom_fields")) AS custom_fields,
-        c.archived, c.version, c.created_at, c.updated_at
+        c.archived, c.version, c.created_at, c.updated_at, c.last_visit_at
         """
     }
 
@@ -29,7 +29,8 @@ enum ClientSQL {
             customFields: try row.json("custom_fields", as: [String: CustomFieldValue].self))
         return Client(id: try row.id("id"), clientNumber: try row.int("client_number"), draft: draft,
                       archived: try row.bool("archived"), version: try row.int("version"),
-                      createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at"))
+                      createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at"),
+                      lastVisitAt: try row.optInstant("last_visit_at"))
     }
 
     /// `SELECT id, rank` of the clients of the archived choice a quick search finds;

@@ -130,15 +130,6 @@ public struct ClientStore: Sendable {
         try await database.read { try await Self.client($0, number: number, scope: scope) }
     }
 
-    /// The client's last visit (a finished work order, later a saved form), if visible.
-    public func lastVisit(_ id: Client.ID, scope: ClientScope) async throws -> Date? {
-        try await database.read { session in
-            try await session.first("""
-                SELECT c.last_visit_at FROM clients c WHERE c.id = \(bind: id.rawValue) AND \(scope.predicate(session))
-                """)?.optInstant("last_visit_at")
-        }
-    }
-
     /// The client's history as the viewer may see it: the client's own events,
     /// its contacts', and those of operations (follow-ups, activities) under rule 2.
     /// `before`: an event id, for the page of older events.

@@ -71,8 +71,9 @@ public struct SessionStore: Sendable {
         let hash = Secret.hash(token)
         let now = clock.now()
         guard let row = try await database.read({ session in
-            try await session.first("SELECT * FROM sessions WHERE token_hash = \(bind: hash)")
+            try await session.first("SELECT s.*, \(Database.catalogueGenerationColumn) FROM sessions s WHERE s.token_hash = \(bind: hash)")
         }) else { return nil }
+        try database.noteCatalogueGeneration(row)
         let lastSeen = try row.instant("last_seen_at")
         if try row.instant("expires_at") < now || lastSeen.addingTimeInterval(idleLifetime) < now {
             try await end(tokenHash: hash)

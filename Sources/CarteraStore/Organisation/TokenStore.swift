@@ -45,9 +45,11 @@ public struct TokenStore: Sendable {
         let hash = Secret.hash(String(bearer.dropFirst(3)))
         guard let row = try await database.read({ session in
             try await session.first("""
-                SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = \(bind: hash) AND revoked_at IS NULL
+                SELECT id, user_id, last_used_at, \(Database.catalogueGenerationColumn) FROM api_tokens
+                WHERE token_hash = \(bind: hash) AND revoked_at IS NULL
                 """)
         }) else { return nil }
+        try database.noteCatalogueGeneration(row)
         let now = clock.now()
         // Write "last used" at most once an hour: a busy integration should not write on every call.
         if (try row.optInstant("last_used_at")).map({ now.timeIntervalSince($0) > 3600 }) ?? true {

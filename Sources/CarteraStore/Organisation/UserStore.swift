@@ -107,8 +107,9 @@ public struct UserStore: Sendable {
         }
     }
 
+    /// Kept with the catalogues: saving them writes `users`, which bumps the counter.
     public func clientColumns(_ id: User.ID) async throws -> [String]? {
-        try await database.read { session in
+        try await database.cached("clientColumns.\(id)") { session in
             try await session.first("SELECT client_columns FROM users WHERE id = \(bind: id.rawValue)")?
                 .optString("client_columns").map { $0.split(separator: ",").map(String.init) }
         }

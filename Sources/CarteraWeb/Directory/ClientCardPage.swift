@@ -94,7 +94,7 @@ struct ClientCardPage: Encodable {
     init(client: Client, contacts: [Contact], followUps: [FollowUpListing], lookups: Lookups, env: WebEnvironment,
          context: SignedInContext, contactForm: FormData?, contactErrors: FormErrors, activities: [ActivityListing],
          activityForm: ActivityForm, activityErrors: FormErrors, activityChoices: ActivityFormChoices, notes: [NoteListing],
-         projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule], lastVisit: Date?,
+         projects: [ProjectListing], workOrders: [WorkOrderListing], rules: [RecurringOrderRule],
          assets: [AssetListing], assetKinds: [AssetKind], forms: [FormListing], formTemplates: [FormTemplate],
          deliveries: [DeliveryListing], deliveryFields: DeliveriesController.Fields, openInvoices: Int,
          opportunities: [OpportunityListing], leads: [LeadListing]) {
@@ -143,7 +143,7 @@ struct ClientCardPage: Encodable {
             default: items.append(Item(label: label, value: value.displayText, links: []))
             }
         }
-        items.append(item("lastVisit", lastVisit.map { env.dateTime($0, context) }))
+        items.append(item("lastVisit", client.lastVisitAt.map { env.dateTime($0, context) }))
         items.append(item("createdAt", env.dateTime(client.createdAt, context)))
         items.append(item("updatedAt", env.dateTime(client.updatedAt, context)))
         self.items = items.compactMap { $0 }

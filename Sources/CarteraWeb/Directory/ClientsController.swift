@@ -175,7 +175,6 @@ struct ClientsController {
         let projects = try await env.stores.projects.list(clientID: client.id, by: context.viewer)
         let workOrders = try await env.stores.workOrders.list(WorkOrderQuery(clientID: client.id, limit: 20), by: context.viewer)
         let rules = try await env.stores.recurringOrders.rules(of: client.id, by: context.viewer)
-        let lastVisit = try await env.stores.clients.lastVisit(client.id, scope: context.clientScope)
         let assets = try await env.stores.assets.list(AssetQuery(clientID: client.id, limit: 100), by: context.viewer)
         let assetKinds = try await env.stores.assetKinds.kinds()
         let forms = try await env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
@@ -195,7 +194,7 @@ struct ClientsController {
                                                                    users: lookups.users, contacts: contacts,
                                                                    projects: projects.map(\.project)),
                               notes: notes, projects: projects, workOrders: workOrders,
-                              rules: rules, lastVisit: lastVisit, assets: assets,
+                              rules: rules, assets: assets,
                               assetKinds: assetKinds, forms: forms, formTemplates: formTemplates,
                               deliveries: deliveries, deliveryFields: deliveryFields, openInvoices: openInvoices,
                               opportunities: opportunities, leads: leads)

@@ -29,6 +29,12 @@ struct PostgresConnections: ConnectionPool {
     }
 
     func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        if let held = Database.heldConnection,
+           let connection = try await held.connection(of: ObjectIdentifier(pool), take: { [pool, logger] in
+               try await pool.requestConnection(logger: logger).get()
+           }, giveBack: release) {
+            return try await body(PostgresStatements(connection: connection, logger: logger))
+        }
         let connection = try await pool.requestConnection(logger: logger).get()
         do {
             let result = try await body(PostgresStatements(connection: connection, logger: logger))
@@ -42,7 +48,7 @@ struct PostgresConnections: ConnectionPool {
 
     /// A retiring connection is closed before the pool sees it again, so the pool drops it
     /// and opens a fresh one when needed rather than lending one that is closing.
-    private func release(_ connection: KeptStatementsConnection) async {
+    @Sendable private func release(_ connection: KeptStatementsConnection) async {
         if connection.retiring { try? await connection.close().get() }
         pool.releaseConnection(connection, logger: logger)
     }
