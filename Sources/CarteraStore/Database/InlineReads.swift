@@ -27,3 +27,19 @@ extension Database {
         }
     }
 }
+
+extension Database {
+    /// Runs reads that do not depend on each other, and returns what each read. On PostgreSQL
+    /// they start together: in a bounded page their statements queue on its one connection
+    /// (`HeldConnection`) and go out back to back, where one read after another waited for
+    /// the request's task to be woken between statements (the card, seventeen statements:
+    /// 10–33 % more requests a second). On SQLite they run one after another: their reads
+    /// are on the request's thread, and a child task each costs more than such a read.
+    /// Every read is waited for, even after one failed, so none outlives the page's connection.
+    public func reads<each T: Sendable>(_ read: repeat @escaping @Sendable () async throws -> each T) async throws -> (repeat each T) {
+        guard kind == .postgres else { return (repeat try await (each read)()) }
+        let started = (repeat Task { try await (each read)() })
+        let results = (repeat await (each started).result)
+        return (repeat try (each results).get())
+    }
+}

@@ -161,30 +161,31 @@ struct ClientsController {
     func cardPage(_ client: Client, _ context: SignedInContext, contactForm: FormData? = nil,
                   contactErrors: FormErrors = .none, activityForm: ActivityForm? = nil,
                   activityErrors: FormErrors = .none) async throws -> ClientCardPage {
-        // One read after another: the card's reads are on the request's thread (`readingInline`),
-        // and twenty child tasks cost more than their reads when both cores are busy (docs/performance.md,
-        // eleventh pass). A request that never suspends holds its thread to the end, so it yields once
-        // before building the page: without that, p99 under load went 20 → 45 ms.
-        let contacts = try await env.stores.contacts.contacts(of: client.id, scope: context.clientScope)
-        let followUps = try await env.stores.followUps.list(FollowUpQuery(clientID: client.id, limit: 30), by: context.viewer,
-                                                            timeZone: context.timeZone)
-        let activities = try await env.stores.activities.list(ActivityQuery(person: .anyone, clientID: client.id, limit: 30),
-                                                              by: context.viewer)
-        let categories = try await env.stores.organisation.activityCategories()
-        let notes = try await env.stores.notes.list(NoteQuery(clientID: client.id, limit: 50), by: context.viewer)
-        let projects = try await env.stores.projects.list(clientID: client.id, by: context.viewer)
-        let workOrders = try await env.stores.workOrders.list(WorkOrderQuery(clientID: client.id, limit: 20), by: context.viewer)
-        let rules = try await env.stores.recurringOrders.rules(of: client.id, by: context.viewer)
-        let assets = try await env.stores.assets.list(AssetQuery(clientID: client.id, limit: 100), by: context.viewer)
-        let assetKinds = try await env.stores.assetKinds.kinds()
-        let forms = try await env.stores.forms.forms(clientID: client.id, by: context.viewer, limit: 20)
-        let formTemplates = try await env.stores.forms.templates()
-        let deliveries = try await env.stores.deliveries.list(DeliveryQuery(clientID: client.id, limit: 20), by: context.viewer)
-        let openInvoices = try await env.stores.receivables.openCount(clientID: client.id, by: context.viewer)
-        let opportunities = try await env.stores.opportunities.list(OpportunityQuery(clientID: client.id, limit: 20), by: context.viewer)
-        let leads = try await env.stores.leads.leads(of: client.id, by: context.viewer)
-        let deliveryFields = try await DeliveriesController(env: env, clients: self).fields(nil, nil, context: context)
-        let lookups = try await Lookups.load(env.stores)
+        // The card's reads do not depend on each other: `Database.reads` starts them together on
+        // PostgreSQL and runs them in turn on SQLite, where they are on the request's thread
+        // (`readingInline`). A request that never suspends holds its thread to the end, so it yields
+        // once before building the page: without that, p99 under load went 20 → 45 ms.
+        let stores = env.stores, scope = context.clientScope, viewer = context.viewer, id = client.id
+        let (contacts, followUps, activities, categories, notes, projects, workOrders, rules, assets, assetKinds, forms,
+             formTemplates, deliveries, openInvoices, opportunities, leads, deliveryFields, lookups) = try await stores.database.reads(
+            { try await stores.contacts.contacts(of: id, scope: scope) },
+            { try await stores.followUps.list(FollowUpQuery(clientID: id, limit: 30), by: viewer, timeZone: context.timeZone) },
+            { try await stores.activities.list(ActivityQuery(person: .anyone, clientID: id, limit: 30), by: viewer) },
+            { try await stores.organisation.activityCategories() },
+            { try await stores.notes.list(NoteQuery(clientID: id, limit: 50), by: viewer) },
+            { try await stores.projects.list(clientID: id, by: viewer) },
+            { try await stores.workOrders.list(WorkOrderQuery(clientID: id, limit: 20), by: viewer) },
+            { try await stores.recurringOrders.rules(of: id, by: viewer) },
+            { try await stores.assets.list(AssetQuery(clientID: id, limit: 100), by: viewer) },
+            { try await stores.assetKinds.kinds() },
+            { try await stores.forms.forms(clientID: id, by: viewer, limit: 20) },
+            { try await stores.forms.templates() },
+            { try await stores.deliveries.list(DeliveryQuery(clientID: id, limit: 20), by: viewer) },
+            { try await stores.receivables.openCount(clientID: id, by: viewer) },
+            { try await stores.opportunities.list(OpportunityQuery(clientID: id, limit: 20), by: viewer) },
+            { try await stores.leads.leads(of: id, by: viewer) },
+            { try await DeliveriesController(env: self.env, clients: self).fields(nil, nil, context: context) },
+            { try await Lookups.load(stores) })
         await Task.yield()
         let form = activityForm ?? ActivityForm(newFor: context.viewer, now: env.clock.now(), timeZone: context.timeZone)
         return ClientCardPage(client: client, contacts: contacts, followUps: followUps, lookups: lookups, env: env,
