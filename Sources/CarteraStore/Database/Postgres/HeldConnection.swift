@@ -1,8 +1,8 @@
 import Synchronization
 
 /// One PostgreSQL connection shared by every statement of a bounded page (`Database.readingInline`):
-/// taken from the pool at the page's first statement, given back when the page is done. The card's
-/// nineteen statements otherwise took and gave back a connection nineteen times.
+/// taken from the pool at the page's first statement, given back when the page is done, where each
+/// statement took and gave back one of its own (the card runs seventeen).
 final class HeldConnection: Sendable {
     private struct Held {
         let pool: ObjectIdentifier
