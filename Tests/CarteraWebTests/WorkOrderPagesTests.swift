@@ -20,7 +20,8 @@ struct WorkOrderPagesTests {
                 var browser = Browser(client: client)
                 _ = try await browser.login("vendedor@demo.test", WebWorld.password)
                 // The south client is outside the seller's groups, but the order makes it visible.
-                #expect(try await browser.send(.get, "/clients/\(world.south.id)").status == .ok)
+                let card = try await browser.send(.get, "/clients/\(world.south.id)")
+                #expect(card.status == .ok && !String(buffer: card.body).contains("Última visita"))
                 #expect(try await browser.send(.get, "/work-orders/\(hidden.id)").status == .notFound)
                 let mine = String(buffer: try await browser.send(.get, "/work-orders").body)
                 #expect(mine.contains("El compresor pierde gas") && !mine.contains("Interna"))
@@ -32,6 +33,8 @@ struct WorkOrderPagesTests {
                 let saved = try await browser.send(.post, base + "/services", form: ["version": "1", "date": "2026-09-21", "time": "09:30",
                                                                                     "detail": "Cargué gas", "finishes": "on"])
                 #expect(saved.status == .seeOther)
+                // The finished order is the client's last visit, shown on its card.
+                #expect(String(buffer: try await browser.send(.get, "/clients/\(world.south.id)").body).contains("Última visita"))
                 let page = String(buffer: try await browser.send(.get, base).body)
                 #expect(page.contains("Terminada") && page.contains("Cargué gas") && page.contains("Servicio registrado"))
                 #expect(!page.contains("/verify"))   // the seller may not verify
