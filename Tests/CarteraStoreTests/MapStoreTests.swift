@@ -97,7 +97,7 @@ struct MapStoreTests {
             #expect(recency == [.recent: 1, .never: 3])
             // The printable list: never visited first, then the oldest visit.
             let listed = Listed()
-            try await maps.clients(ClientQuery(), scope: .all, recency: .never, rule: period) { client, _ in listed.add(client.draft.legalName) }
+            try await maps.clients(ClientQuery(), scope: .all, recency: .never, rule: period) { client in listed.add(client.draft.legalName) }
             #expect(listed.names == ["Cliente Córdoba 2", "Cliente Lima", "Cliente Córdoba 1"])
             let cells = try await maps.cells(ClientQuery(), scope: .all, box: GeoBox(south: -40, west: -80, north: -10, east: -60), columns: 10,
                                              rows: 10, rule: period)

@@ -170,14 +170,14 @@ public struct MapStore: Sendable {
 
     /// The list's clients with coordinates in one colour, least recently visited first (the printable list; all of them without a limit).
     public func clients(_ query: ClientQuery, scope: ClientScope, recency: VisitRecency, rule: RecencyRule, limit: Int? = nil,
-                        _ each: @escaping @Sendable (Client, Date?) -> Void) async throws {
+                        _ each: @escaping @Sendable (Client) -> Void) async throws {
         try await database.read { session in
             try await session.stream("""
-                SELECT \(ClientSQL.columns(session)), c.last_visit_at AS map_last_visit FROM \(Self.from(session, query))
+                SELECT \(ClientSQL.columns(session)) FROM \(Self.from(session, query))
                 WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL AND \(Self.recency(session, rule)) = \(bind: recency.rawValue)
                 ORDER BY c.last_visit_at IS NOT NULL, c.last_visit_at, c.id \(limit.map { "LIMIT \(literal: $0)" as SQLQueryString } ?? "")
                 """) { row in
-                if let client = try? ClientSQL.client(row) { each(client, try? row.optInstant("map_last_visit")) }
+                if let client = try? ClientSQL.client(row) { each(client) }
             }
         }
     }

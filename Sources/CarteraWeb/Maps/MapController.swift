@@ -194,13 +194,14 @@ struct MapController {
         let now = env.clock.now()
         let collected = Collected()
         try await env.stores.maps.clients(read.query, scope: context.clientScope, recency: recency, rule: read.rule, limit: Self.listLimit + 1) {
-            collected.add($0, $1)
+            collected.add($0)
         }
-        let rows = collected.items.prefix(Self.listLimit).map { client, visit in
-            ListPage.Row(number: client.clientNumber, url: SiteURL.client(client.id).path, name: client.displayName,
-                         city: client.draft.address.city ?? "", type: read.lookups.typeName(client.draft.clientTypeID) ?? "",
-                         lastVisit: visit.map { env.dateTime($0, context) } ?? (t["map_never_visited"] ?? ""),
-                         days: visit.map { String(Int(now.timeIntervalSince($0) / 86_400)) } ?? "—")
+        let rows = collected.items.prefix(Self.listLimit).map { client in
+            let visit = client.lastVisitAt
+            return ListPage.Row(number: client.clientNumber, url: SiteURL.client(client.id).path, name: client.displayName,
+                                city: client.draft.address.city ?? "", type: read.lookups.typeName(client.draft.clientTypeID) ?? "",
+                                lastVisit: visit.map { env.dateTime($0, context) } ?? (t["map_never_visited"] ?? ""),
+                                days: visit.map { String(Int(now.timeIntervalSince($0) / 86_400)) } ?? "—")
         }
         let filtersText = Self.describe(read, t: t, language: context.language)
         // The list's filters, without the colour: the download adds it back, the way back to the map does not.
@@ -229,9 +230,9 @@ struct MapController {
                                 sheetName: Self.legendLabel(recency, read.settings, t), timeZone: context.timeZone, format: format, options: read.form)
         let maps = env.stores.maps, scope = context.clientScope, lookups = read.lookups
         let file = try await sheet.write({ emit in
-            try await maps.clients(read.query, scope: scope, recency: recency, rule: read.rule) { emit(($0, $1)) }
-        }) { (item: (Client, Date?)) -> [SheetCell?] in
-            let (client, visit) = item
+            try await maps.clients(read.query, scope: scope, recency: recency, rule: read.rule) { emit($0) }
+        }) { (client: Client) -> [SheetCell?] in
+            let visit = client.lastVisitAt
             return [.integer(client.clientNumber), .text(client.displayName), client.draft.address.city.map { .text($0) },
                     lookups.typeName(client.draft.clientTypeID).map { .text($0) }, visit.map { .dateTime($0) },
                     visit.map { .integer(Int64(now.timeIntervalSince($0) / 86_400)) }]
@@ -257,6 +258,6 @@ struct MapController {
 /// Rows handed over by a streaming read, kept for one page.
 final class Collected: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var items: [(Client, Date?)] = []
-    func add(_ client: Client, _ visit: Date?) { lock.withLock { items.append((client, visit)) } }
+    private(set) var items: [Client] = []
+    func add(_ client: Client) { lock.withLock { items.append(client) } }
 }
