@@ -37,7 +37,10 @@ def test_web_lead_to_follow_up(browser, server, admin_token):
     search = browser.find_element(By.ID, "q")
     search.send_keys(name)
     search.submit()
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.LINK_TEXT, name))).click()
+    # The project's page may already list the lead: wait for the search's own
+    # page, or the link found could be the old page's, gone by the click.
+    WebDriverWait(browser, 10).until(EC.url_contains("q="))
+    WebDriverWait(browser, 10).until(EC.element_to_be_clickable((By.LINK_TEXT, name))).click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "f-date")))
     assert "Cotizó un 2 dormitorios" in browser.find_element(By.TAG_NAME, "main").text
     browser.execute_script("document.getElementById('f-date').value = '2030-01-15'")
