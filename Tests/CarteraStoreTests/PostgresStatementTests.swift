@@ -113,4 +113,30 @@ struct PostgresStatementTests {
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
     }
+    @Test("columns are found by name in every row of a result: of two with one name the last, a missing one as missing")
+    func columnsByName() async throws {
+        try await TestDatabase.with { db in
+            let rows = try await db.read { session in
+                try await session.rows("SELECT n AS a, n * 10 AS a, CASE WHEN n = 2 THEN NULL ELSE n END AS b FROM generate_series(1, 3) n")
+            }
+            #expect(try rows.map { try $0.int("a") } == [10, 20, 30])
+            #expect(try rows.map { try $0.optInt("b") } == [1, nil, 3])
+            #expect(rows.allSatisfy { !$0.raw.contains(column: "c") && $0.raw.allColumns == ["a", "a", "b"] })
+            #expect(try rows[0].raw.decodeNil(column: "c") && rows[1].raw.decodeNil(column: "b") && !rows[0].raw.decodeNil(column: "b"))
+            #expect(throws: (any Error).self) { try rows[0].int("c") }
+        }
+    }
+
+    @Test("Cartera's sessions scan a table from its start and plan for a database in memory")
+    func sessionSettings() async throws {
+        try await TestDatabase.with { db in
+            let settings = try await db.read { session in
+                try await session.first("""
+                    SELECT current_setting('synchronize_seqscans') AS scans, current_setting('random_page_cost') AS random
+                    """)!
+            }
+            #expect(try settings.string("scans") == "off")
+            #expect(try settings.string("random") == "1.1")
+        }
+    }
 }

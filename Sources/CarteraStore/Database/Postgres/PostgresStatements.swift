@@ -31,7 +31,12 @@ struct PostgresStatements: AsyncSQLDatabase {
         do {
             try await KeptStatement.$current.withValue(KeptStatement.Text(name: name, sql: sql)) {
                 let rows = try await connection.connection.execute(KeptStatement(bindings: bindings), logger: logger)
-                for try await row in rows { onRow(PostgresResultRow(row)) }
+                var columns: PostgresColumns?
+                for try await row in rows {
+                    let known = columns ?? PostgresColumns(row)
+                    columns = known
+                    onRow(PostgresResultRow(row, columns: known))
+                }
             }
         } catch let error as PSQLError {
             if Self.mayLeaveStatementBroken(error) { connection.retire() }
