@@ -113,6 +113,7 @@ struct PostgresStatementTests {
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
     }
+
     @Test("columns are found by name in every row of a result: of two with one name the last, a missing one as missing")
     func columnsByName() async throws {
         try await TestDatabase.with { db in
