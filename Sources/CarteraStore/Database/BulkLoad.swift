@@ -66,7 +66,8 @@ extension Database {
         var check: String? = nil
     }
 
-    /// Indexes not backing a constraint, and triggers other than the constraints' own, of `tables`.
+    /// Indexes not backing a constraint, triggers other than the constraints' own and, on PostgreSQL,
+    /// foreign keys, of `tables`.
     private static func droppable(_ session: Session, _ tables: [String]) async throws -> [Definition] {
         switch session.kind {
         case .sqlite:
