@@ -37,7 +37,7 @@ extension Database {
                 if refillsNameWords {
                     for statement in ClientNameWords.refill { try await session.run(SQLQueryString(statement)) }
                 }
-                for definition in definitions { try await session.run(SQLQueryString(definition.sql)) }
+                for definition in definitions { try await session.run(definition.sql) }
                 if kind == .sqlite { try await Self.refillSearchTables(session, of: tables) }
             } }
         }
@@ -46,7 +46,7 @@ extension Database {
         let checks = definitions.compactMap(\.check)
         var checked: Result<Void, any Error> = .success(())
         if !checks.isEmpty {
-            do { try await write { session in for check in checks { try await session.run(SQLQueryString(check)) } } }
+            do { try await write { session in for check in checks { try await session.run(check) } } }
             catch { checked = .failure(error) }
         }
         if refillsNameWords {
@@ -61,9 +61,9 @@ extension Database {
 
     private struct Definition {
         let drop: SQLQueryString
-        let sql: String
+        let sql: SQLQueryString
         /// Run once `sql` has committed: a check of the loaded rows.
-        var check: String? = nil
+        var check: SQLQueryString? = nil
     }
 
     /// Indexes not backing a constraint, triggers other than the constraints' own and, on PostgreSQL,
@@ -76,14 +76,14 @@ extension Database {
                 WHERE tbl_name IN (\(binds: tables)) AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name
                 """).map { row in
                 Definition(drop: "DROP \(unsafeRaw: try row.string("type").uppercased()) \(ident: try row.string("name"))",
-                           sql: try row.string("sql"))
+                           sql: SQLQueryString(try row.string("sql")))
             }
         case .postgres:
             let indexes = try await session.rows("""
                 SELECT indexname, indexdef FROM pg_indexes
                 WHERE schemaname = current_schema() AND tablename IN (\(binds: tables))
                     AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname
-                """).map { Definition(drop: "DROP INDEX \(ident: try $0.string("indexname"))", sql: try $0.string("indexdef")) }
+                """).map { Definition(drop: "DROP INDEX \(ident: try $0.string("indexname"))", sql: SQLQueryString(try $0.string("indexdef"))) }
             let triggers = try await session.rows("""
                 SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) AS definition FROM pg_trigger t
                 JOIN pg_class c ON c.oid = t.tgrelid
@@ -91,7 +91,7 @@ extension Database {
                 ORDER BY t.tgname
                 """).map { row in
                 Definition(drop: "DROP TRIGGER \(ident: try row.string("tgname")) ON \(ident: try row.string("relname"))",
-                           sql: try row.string("definition"))
+                           sql: SQLQueryString(try row.string("definition")))
             }
             let keys = try await session.rows("""
                 SELECT k.conname, c.relname, pg_get_constraintdef(k.oid) AS definition FROM pg_constraint k
@@ -101,16 +101,11 @@ extension Database {
                 """).map { row in
                 let (name, table) = (try row.string("conname"), try row.string("relname"))
                 return Definition(drop: "ALTER TABLE \(ident: table) DROP CONSTRAINT \(ident: name)",
-                                  sql: "ALTER TABLE \(quoted(table)) ADD CONSTRAINT \(quoted(name)) \(try row.string("definition")) NOT VALID",
-                                  check: "ALTER TABLE \(quoted(table)) VALIDATE CONSTRAINT \(quoted(name))")
+                                  sql: "ALTER TABLE \(ident: table) ADD CONSTRAINT \(ident: name) \(unsafeRaw: try row.string("definition")) NOT VALID",
+                                  check: "ALTER TABLE \(ident: table) VALIDATE CONSTRAINT \(ident: name)")
             }
             return indexes + triggers + keys
         }
-    }
-
-    /// A PostgreSQL identifier written into SQL text.
-    private static func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Search tables that mirror a loaded table re-read it: whole, or their part of it.
