@@ -56,10 +56,13 @@ struct PostgresStatementTests {
                     texts.append(try await session.first("SELECT CAST(\(bind: cell as BoundValue) AS TEXT) AS cell_v")!.optString("cell_v"))
                 }
                 #expect(texts == ["cuarenta", "42", "4.5", nil])
+                let instant = BoundCell.instant(Date(timeIntervalSince1970: 1_709_164_800.25))
+                let seconds = try await session.first("SELECT EXTRACT(EPOCH FROM \(bind: instant as BoundValue)) AS instant_v")!
+                #expect(try seconds.double("instant_v") == 1_709_164_800.25)
                 return try await session.first(
-                    "SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE statement LIKE \(bind: "%AS cell_v")")!.int("n")
+                    "SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE statement LIKE \(bind: "%AS cell_v") OR statement LIKE \(bind: "%AS instant_v")")!.int("n")
             }
-            #expect(prepared == 4)
+            #expect(prepared == 5)
         }
     }
 

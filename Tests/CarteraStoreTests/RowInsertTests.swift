@@ -12,9 +12,9 @@ struct RowInsertTests {
         try await TestDatabase.with { db in
             let count = 1_234
             let returned = try await db.write { session in
-                let at = session.instantValue(Fixture.now)
-                let rows: [[BoundValue]] = (0..<count).map { n in
-                    [at, Optional<Int64>.none, "probe", Int64(n), n % 2 == 0 ? Int64(n) : Optional<Int64>.none, "made", "[\(n)]"]
+                let rows: [[BoundCell]] = (0..<count).map { n in
+                    [.instant(Fixture.now), .null, .text("probe"), .integer(Int64(n)), BoundCell(n % 2 == 0 ? Int64(n) : nil), .text("made"),
+                     .text("[\(n)]")]
                 }
                 return try await session.insert(into: "audit_events", columns: ["at", "user_id", "entity", "entity_id", "client_id",
                                                                                  "action", "changes"],
@@ -38,16 +38,15 @@ struct RowInsertTests {
             // Now; 1940-01-01 00:00:00.5; 2024-02-29 00:00:00.25 (fractions SQLite's milliseconds hold).
             let instants = [Fixture.now, Date(timeIntervalSince1970: -946_771_200 + 0.5), Date(timeIntervalSince1970: 1_709_164_800.25)]
             let stored = try await db.write { session in
-                let (integer, real, flag) = session.kind == .sqlite ? ("INTEGER", "REAL", "INTEGER") : ("BIGINT", "DOUBLE PRECISION", "BOOLEAN")
+                let (integer, real, instant) = session.kind == .sqlite ? ("INTEGER", "REAL", "INTEGER") : ("BIGINT", "DOUBLE PRECISION", "TIMESTAMPTZ")
                 try await session.run("""
-                    CREATE TEMP TABLE probe (n \(unsafeRaw: integer), t TEXT, x \(unsafeRaw: real), b \(unsafeRaw: flag), at \(unsafeRaw: integer == "INTEGER" ? "INTEGER" : "TIMESTAMPTZ"), cell TEXT)
+                    CREATE TEMP TABLE probe (n \(unsafeRaw: integer), t TEXT, x \(unsafeRaw: real), at \(unsafeRaw: instant), cell TEXT)
                     """)
-                let rows: [[BoundValue]] = texts.enumerated().map { n, text in
-                    [Int64(n), n == 5 ? String?.none : text, n % 2 == 0 ? 1.5e-7 * Double(n) : Double?.none,
-                     session.kind == .sqlite ? Int64(n % 2) : (n % 2 == 1), session.instantValue(instants[n % instants.count]),
-                     n == 6 ? BoundCell.null : BoundCell.text(text)]
+                let rows: [[BoundCell]] = texts.enumerated().map { n, text in
+                    [.integer(Int64(n)), BoundCell(n == 5 ? nil : text), BoundCell(n % 2 == 0 ? 1.5e-7 * Double(n) : nil),
+                     .instant(instants[n % instants.count]), n == 6 ? .null : .text(text)]
                 }
-                _ = try await session.insert(into: "probe", columns: ["n", "t", "x", "b", "at", "cell"], rows: rows)
+                _ = try await session.insert(into: "probe", columns: ["n", "t", "x", "at", "cell"], rows: rows)
                 let read = try await session.rows("SELECT n, t, x, at, cell FROM probe ORDER BY n").map {
                     (try $0.optString("t"), try $0.double("x"), try $0.instant("at"), try $0.optString("cell"))
                 }

@@ -95,6 +95,7 @@ struct SQLiteHandleTests {
                 Int64(7), 8, 2.5, "texto", Int64?.some(9), String?.some("opcional"), Double?.some(0.25),
                 Int64?.none, String?.none, Int?.none, true, Bool?.none, Bool?.some(false), Double?.none,
                 BoundCell.integer(5), BoundCell.real(1.5), BoundCell.text("celda"), BoundCell.null, BoundCell(String?.none),
+                BoundCell.instant(Date(timeIntervalSince1970: 1_709_164_800.25)),
             ]
             let columns: [SQLQueryString] = values.enumerated().map { index, value in
                 "typeof(\(bind: value)) AS t\(unsafeRaw: String(index)), \(bind: value) AS v\(unsafeRaw: String(index))"
@@ -102,11 +103,12 @@ struct SQLiteHandleTests {
             let row = try #require(try await db.read { try await $0.first("SELECT \(columns.joined(separator: ", "))") })
             let types = try values.indices.map { try row.string("t\($0)") }
             #expect(types == ["integer", "integer", "real", "text", "integer", "text", "real", "null", "null", "null",
-                              "integer", "null", "integer", "null", "integer", "real", "text", "null", "null"])
+                              "integer", "null", "integer", "null", "integer", "real", "text", "null", "null", "integer"])
             #expect(try row.int("v0") == 7 && row.int("v1") == 8 && row.string("v3") == "texto" && row.int("v4") == 9)
             #expect(try row.string("v5") == "opcional" && row.optString("v8") == nil && row.int("v10") == 1)
             #expect(try row.int("v12") == 0 && row.double("v13") == nil)
             #expect(try row.int("v14") == 5 && row.double("v15") == 1.5 && row.string("v16") == "celda")
+            #expect(try row.int("v19") == 1_709_164_800_250)
         }
     }
 

@@ -126,10 +126,9 @@ extension DemoGenerator {
     private static func insertContacts(_ session: Session, _ block: DemoBlock, ids: [Int64], at now: Date) async throws {
         guard !block.people.isEmpty else { return }
         let firstKey = try await Counters.reserve(session, "contact", block.people.count).lowerBound
-        let stamp = session.instantValue(now)
-        let rows: [[BoundValue]] = block.people.enumerated().map { offset, person in
-            [firstKey + Int64(offset), ids[person.index], person.name, person.nameKey, person.role, person.email, person.phone,
-             person.phoneDigits, stamp, stamp]
+        let rows: [[BoundCell]] = block.people.enumerated().map { offset, person in
+            [.integer(firstKey + Int64(offset)), .integer(ids[person.index]), .text(person.name), .text(person.nameKey), .text(person.role),
+             .text(person.email), .text(person.phone), .text(person.phoneDigits), .instant(now), .instant(now)]
         }
         _ = try await session.insert(into: "contacts", columns: ["contact_key", "client_id", "name", "name_key", "role", "email", "phone",
                                                                  "phone_digits", "created_at", "updated_at"], rows: rows)
@@ -142,9 +141,10 @@ extension DemoGenerator {
     private static func insertVisits(_ session: Session, _ block: DemoBlock, ids: [Int64], owner: User.ID) async throws {
         guard !block.visits.isEmpty else { return }
         let first = try await Counters.reserve(session, "work_order", block.visits.count).lowerBound
-        let orders: [[BoundValue]] = block.visits.enumerated().map { offset, visit in
-            [first + Int64(offset), ids[visit.index], "normal", owner.rawValue, visit.technician.rawValue, visitDescription, "finished",
-             session.instantValue(visit.finishedAt), visitWords, session.instantValue(visit.openedAt), session.instantValue(visit.finishedAt)]
+        let orders: [[BoundCell]] = block.visits.enumerated().map { offset, visit in
+            [.integer(first + Int64(offset)), .integer(ids[visit.index]), .text("normal"), .integer(owner.rawValue),
+             .integer(visit.technician.rawValue), .text(visitDescription), .text("finished"), .instant(visit.finishedAt), .text(visitWords),
+             .instant(visit.openedAt), .instant(visit.finishedAt)]
         }
         _ = try await session.insert(into: "work_orders", columns: [
             "order_number", "client_id", "priority", "owner_id", "assignee_id", "description", "status", "finished_at",

@@ -74,9 +74,8 @@ extension ClientStore {
         precondition(block.count <= insertBlock, "one statement's rows")
         guard !block.isEmpty else { return [] }
         let numbers = Array(try await Counters.reserve(session, "client", block.count))
-        let stamp = session.instantValue(now)
-        let rows: [[BoundValue]] = zip(numbers, block).map { number, client in
-            [number] + columnValues(client, number: number) + [session.instantValue(client.lastVisitAt), stamp, stamp]
+        let rows: [[BoundCell]] = zip(numbers, block).map { number, client in
+            [.integer(number)] + columnValues(client, number: number) + [BoundCell(client.lastVisitAt), .instant(now), .instant(now)]
         }
         let columns = ["client_number"] + editableColumnNames + ["last_visit_at", "created_at", "updated_at"]
         if session.kind == .postgres {
@@ -85,7 +84,7 @@ extension ClientStore {
                 SELECT nextval(pg_get_serial_sequence('clients', 'id')) AS id FROM generate_series(1, \(bind: block.count))
                 """).map { try $0.int("id") }.sorted()
             _ = try await session.insert(into: "clients", columns: ["id"] + columns, json: ["custom_fields"],
-                                         rows: zip(ids, rows).map { [$0] + $1 })
+                                         rows: zip(ids, rows).map { [.integer($0)] + $1 })
             return zip(ids, numbers).map { (id: Client.ID($0), number: $1) }
         }
         // RETURNING's order is not the rows' order: matched by number.
@@ -100,10 +99,10 @@ extension ClientStore {
     static func insertKeysAndEvents(_ session: Session, _ written: [(id: Client.ID, number: Int64)], _ block: [ClientRowValues],
                                     userID: User.ID?, at now: Date, action: String) async throws {
         try await ClientLookupKeys.insert(session, zip(written, block).map { (clientID: $0.id.rawValue, values: $1) })
-        let stamp = session.instantValue(now)
-        let audits: [[BoundValue]] = zip(written, block).map { client, row in
+        let audits: [[BoundCell]] = zip(written, block).map { client, row in
             let changes = row.creationChanges?.json(number: client.number) ?? "[]"
-            return [stamp, userID?.rawValue, "client", client.id.rawValue, client.id.rawValue, action, changes]
+            return [.instant(now), BoundCell(userID?.rawValue), .text("client"), .integer(client.id.rawValue), .integer(client.id.rawValue),
+                    .text(action), .text(changes)]
         }
         _ = try await session.insert(into: "audit_events", columns: ["at", "user_id", "entity", "entity_id", "client_id", "action", "changes"],
                                      rows: audits)

@@ -141,10 +141,12 @@ struct ImportRun {
     /// Matching by tax id, the tax ids already seen in this file: a second row
     /// with one is a duplicate, not a second update.
     var seenTaxIDs: Set<String> = []
-    /// Names (and, after "~", their sound keys), e-mails and phone digits of rows
-    /// creating clients, for duplicate hints.
+    /// The first row creating a client with each name key, sound key, e-mail key and
+    /// phone tail, for duplicate hints.
     var seenNames: [String: Int] = [:]
-    var seenContacts: [String: Int] = [:]
+    var seenSounds: [String: Int] = [:]
+    var seenEmails: [String: Int] = [:]
+    var seenPhones: [String: Int] = [:]
     /// Rows creating clients wait here to be written a block at a time
     /// (`flush`); a row updating a client writes them first, so each row still
     /// meets the file as the rows before it left it.

@@ -59,25 +59,27 @@ extension ImportRun {
         var hints: [Int: [FieldError]] = [:]
         for (index, value) in values.enumerated() {
             let (row, nameKey, sound) = (entries[index].row, value.nameKey, value.nameSound)
-            let soundKey = "~" + sound
+            let earlierName = seenNames.firstRow(nameKey, row)
+            let earlierSound = sound.isEmpty ? nil : seenSounds.firstRow(sound, row)
             var found: [FieldError] = []
-            if let earlier = seenNames[nameKey] {
+            if let earlier = earlierName {
                 found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
             } else if let match = existing.byName[nameKey] {
                 found.append(FieldError("legalName", "possible_duplicate", [String(match.number)]))
             } else if !sound.isEmpty, let match = existing.bySound[sound] {
                 found.append(FieldError("legalName", "possible_duplicate_name", [String(match.number), match.name]))
-            } else if !sound.isEmpty, let earlier = seenNames[soundKey] {
+            } else if let earlier = earlierSound {
                 found.append(FieldError("legalName", "possible_duplicate_row", [String(earlier)]))
             }
-            if seenNames[nameKey] == nil { seenNames[nameKey] = row }
-            if !sound.isEmpty, seenNames[soundKey] == nil { seenNames[soundKey] = row }
             // A checked row's e-mails and phone tails, each once and sorted, as its lookup keys are.
-            for contact in value.emailKeys.map({ "e:" + $0 }) + value.phoneTails.map({ "p:" + $0 }) {
-                if let earlier = seenContacts[contact] {
-                    found.append(FieldError(contact.hasPrefix("e:") ? "emails" : "phones", "possible_duplicate_row", [String(earlier)]))
-                } else {
-                    seenContacts[contact] = row
+            for key in value.emailKeys {
+                if let earlier = seenEmails.firstRow(key, row) {
+                    found.append(FieldError("emails", "possible_duplicate_row", [String(earlier)]))
+                }
+            }
+            for key in value.phoneTails {
+                if let earlier = seenPhones.firstRow(key, row) {
+                    found.append(FieldError("phones", "possible_duplicate_row", [String(earlier)]))
                 }
             }
             if let match = value.phoneTails.lazy.compactMap({ existing.byTail[$0] }).first {
@@ -86,5 +88,18 @@ extension ImportRun {
             if !found.isEmpty { hints[row] = found }
         }
         return hints
+    }
+}
+
+extension Dictionary where Value == Int {
+    /// The row `key` was first seen in, or nil if it is `row` (now kept as the first):
+    /// one lookup, where asking and then adding took two, each hashing the key (a
+    /// sixth of an import's transaction thread went to these tables).
+    mutating func firstRow(_ key: Key, _ row: Int) -> Int? {
+        Self.earlier(&self[key, default: row], than: row)
+    }
+
+    private static func earlier(_ kept: inout Int, than row: Int) -> Int? {
+        kept == row ? nil : kept
     }
 }

@@ -25,7 +25,7 @@ enum ClientLookupKeys {
     static func emailKeys(_ emails: [String]) -> Set<String> { Set(emails.compactMap(Normalization.emailKey)) }
 
     private static func insert(_ session: Session, table: String, column: String, _ keys: [(Int64, [String])]) async throws {
-        let rows: [[BoundValue]] = keys.flatMap { id, keys in keys.map { [$0, id] } }
+        let rows: [[BoundCell]] = keys.flatMap { id, keys in keys.map { [.text($0), .integer(id)] } }
         _ = try await session.insert(into: table, columns: [column, "client_id"], rows: rows)
     }
 }

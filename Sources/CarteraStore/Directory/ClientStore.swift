@@ -304,9 +304,9 @@ public struct ClientStore: Sendable {
     }
 
     /// The values of `editableColumnNames`, in order.
-    static func columnValues(_ row: ClientRowValues, number: Int64) -> [BoundValue] {
+    static func columnValues(_ row: ClientRowValues, number: Int64) -> [BoundCell] {
         let d = row.draft
-        let cells: [BoundCell] = [
+        return [
             .text(d.legalName), .init(d.tradeName), .text(row.nameKey), .text(row.nameSound), .init(d.taxID),
             .init(d.taxIDKind?.rawValue), .init(row.taxKey), .init(d.clientTypeID?.rawValue), .init(d.clientGroupID?.rawValue),
             .init(d.branchID?.rawValue), .init(d.salesAgentID?.rawValue), .init(d.collectorID?.rawValue), .init(d.address.street),
@@ -315,10 +315,6 @@ public struct ClientStore: Sendable {
             .init(d.description), .text(row.customFields), .text(ClientDraft.searchWords(clientNumber: number, then: row.words)),
             .text(row.digits),
         ]
-        // Boxed one by one where the type is known: returned as they are, Swift's array
-        // cast boxed each through a dynamic cast and a conformance lookup (a tenth of an
-        // import's writing thread).
-        return cells.map { $0 }
     }
 
     /// Referenced catalogue rows and users must exist; a tax id belongs to one active client.

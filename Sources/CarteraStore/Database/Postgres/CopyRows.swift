@@ -13,15 +13,13 @@ struct CopyRows {
     let chunks: [ByteBuffer]
     static let chunkSize = 256 << 10
 
-    /// The rows' text, or nil if a value is of a type this does not write (the caller
-    /// then inserts them as statements).
-    init?(_ rows: some Sequence<[BoundValue]>) {
+    init(_ rows: some Sequence<[BoundCell]>) {
         var chunks: [ByteBuffer] = []
         var buffer = ByteBufferAllocator().buffer(capacity: Self.chunkSize + 4096)
         for row in rows {
-            for (index, value) in row.enumerated() {
+            for (index, cell) in row.enumerated() {
                 if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-                guard Self.write(value, into: &buffer) else { return nil }
+                Self.write(cell, into: &buffer)
             }
             buffer.writeInteger(UInt8(ascii: "\n"))
             if buffer.readableBytes >= Self.chunkSize {
@@ -33,27 +31,14 @@ struct CopyRows {
         self.chunks = chunks
     }
 
-    /// One value; false for a type it does not know.
-    private static func write(_ value: Any, into buffer: inout ByteBuffer) -> Bool {
-        guard let value = PostgresStatements.unwrapped(value) else { buffer.writeStaticString("\\N"); return true }
-        switch value {
-        case let cell as BoundCell:
-            switch cell {
-            case .null: buffer.writeStaticString("\\N")
-            case .integer(let n): buffer.writeString(String(n))
-            case .real(let x): buffer.writeString(String(x))
-            case .text(let text): writeText(text, into: &buffer)
-            }
-        case let text as String: writeText(text, into: &buffer)
-        case let n as Int64: buffer.writeString(String(n))
-        case let n as Int: buffer.writeString(String(n))
-        case let n as Int32: buffer.writeString(String(n))
-        case let x as Double: buffer.writeString(String(x))
-        case let flag as Bool: buffer.writeInteger(UInt8(ascii: flag ? "t" : "f"))
-        case let date as Date: writeInstant(date, into: &buffer)
-        default: return false
+    private static func write(_ cell: BoundCell, into buffer: inout ByteBuffer) {
+        switch cell {
+        case .null: buffer.writeStaticString("\\N")
+        case .integer(let n): buffer.writeString(String(n))
+        case .real(let x): buffer.writeString(String(x))
+        case .text(let text): writeText(text, into: &buffer)
+        case .instant(let date): writeInstant(date, into: &buffer)
         }
-        return true
     }
 
     /// Text with COPY's four special bytes escaped; the rest copied as it is.

@@ -84,6 +84,7 @@ struct PostgresStatements: AsyncSQLDatabase {
                 case .integer(let n): bindings.append(n); types.append(PostgresDataType.int8.rawValue)
                 case .real(let x): bindings.append(x); types.append(PostgresDataType.float8.rawValue)
                 case .text(let text): bindings.append(text); types.append(PostgresDataType.text.rawValue)
+                case .instant(let date): bindings.append(date); types.append(PostgresDataType.timestamptz.rawValue)
                 }
             } else if let encodable = value as? any PostgresThrowingDynamicTypeEncodable {
                 try bindings.append(encodable)
@@ -97,7 +98,7 @@ struct PostgresStatements: AsyncSQLDatabase {
 
     /// The value inside any optionals, nil for a NULL. A bound `String?` or `Date?`
     /// arrives boxed as the optional itself, which PostgresNIO's encodings do not cast
-    /// from: every statement binding one went the unprepared way. (`CopyRows` too.)
+    /// from: every statement binding one went the unprepared way.
     static func unwrapped(_ value: Any) -> Any? {
         guard let optional = value as? any OptionalValue else { return value }
         return optional.wrapped.flatMap(unwrapped)

@@ -1,3 +1,4 @@
+import CarteraCore
 import Foundation
 import Logging
 import NIOCore
@@ -111,7 +112,11 @@ struct SQLiteSQL: AsyncSQLDatabase {
 
     /// A statement as SQLite reads it (also one written by hand, without SQLKit) with its bound values.
     func execute(sql: String, binds: [BoundValue], _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        let values = try binds.map(Self.data)
+        try await execute(sql: sql, values: try binds.map(Self.data), onRow)
+    }
+
+    /// A statement with its values already SQLite's (`Session.insert`'s rows).
+    func execute(sql: String, values: [SQLiteData], _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         logger.debug("Executing query", metadata: ["sql": "\(sql)", "binds": "\(values)"])
         let handle = handle
         if Database.readsInline, Self.isRead(sql) { return try handle.query(sql, values) { onRow($0) } }
@@ -127,13 +132,7 @@ struct SQLiteSQL: AsyncSQLDatabase {
     /// `Encoder` for each); anything else as SQLiteKit encodes it.
     private static func data(_ value: any Encodable & Sendable) throws -> SQLiteData {
         switch value {
-        case let cell as BoundCell:
-            switch cell {
-            case .null: .null
-            case .integer(let number): .integer(Int(number))
-            case .real(let number): .float(number)
-            case .text(let text): .text(text)
-            }
+        case let cell as BoundCell: cell.sqliteData
         case let number as Int64: .integer(Int(number))
         case let text as String: .text(text)
         case let number as Int: .integer(number)
@@ -152,4 +151,16 @@ private protocol BoundOptional {
 
 extension Optional: BoundOptional {
     var isNone: Bool { if case .none = self { true } else { false } }
+}
+
+extension BoundCell {
+    var sqliteData: SQLiteData {
+        switch self {
+        case .null: .null
+        case .integer(let number): .integer(Int(number))
+        case .real(let number): .float(number)
+        case .text(let text): .text(text)
+        case .instant(let date): .integer(Int(date.epochMilliseconds))
+        }
+    }
 }
