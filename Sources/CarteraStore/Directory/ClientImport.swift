@@ -155,10 +155,9 @@ struct ImportRun {
     var mapping: [Int: ClientImportField] { rules.mapping }
     var definitions: [CustomFieldDefinition] { rules.definitions }
 
-    /// A row that creates a client: its checked draft and derived columns, or why it is refused.
+    /// A row that creates a client: its checked draft with its derived columns, or why it is refused.
     struct PendingRow {
         let row: Int
-        let draft: ClientDraft
         let errors: [FieldError]
         /// Present exactly when `errors` is empty.
         let values: ClientRowValues?
@@ -185,31 +184,21 @@ struct ImportRun {
             let key = Normalization.compactKey(taxID)
             if !seenTaxIDs.insert(key).inserted { errors.append(FieldError("taxId", "duplicate_in_file")) }
         }
-        let existing = try await find(values, errors: &errors)
-        var draft = read.draft
-        var validated = read.validated
-        if let existing {
-            draft = existing.draft
-            for (field, value) in values { rules.apply(field, value, to: &draft, errors: &errors) }
-            validated = Result { () throws(ValidationFailure) in try draft.validated(customFields: definitions) }
-        } else {
+        // Report a row's other problems too, so one pass over the file finds them all.
+        func adding(_ refused: [FieldError]) -> [FieldError] {
+            errors.isEmpty ? refused : errors + refused.filter { !errors.map(\.field).contains($0.field) }
+        }
+        guard let existing = try await find(values, errors: &errors) else {
             errors += read.cellErrors
-        }
-        if !errors.isEmpty, case .failure(let failure) = validated {
-            // Report the row's other problems too, so one pass over the file finds them all.
-            errors += failure.errors.filter { !errors.map(\.field).contains($0.field) }
-        }
-        guard let existing else {
-            switch validated {
-            case .success(let valid) where errors.isEmpty:
-                pending.append(PendingRow(row: row, draft: valid, errors: [], values: read.rowValues))
-            case .failure(let failure) where errors.isEmpty:
-                pending.append(PendingRow(row: row, draft: draft, errors: failure.errors, values: nil))
-            default: pending.append(PendingRow(row: row, draft: draft, errors: errors, values: nil))
-            }
+            let refused = adding(read.validationErrors)
+            pending.append(PendingRow(row: row, errors: refused, values: refused.isEmpty ? read.rowValues : nil))
             if pending.count >= ClientStore.insertBlock { try await flush() }
             return
         }
+        var draft = existing.draft
+        for (field, value) in values { rules.apply(field, value, to: &draft, errors: &errors) }
+        let validated = Result { () throws(ValidationFailure) in try draft.validated(customFields: definitions) }
+        if case .failure(let failure) = validated, !errors.isEmpty { errors = adding(failure.errors) }
         try await flush()
         guard errors.isEmpty else { return record(errors, row: row) }
         do {
@@ -233,15 +222,16 @@ struct ImportRun {
         let rows = pending
         pending = []
         guard !rows.isEmpty else { return }
-        let accepted = rows.filter { $0.values != nil }
-        // Their keys, worked out as the rows were read, serve the hints and the rows.
-        let values = accepted.compactMap(\.values)
+        // The accepted rows' values (their drafts, keys and columns, worked out as the rows
+        // were read) serve the hints and the rows.
+        let accepted = rows.filter { $0.values != nil }.map(\.row)
+        let values = rows.compactMap(\.values)
         // The existing clients the hints compare with are read on another connection while this
         // one writes the block (`ExistingMatches`).
         let lookups = lookups
         async let existing = ExistingMatches.find(values, in: lookups)
         let session = try await session()
-        let checks = try await ClientStore.checkReferences(session, accepted.map(\.draft))
+        let checks = try await ClientStore.checkReferences(session, values.map(\.draft))
         let writable = zip(accepted, checks).filter { $0.1.isEmpty }.map(\.0)
         let block = zip(values, checks).filter { $0.1.isEmpty }.map(\.0)
         let created = try await ClientStore.insertRows(session, block, at: now)
@@ -251,9 +241,9 @@ struct ImportRun {
             try await ClientStore.insertKeysAndEvents(session, created, block, userID: userID, at: now, action: "import_create")
             try await Self.remember(session, importID, created: created.map(\.id).filter(visible.contains))
         }
-        var outcomes: [Int: [FieldError]] = Dictionary(uniqueKeysWithValues: zip(accepted.map(\.row), checks))
-        for (entry, client) in zip(writable, created) where !visible.contains(client.id) {
-            outcomes[entry.row] = [FieldError("clientGroupId", "outside_scope")]
+        var outcomes: [Int: [FieldError]] = Dictionary(uniqueKeysWithValues: zip(accepted, checks))
+        for (row, client) in zip(writable, created) where !visible.contains(client.id) {
+            outcomes[row] = [FieldError("clientGroupId", "outside_scope")]
         }
         let hints = hintDuplicates(of: accepted, values, existing: try await existing)
         for entry in rows {

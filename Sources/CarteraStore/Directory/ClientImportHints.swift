@@ -54,11 +54,10 @@ extension ImportRun {
     /// same, or a phone found in another client's phones) or like an earlier row (same or
     /// same-sounding name, e-mail or phone): each row's hints (`values` are the rows' own,
     /// in order).
-    mutating func hintDuplicates(of entries: [PendingRow], _ values: [ClientRowValues],
-                                 existing: ExistingMatches) -> [Int: [FieldError]] {
+    mutating func hintDuplicates(of rows: [Int], _ values: [ClientRowValues], existing: ExistingMatches) -> [Int: [FieldError]] {
         var hints: [Int: [FieldError]] = [:]
-        for (index, value) in values.enumerated() {
-            let (row, nameKey, sound) = (entries[index].row, value.nameKey, value.nameSound)
+        for (row, value) in zip(rows, values) {
+            let (nameKey, sound) = (value.nameKey, value.nameSound)
             let earlierName = seenNames.firstRow(nameKey, row)
             let earlierSound = sound.isEmpty ? nil : seenSounds.firstRow(sound, row)
             var found: [FieldError] = []

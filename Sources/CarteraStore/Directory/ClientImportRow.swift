@@ -38,11 +38,13 @@ struct ClientImportRules: Sendable {
         var draft = ClientDraft()
         var errors: [FieldError] = []
         for (field, value) in values { apply(field, value, to: &draft, errors: &errors) }
-        let validated = Result { () throws(ValidationFailure) in try draft.validated(customFields: definitions) }
-        let rowValues = errors.isEmpty ? (try? validated.get()).map {
-            ClientRowValues($0, definitions: definitions, audited: true)
-        } : nil
-        return ClientImportRow(values: values, cellErrors: errors, draft: draft, validated: validated, rowValues: rowValues)
+        do {
+            let valid = try draft.validated(customFields: definitions)
+            return ClientImportRow(values: values, cellErrors: errors, validationErrors: [],
+                                   rowValues: errors.isEmpty ? ClientRowValues(valid, definitions: definitions, audited: true) : nil)
+        } catch {
+            return ClientImportRow(values: values, cellErrors: errors, validationErrors: error.errors, rowValues: nil)
+        }
     }
 
     /// Writes one cell into the draft; an empty value clears the field.
@@ -95,18 +97,17 @@ struct ClientImportRules: Sendable {
 
 /// One row of an import file, read before its turn: its cells by field, and
 /// what it makes of a new client. A row that turns out to change a client
-/// already there is applied to that client instead.
+/// already there is applied to that client instead. (No draft of its own: a row
+/// is copied on its way between threads, and each draft held some twenty strings.)
 struct ClientImportRow: Sendable {
     /// The mapped cells (empty ones only with "empty clears"); none for a blank row.
     let values: [ClientImportField: String]
     /// What the cells say wrong on their own: an unknown reference, a bad number or choice.
     let cellErrors: [FieldError]
-    /// The cells on an empty draft, and that draft checked.
-    let draft: ClientDraft
-    let validated: Result<ClientDraft, ValidationFailure>
-    /// The new client's derived columns, when the row has no error at all.
+    /// What the validation of the cells on an empty draft refused.
+    let validationErrors: [FieldError]
+    /// The new client (its checked draft and derived columns), when the row has no error at all.
     let rowValues: ClientRowValues?
 
-    static let blank = ClientImportRow(values: [:], cellErrors: [], draft: ClientDraft(), validated: .success(ClientDraft()),
-                                       rowValues: nil)
+    static let blank = ClientImportRow(values: [:], cellErrors: [], validationErrors: [], rowValues: nil)
 }
