@@ -57,10 +57,14 @@ struct PostgresStatementTests {
                 }
                 #expect(texts == ["cuarenta", "42", "4.5", nil])
                 let instant = BoundCell.instant(Date(timeIntervalSince1970: 1_709_164_800.25))
-                let seconds = try await session.first("SELECT EXTRACT(EPOCH FROM \(bind: instant as BoundValue)) AS instant_v")!
+                let seconds = try await session.first("""
+                    SELECT CAST(EXTRACT(EPOCH FROM \(bind: instant as BoundValue)) AS DOUBLE PRECISION) AS instant_v
+                    """)!
                 #expect(try seconds.double("instant_v") == 1_709_164_800.25)
-                return try await session.first(
-                    "SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE statement LIKE \(bind: "%AS cell_v") OR statement LIKE \(bind: "%AS instant_v")")!.int("n")
+                return try await session.first("""
+                    SELECT COUNT(*) AS n FROM pg_prepared_statements
+                    WHERE statement LIKE \(bind: "%AS cell_v") OR statement LIKE \(bind: "%AS instant_v")
+                    """)!.int("n")
             }
             #expect(prepared == 5)
         }
