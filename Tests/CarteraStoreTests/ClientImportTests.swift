@@ -151,15 +151,18 @@ struct ClientImportTests {
                         ["Tercera SA", "", "A@B.com"],
                         ["Ferreteria Lopes", "", ""],
                         ["Distribuidora Vázquez", "", ""],
-                        ["Distribuidora Basques S.R.L.", "", ""]]
+                        ["Distribuidora Basques S.R.L.", "", ""],
+                        ["Cuarta SA", "+54 11 5555-0000", ""],
+                        ["Quinta SA", "11 5555-0000", ""]]
             let report = try await run(f, rows, dryRun: true)
-            #expect(report.errorCount == 0 && report.created == 6)
+            #expect(report.errorCount == 0 && report.created == 8)
             #expect(report.warnings.map { "\($0.row) \($0.column) \($0.error.code) \($0.error.arguments)" } == [
                 "2 legalName possible_duplicate [\"\(existing.clientNumber)\"]",
                 "3 phones possible_duplicate [\"\(existing.clientNumber)\"]",
                 "4 emails possible_duplicate_row [\"3\"]",
                 "5 legalName possible_duplicate_name [\"\(existing.clientNumber)\", \"Ferretería López SA\"]",
                 "7 legalName possible_duplicate_row [\"6\"]",
+                "9 phones possible_duplicate_row [\"8\"]",
             ])
         }
     }

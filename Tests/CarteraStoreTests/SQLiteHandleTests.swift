@@ -88,7 +88,7 @@ struct SQLiteHandleTests {
         #expect(try row.data("n") == .integer(1) && row.contains(column: "n") && !row.contains(column: "m"))
     }
 
-    @Test("bound values keep their SQLite type: numbers, text, their optionals, NULL, booleans")
+    @Test("bound values keep their SQLite type: numbers, text, their optionals, NULL, booleans, instants")
     func boundTypes() async throws {
         try await withSQLite { db in
             let values: [any Encodable & Sendable] = [
