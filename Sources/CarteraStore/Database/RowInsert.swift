@@ -81,15 +81,6 @@ extension Session {
         }
         return found
     }
-
-    /// An instant as a bound value: INTEGER ms in SQLite, timestamptz in PostgreSQL
-    /// (`instant` binds it into a statement).
-    func instantValue(_ date: Date?) -> BoundValue {
-        switch kind {
-        case .sqlite: date?.epochMilliseconds
-        case .postgres: date
-        }
-    }
 }
 
 extension Session {

@@ -28,9 +28,10 @@ public struct Session: Sendable {
         try await sql.execute(sql: query) { onRow(Row(raw: $0, kind: kind)) }
     }
 
-    /// An instant as the dialect stores it: INTEGER ms in SQLite, timestamptz in PostgreSQL.
+    /// An instant as the dialect stores it: INTEGER ms in SQLite, timestamptz in PostgreSQL
+    /// (`BoundCell.instant`, as bulk rows bind it).
     func instant(_ date: Date) -> SQLQueryString {
-        "\(bind: instantValue(date))"
+        "\(bind: BoundCell.instant(date))"
     }
 
     /// A boolean written into the statement. SQLite (3.54) plans a statement again
