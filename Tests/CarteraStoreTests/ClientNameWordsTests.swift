@@ -109,6 +109,24 @@ struct ClientNameWordsTests {
         }
     }
 
+    @Test("a client with two words of the prefix among the first rows: the count reads on to twice the rows")
+    func repeatedClients() async throws {
+        try await TestDatabase.with { db in
+            guard db.kind == .postgres else { return }
+            let f = try await Fixture.make(db)
+            // Five rows in the range for four clients; "Peña Peñaloza" has two of them. In the index's
+            // order (pena, pena, penaloza, penaloza, penalver) as in the table's (its two words first),
+            // the first three rows are two clients.
+            for name in ["Peña Peñaloza", "Peña Dos", "Peñaloza Tres", "Peñalver"] { try await f.client(name) }
+            let counts = try await db.read { session in
+                [try await ClientNameWords.matches(session, prefix: "pena", atLeast: 3),
+                 try await ClientNameWords.matches(session, prefix: "pena", atLeast: 10),
+                 try await ClientNameWords.matches(session, prefix: "penal", atLeast: 3)]
+            }
+            #expect(counts == [4, 4, 3])
+        }
+    }
+
     @Test("a capped search count is the same with and without the name words, and they answer the broad ones")
     func countsAgree() async throws {
         try await TestDatabase.with { db in

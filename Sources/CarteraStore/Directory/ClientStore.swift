@@ -48,7 +48,7 @@ public struct ClientStore: Sendable {
                                                          limit: query.limit + 1, offset: offset)
                     (from, order, offset) = ("clients c", "c.id DESC", 0)
                 } else {
-                    let matches = ClientSQL.wordMatches(session, words, query.archived, where: predicate)
+                    let matches = ClientSQL.wordMatches(session, words, query.archived, where: predicate, planOnce: archivedOnly)
                     (from, predicate, order) = (matches.from, matches.predicate, matches.newestFirst)
                 }
                 newestFirst = true
