@@ -71,10 +71,10 @@ struct SQLiteHandleTests {
         }
     }
 
-    @Test("a result's columns are found by name: every one of many, in order or not, the first of a repeated name, none that is missing")
+    @Test("a result's columns are found by name: every one of many, in order or not, the first or last of a repeated name, none that is missing")
     func columnNames() throws {
         let names = (0..<40).map { "column_\($0)" } + ["id", "legal_name", "id", ""]
-        let columns = SQLiteColumns(names)
+        let columns = ResultColumns(names, keeping: .first)
         for (offset, name) in names.enumerated() where name != "id" {
             #expect(columns.offset(of: name) == offset, "\(name)")
         }
@@ -83,8 +83,12 @@ struct SQLiteHandleTests {
         #expect(columns.offset(of: "legal_name") == 41 && columns.offset(of: "id") == 40)
         #expect(columns.offset(of: "column_39") == 39 && columns.offset(of: "id") == 40 && columns.offset(of: "column_3") == 3)
         #expect(columns.offset(of: "legal") == nil && columns.offset(of: "column_40") == nil && columns.offset(of: "ID") == nil)
-        #expect(SQLiteColumns([]).offset(of: "id") == nil)
-        let row = SQLiteResultRow(columns: SQLiteColumns(["n", "n"]), values: [.integer(1), .integer(2)])
+        #expect(ResultColumns([], keeping: .first).offset(of: "id") == nil)
+        // PostgreSQL's rows find the last of a repeated name, whether the name before it was read or not.
+        let lastOfName = ResultColumns(names + ["id"], keeping: .last)
+        #expect(lastOfName.offset(of: "id") == 44 && lastOfName.offset(of: "column_39") == 39 && lastOfName.offset(of: "id") == 44)
+        #expect(lastOfName.offset(of: "legal_name") == 41 && lastOfName.offset(of: "id") == 44 && lastOfName.offset(of: "") == 43)
+        let row = SQLiteResultRow(columns: ResultColumns(["n", "n"], keeping: .first), values: [.integer(1), .integer(2)])
         #expect(try row.data("n") == .integer(1) && row.contains(column: "n") && !row.contains(column: "m"))
     }
 

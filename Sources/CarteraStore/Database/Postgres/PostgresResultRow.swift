@@ -10,38 +10,23 @@ import SQLKit
 final class PostgresResultRow: SQLRow {
     let row: PostgresRow
     let cells: PostgresRandomAccessRow
-    let columns: PostgresColumns
+    let columns: ResultColumns
 
-    init(_ row: PostgresRow, columns: PostgresColumns) {
+    init(_ row: PostgresRow, columns: ResultColumns) {
         self.row = row
         self.columns = columns
         cells = row.makeRandomAccess()
     }
 
     var allColumns: [String] { columns.names }
-    func contains(column: String) -> Bool { columns.positions[column] != nil }
-    func decodeNil(column: String) throws -> Bool { columns.positions[column].map { cells[$0].bytes == nil } ?? true }
+    func contains(column: String) -> Bool { columns.offset(of: column) != nil }
+    func decodeNil(column: String) throws -> Bool { columns.offset(of: column).map { cells[$0].bytes == nil } ?? true }
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try row.sql().decode(column: column, as: type) }
 
     /// `column` as PostgresNIO decodes `T`; PostgresKit's decoding when PostgresNIO
     /// cannot (a numeric for an integer, say) or the row has no such column (its error).
     func value<T: PostgresDecodable & Decodable>(_ column: String, as type: T.Type) throws -> T {
-        if let position = columns.positions[column], let value = try? cells[position].decode(T.self) { return value }
+        if let position = columns.offset(of: column), let value = try? cells[position].decode(T.self) { return value }
         return try decode(column: column, as: type)
-    }
-}
-
-/// A result's column names and where each is, worked out once for all its rows. Through
-/// PostgresNIO's row a value took two lookups by name (`contains`, then the subscript);
-/// one now: under the PostgreSQL client list's load (twenty-eight columns, fifty-one rows)
-/// the dictionary lookups went from 3.8 to 2.5 % of the machine's samples.
-final class PostgresColumns: Sendable {
-    let names: [String]
-    /// As PostgresNIO's own table: of two columns with one name, the last.
-    let positions: [String: Int]
-
-    init(_ row: PostgresRow) {
-        names = row.map(\.columnName)
-        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
     }
 }

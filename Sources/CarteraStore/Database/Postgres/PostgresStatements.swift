@@ -31,9 +31,9 @@ struct PostgresStatements: AsyncSQLDatabase {
         do {
             try await KeptStatement.$current.withValue(KeptStatement.Text(name: name, sql: sql)) {
                 let rows = try await connection.connection.execute(KeptStatement(bindings: bindings), logger: logger)
-                var columns: PostgresColumns?
+                var columns: ResultColumns?
                 for try await row in rows {
-                    let known = columns ?? PostgresColumns(row)
+                    let known = columns ?? ResultColumns(row.map(\.columnName), keeping: .last)
                     columns = known
                     onRow(PostgresResultRow(row, columns: known))
                 }

@@ -69,14 +69,15 @@ final class SQLiteHandle: @unchecked Sendable {
             sqlite_nio_sqlite3_clear_bindings(statement)
         }
         for (offset, value) in binds.enumerated() { try bind(value, at: Int32(offset + 1), in: statement) }
-        var columns: SQLiteColumns?
+        var columns: ResultColumns?
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw SQLiteFailure(code: status, message: Self.message(db)) }
             // Columns read once the statement runs: after a schema change SQLite compiles
             // it again in its first step, and `SELECT *` may then have more columns.
-            let names = columns ?? SQLiteColumns((0..<sqlite_nio_sqlite3_column_count(statement)).map { Self.columnName(statement, $0) })
+            let names = columns ?? ResultColumns((0..<sqlite_nio_sqlite3_column_count(statement)).map { Self.columnName(statement, $0) },
+                                                 keeping: .first)
             columns = names
             var values: [SQLiteData] = []
             values.reserveCapacity(names.names.count)
@@ -155,67 +156,4 @@ struct SQLiteFailure: Error, CustomStringConvertible {
     let code: Int32
     let message: String
     var description: String { "SQLite error \(code): \(message)" }
-}
-
-/// The column names of one result, shared by its rows, and where each name is.
-final class SQLiteColumns: Sendable {
-    let names: [String]
-    /// Open addressing over `names` by `hash`: each slot holds an offset + 1, 0 when empty.
-    /// A page of 50 clients looks up 1,350 names; `Dictionary`'s seeded SipHash made that a
-    /// twentieth of the client list's CPU.
-    private let slots: [Int32]
-    /// The offset found last. Rows are mostly read in the statement's order, so the next
-    /// name is most often the next column: one comparison instead of hashing the name (the
-    /// hashing was 2.5 % of the list's CPU). Only a guess; a stale one costs the lookup.
-    private let last = Atomic<Int>(-1)
-    /// Whether each column is the first of its name (the one `offset(of:)` finds).
-    private let isFirstOfName: [Bool]
-
-    init(_ names: [String]) {
-        self.names = names
-        var size = 8
-        while size < names.count * 2 { size <<= 1 }
-        var slots = [Int32](repeating: 0, count: size)
-        var isFirstOfName = [Bool](repeating: false, count: names.count)
-        for (offset, name) in names.enumerated() {
-            var slot = Self.hash(name) & (size - 1)
-            // The first column of a name keeps it, as SQL's `row[name]` reads.
-            while slots[slot] != 0, names[Int(slots[slot]) - 1] != name { slot = (slot + 1) & (size - 1) }
-            if slots[slot] == 0 {
-                slots[slot] = Int32(offset + 1)
-                isFirstOfName[offset] = true
-            }
-        }
-        self.slots = slots
-        self.isFirstOfName = isFirstOfName
-    }
-
-    /// The first column named `name`.
-    func offset(of name: String) -> Int? {
-        let next = last.load(ordering: .relaxed) + 1
-        if next < names.count, isFirstOfName[next], names[next] == name {
-            last.store(next, ordering: .relaxed)
-            return next
-        }
-        var slot = Self.hash(name) & (slots.count - 1)
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return nil }
-            if names[entry - 1] == name {
-                last.store(entry - 1, ordering: .relaxed)
-                return entry - 1
-            }
-            slot = (slot + 1) & (slots.count - 1)
-        }
-    }
-
-    /// FNV-1a over the name's bytes (names come from our own statements, never from users).
-    static func hash(_ name: String) -> Int {
-        var name = name  // `withUTF8` reads a short name from the stack, without decoding it byte by byte
-        return name.withUTF8 { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return Int(truncatingIfNeeded: hash)
-        }
-    }
 }

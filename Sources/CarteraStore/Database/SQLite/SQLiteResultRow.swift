@@ -4,7 +4,7 @@ import SQLKit
 /// A row read by `SQLiteHandle`: SQLite's own values, decoded on demand the way
 /// SQLiteKit decodes them.
 struct SQLiteResultRow: SQLRow {
-    let columns: SQLiteColumns
+    let columns: ResultColumns
     let values: [SQLiteData]
 
     private static let decoder = SQLiteDataDecoder()
