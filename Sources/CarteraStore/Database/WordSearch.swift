@@ -4,7 +4,8 @@ import SQLKit
 /// Word-prefix search over a table's `search_words` column (normalised in Swift,
 /// see `Normalization.searchKey`): an FTS5 table kept by triggers on SQLite, a
 /// `simple` tsvector index on PostgreSQL. Used by records other than clients,
-/// whose search also matches digits (ClientSQL).
+/// whose search also matches digits (ClientSQL) but writes its words the same way
+/// (`ftsQuery`, `tsquery`).
 enum WordSearch {
     /// The DDL of the index on `table`, with the FTS5 table named `fts`.
     static func index(table: String, fts: String, _ kind: DialectKind) -> [String] {
@@ -40,12 +41,22 @@ enum WordSearch {
         switch session.kind {
         case .sqlite:
             return """
-                \(unsafeRaw: alias).id IN (SELECT rowid FROM \(unsafeRaw: fts) WHERE \(unsafeRaw: fts) MATCH \(bind: words.map { "\"\($0)\"*" }.joined(separator: " ")))
+                \(unsafeRaw: alias).id IN (SELECT rowid FROM \(unsafeRaw: fts) WHERE \(unsafeRaw: fts) MATCH \(bind: ftsQuery(words)))
                 """
         case .postgres:
             return """
-                to_tsvector('simple', \(unsafeRaw: alias).search_words) @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & ")))
+                to_tsvector('simple', \(unsafeRaw: alias).search_words) @@ to_tsquery('simple', \(bind: tsquery(words)))
                 """
         }
+    }
+
+    /// FTS5's query for rows with a word starting with each of `words`.
+    static func ftsQuery(_ words: [String]) -> String {
+        words.map { "\"\($0)\"*" }.joined(separator: " ")
+    }
+
+    /// PostgreSQL's (`to_tsquery('simple', …)`) for rows with a word starting with each of `words`.
+    static func tsquery(_ words: [String]) -> String {
+        words.map { "\($0):*" }.joined(separator: " & ")
     }
 }

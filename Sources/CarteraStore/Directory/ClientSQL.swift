@@ -38,17 +38,17 @@ enum ClientSQL {
     static func matches(_ session: Session, _ query: SearchQuery, _ archived: ClientQuery.Archived) -> SQLQueryString {
         switch (session.kind, query) {
         case (.sqlite, .words(let words)):
-            return ClientWordIndex.ranked(archived, matching: wordPattern(words))
+            return ClientWordIndex.ranked(archived, matching: WordSearch.ftsQuery(words))
         case (.sqlite, .digits(let digits)):
             return """
                 SELECT id, MIN(rank) AS rank FROM (
-                    \(ClientWordIndex.ranked(archived, matching: wordPattern([digits])))
+                    \(ClientWordIndex.ranked(archived, matching: WordSearch.ftsQuery([digits])))
                     UNION ALL
                     SELECT rowid AS id, 0.0 AS rank FROM client_digits WHERE client_digits MATCH \(bind: "\"\(digits)\"")
                 ) found GROUP BY id
                 """
         case (.postgres, .words(let words)):
-            let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
+            let tsquery = WordSearch.tsquery(words)
             return """
                 SELECT id, -ts_rank(search_vector, to_tsquery('simple', \(bind: tsquery))) AS rank
                 FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: tsquery))
@@ -56,18 +56,13 @@ enum ClientSQL {
         case (.postgres, .digits(let digits)):
             return """
                 SELECT id, MIN(rank) AS rank FROM (
-                    SELECT id, -ts_rank(search_vector, to_tsquery('simple', \(bind: digits + ":*"))) AS rank
-                    FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: digits + ":*"))
+                    SELECT id, -ts_rank(search_vector, to_tsquery('simple', \(bind: WordSearch.tsquery([digits])))) AS rank
+                    FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: WordSearch.tsquery([digits])))
                     UNION ALL
                     SELECT id, 0.0 AS rank FROM clients WHERE search_digits LIKE \(bind: "%" + digits + "%")
                 ) found GROUP BY id
                 """
         }
-    }
-
-    /// FTS5's query for clients with a word starting with each of `words`.
-    static func wordPattern(_ words: [String]) -> String {
-        words.map { "\"\($0)\"*" }.joined(separator: " ")
     }
 
     /// The clients of the archived choice every word matches among those `predicate`
@@ -89,10 +84,10 @@ enum ClientSQL {
         -> (from: SQLQueryString, predicate: SQLQueryString, newestFirst: SQLQueryString) {
         switch session.kind {
         case .sqlite:
-            return (ClientWordIndex.ids(archived, matching: wordPattern(words), where: archivedOnly ? nil : predicate),
+            return (ClientWordIndex.ids(archived, matching: WordSearch.ftsQuery(words), where: archivedOnly ? nil : predicate),
                     "1 = 1", "w.id DESC")
         case .postgres:
-            let tsquery: SQLQueryString = "to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & ")))"
+            let tsquery: SQLQueryString = "to_tsquery('simple', \(bind: WordSearch.tsquery(words)))"
             return ("clients c",
                     "c.search_vector @@ \(planOnce ? "(SELECT \(tsquery))" : tsquery) AND \(predicate)",
                     "c.id DESC")
@@ -107,7 +102,7 @@ enum ClientSQL {
     static func newestWordPage(_ session: Session, _ words: [String], _ archived: ClientQuery.Archived,
                                where predicate: SQLQueryString?, limit: Int, offset: Int) -> SQLQueryString {
         """
-        c.id IN (SELECT w.id FROM \(ClientWordIndex.ids(archived, matching: wordPattern(words), where: predicate))
+        c.id IN (SELECT w.id FROM \(ClientWordIndex.ids(archived, matching: WordSearch.ftsQuery(words), where: predicate))
                  ORDER BY w.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset))
         """
     }
