@@ -66,6 +66,27 @@ struct MapStoreTests {
         }
     }
 
+    @Test("the box around the clients follows the scope, the filters, the search and the archived choice")
+    func bounds() async throws {
+        try await TestDatabase.with { db in
+            let p = try await Places.make(db)
+            let maps = p.f.stores.maps
+            func box(_ query: ClientQuery, _ scope: ClientScope) async throws -> [Double]? {
+                try await maps.bounds(query, scope: scope).map { [$0.south, $0.west, $0.north, $0.east] }
+            }
+            // Lima alone: the seller of the north group sees it and Córdoba 0; the group's filter, the same.
+            let seller = try await p.f.user("norte@demo.test", groups: [p.north])
+            #expect(try await box(ClientQuery(), .of(seller)) == [-31.419, -77.04, -12.05, -64.179])
+            #expect(try await box(ClientQuery(filters: [.clientGroup(p.north)]), .all) == [-31.419, -77.04, -12.05, -64.179])
+            #expect(try await box(ClientQuery(search: "lima"), .all) == [-12.05, -77.04, -12.05, -77.04])
+            #expect(try await box(ClientQuery(search: "nadie"), .all) == nil)
+            // Lima archived: the active clients' box shrinks to Córdoba; the archived choice finds Lima.
+            _ = try await p.f.stores.clients.setArchived(p.lima.id, true, expectedVersion: p.lima.version, by: p.f.admin)
+            #expect(try await box(ClientQuery(), .all) == [-31.419, -64.179, -31.417, -64.177])
+            #expect(try await box(ClientQuery(archived: .archived), .all) == [-12.05, -77.04, -12.05, -77.04])
+        }
+    }
+
     @Test("the heat map colours by days since the last visit under the company's thresholds; a period turns older visits into none")
     func recency() async throws {
         try await TestDatabase.with { db in
@@ -77,6 +98,11 @@ struct MapStoreTests {
             var rule = RecencyRule(settings: try await maps.settings(), now: Fixture.now)
             var (recency, without) = try await maps.summary(ClientQuery(), scope: .all, rule: rule)
             #expect(recency == [.recent: 1, .medium: 1, .old: 1, .never: 1] && without == 1)
+            // The grid's cells count the same colours: Córdoba's three, Lima's pin.
+            let wide = GeoBox(south: -40, west: -80, north: -10, east: -60)
+            let grid = try await maps.cells(ClientQuery(), scope: .all, box: wide, columns: 10, rows: 10, rule: rule)
+            #expect(grid.first { $0.count == 3 }?.recency == [.recent: 1, .medium: 1, .old: 0, .never: 1])
+            #expect(grid.first { $0.count == 1 }?.recency == [.recent: 0, .medium: 0, .old: 1, .never: 0])
             // Thresholds are the company's: recent up to 90 days, medium up to 365.
             let settings = try await maps.settings()
             await #expect(throws: ValidationFailure([FieldError("mediumDays", "not_after_recent")])) {

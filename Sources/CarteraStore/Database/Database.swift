@@ -11,6 +11,8 @@ public enum DialectKind: String, Sendable {
 /// A pool of connections to one database, one implementation per dialect.
 protocol ConnectionPool: Sendable {
     var kind: DialectKind { get }
+    /// How many connections it lends at most.
+    var capacity: Int { get }
     func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R
     func shutdown() async throws
 }
@@ -23,12 +25,15 @@ public final class Database: Sendable {
     /// SQLite allows one writer at a time; writers queue here instead of
     /// spinning on `SQLITE_BUSY` while holding a thread.
     private let writeGate: AsyncGate?
+    /// Long reads share half the pool (`longRead`).
+    private let longReads: AsyncGate
     let catalogues = CatalogueCache()
 
     init(pool: any ConnectionPool, logger: Logger) {
         self.pool = pool
         self.logger = logger
         self.writeGate = pool.kind == .sqlite ? AsyncGate() : nil
+        self.longReads = AsyncGate(permits: max(1, pool.capacity / 2))
     }
 
     public var kind: DialectKind { pool.kind }
@@ -48,6 +53,14 @@ public final class Database: Sendable {
     /// Runs `body` on one connection, outside a transaction.
     public func read<R>(_ body: (Session) async throws -> R) async throws -> R {
         try await pool.withConnection { try await body(Session(sql: $0, kind: kind)) }
+    }
+
+    /// `read` for what holds a connection for long — an export's rows, a map's grid over every
+    /// client: at most half the pool's connections at once, the others waiting here without one.
+    /// Sixteen heat maps at once on PostgreSQL at a million clients held every connection for
+    /// seconds, and a card arriving behind them failed after waiting ten for one.
+    public func longRead<R>(_ body: (Session) async throws -> R) async throws -> R {
+        try await longReads.withPermit { try await read(body) }
     }
 
     /// Runs `body` in one transaction; rolls back when it throws. With `journalsInMemory`,
@@ -123,18 +136,20 @@ public enum DatabaseLocation: Equatable, Sendable {
     }
 }
 
-/// A queue of async waiters with one permit: a mutex that suspends instead of blocking.
+/// A queue of async waiters for a number of permits (one: a mutex that suspends instead of blocking).
 actor AsyncGate {
-    private var busy = false
+    private var free: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
+    init(permits: Int = 1) { free = permits }
+
     func acquire() async {
-        if !busy { busy = true; return }
+        if free > 0 { free -= 1; return }
         await withCheckedContinuation { waiters.append($0) }
     }
 
     func release() {
-        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
     }
 
     nonisolated func withPermit<R>(_ body: () async throws -> R) async throws -> R {

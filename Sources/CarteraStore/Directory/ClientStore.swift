@@ -106,7 +106,7 @@ public struct ClientStore: Sendable {
     /// ignored), in the same order, handed over one at a time as the database
     /// returns them: exports do not hold the result in memory.
     public func export(_ query: ClientQuery, scope: ClientScope, _ each: @escaping @Sendable (Client) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let search = query.search.flatMap(SearchQuery.init)
             let predicate = Self.conditions(session, query, scope).map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
             let order = ClientSQL.orderBy(query.sort, descending: query.descending, searching: search != nil)

@@ -45,7 +45,7 @@ public struct ContactStore: Sendable {
 
     /// Every contact the catalogue would show for `search`, streamed in id order (exports).
     public func export(search: String?, scope: ClientScope, _ each: @escaping @Sendable (ContactListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let predicate = Self.conditions(session, search: search, clientID: nil, scope: scope)
                 .map { "(\($0))" as SQLQueryString }.joined(separator: " AND ")
             let failure = Mutex<(any Error)?>(nil)

@@ -117,7 +117,7 @@ public struct ActivityStore: Sendable {
 
     /// Every activity the query matches, streamed (downloads).
     public func export(_ query: ActivityQuery, by viewer: Viewer, _ each: @escaping @Sendable (ActivityListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer)) ORDER BY \(Self.order(query))

@@ -153,7 +153,7 @@ public struct FollowUpStore: Sendable {
     public func export(_ query: FollowUpQuery, by viewer: Viewer, timeZone: TimeZone,
                        _ each: @escaping @Sendable (FollowUpListing) -> Void) async throws {
         let now = clock.now()
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer, now: now, timeZone: timeZone)) ORDER BY f.due_at, f.id

@@ -110,7 +110,7 @@ public struct NoteStore: Sendable {
 
     /// Every note the report's query matches, streamed (downloads).
     public func export(_ query: NoteQuery, by viewer: Viewer, _ each: @escaping @Sendable (NoteListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream(Self.select(session, query, viewer: viewer)) { row in
                 do { each(try Self.listing(row)) } catch { failure.withLock { $0 = $0 ?? error } }

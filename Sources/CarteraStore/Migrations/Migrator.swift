@@ -52,6 +52,7 @@ public struct Migrator: Sendable {
         Migration030.migration,
         Migration031.migration,
         Migration032.migration,
+        Migration033.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.

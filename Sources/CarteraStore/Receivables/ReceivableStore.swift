@@ -64,7 +64,7 @@ public struct ReceivableStore: Sendable {
     /// Every invoice the filter matches, streamed (downloads).
     public func export(clientID: Client.ID? = nil, openOnly: Bool = false, by viewer: Viewer,
                        _ each: @escaping @Sendable (ReceivableListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("""
                 \(Self.select) WHERE \(Self.filter(session, clientID, openOnly, viewer)) ORDER BY r.due_date DESC, r.id DESC

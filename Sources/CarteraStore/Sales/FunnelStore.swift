@@ -100,7 +100,7 @@ public struct FunnelStore: Sendable {
     /// The whole table of a phase, streamed (the download).
     public func export(_ query: FunnelTableQuery, by viewer: Viewer, _ each: @escaping @Sendable (LeadListing) -> Void) async throws {
         let now = clock.now()
-        try await database.read { session in
+        try await database.longRead { session in
             try await session.stream(try await Self.tableSQL(session, query, viewer: viewer, now: now)) { row in
                 if let listing = try? LeadStore.listing(row) { each(listing) }
             }

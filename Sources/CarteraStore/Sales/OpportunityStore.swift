@@ -174,7 +174,7 @@ public struct OpportunityStore: Sendable {
 
     /// Every opportunity the query matches, streamed (downloads).
     public func export(_ query: OpportunityQuery, by viewer: Viewer, _ each: @escaping @Sendable (OpportunityListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("\(Self.select) WHERE \(Self.filter(session, query, viewer)) ORDER BY o.created_at DESC, o.id DESC") { row in
                 do { each(try Self.listing(row)) } catch { failure.withLock { $0 = $0 ?? error } }

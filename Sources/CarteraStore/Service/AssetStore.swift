@@ -112,7 +112,7 @@ public struct AssetStore: Sendable {
 
     /// Every asset the query matches, streamed (downloads).
     public func export(_ query: AssetQuery, by viewer: Viewer, _ each: @escaping @Sendable (AssetListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("\(Self.select) WHERE \(Self.filter(session, query, viewer)) ORDER BY a.name_key, a.id") { row in
                 do { each(try Self.listing(row)) } catch { failure.withLock { $0 = $0 ?? error } }

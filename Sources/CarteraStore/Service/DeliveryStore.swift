@@ -98,7 +98,7 @@ public struct DeliveryStore: Sendable {
 
     /// Every delivery the query matches, streamed (downloads).
     public func export(_ query: DeliveryQuery, by viewer: Viewer, _ each: @escaping @Sendable (DeliveryListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("\(Self.select) WHERE \(Self.filter(session, query, viewer)) ORDER BY d.delivery_date DESC, d.id DESC") { row in
                 do { each(try Self.listing(row)) } catch { failure.withLock { $0 = $0 ?? error } }

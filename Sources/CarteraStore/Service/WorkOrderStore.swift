@@ -155,7 +155,7 @@ public struct WorkOrderStore: Sendable {
 
     /// Every order the query matches, streamed (downloads); the rows carry no asset ids (one query per row would be N+1).
     public func export(_ query: WorkOrderQuery, by viewer: Viewer, _ each: @escaping @Sendable (WorkOrderListing) -> Void) async throws {
-        try await database.read { session in
+        try await database.longRead { session in
             let failure = Mutex<(any Error)?>(nil)
             try await session.stream("""
                 \(Self.select) WHERE \(Self.filter(session, query, viewer: viewer)) ORDER BY \(Self.order(query))

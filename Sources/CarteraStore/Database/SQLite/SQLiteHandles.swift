@@ -13,6 +13,7 @@ import Synchronization
 /// One thread hop a query; SQLiteNIO took four and compiled every statement afresh.
 final class SQLiteHandles: ConnectionPool {
     let kind = DialectKind.sqlite
+    var capacity: Int { Self.size }
     let path: String
     let logger: Logger
     private let threads: NIOThreadPool
