@@ -15,7 +15,8 @@ struct ExistingMatches: Sendable {
     var byTail: [String: Match] = [:]
 
     /// Three queries, each reading the first match of every key off the name, sound and
-    /// phone-tail indexes.
+    /// phone-tail indexes. A tail's client comes off the tails' own key: its foreign key
+    /// keeps it a stored client, and `first` reads that client's row once anyway.
     static func find(_ values: [ClientRowValues], in database: Database) async throws -> ExistingMatches {
         try await database.read { session in
             let active = session.literal(false)
@@ -24,13 +25,12 @@ struct ExistingMatches: Sendable {
                                         "SELECT c.id FROM clients c WHERE c.name_key = k.key AND c.archived = \(active)"),
                 bySound: try await first(session, values.map(\.nameSound).filter { !$0.isEmpty },
                                          "SELECT c.id FROM clients c WHERE c.name_sound = k.key AND c.archived = \(active)"),
-                byTail: try await first(session, values.flatMap(\.phoneTails), """
-                    SELECT c.id FROM client_phone_tails t JOIN clients c ON c.id = t.client_id WHERE t.tail = k.key
-                    """))
+                byTail: try await first(session, values.flatMap(\.phoneTails),
+                                        "SELECT t.client_id FROM client_phone_tails t WHERE t.tail = k.key"))
         }
     }
 
-    /// For each key, the first client `match` finds (a query over `k.key` selecting `c.id`).
+    /// For each key, the first client `match` finds (a query over `k.key` selecting a client's id).
     /// On SQLite the keys are one JSON array, so the statement's text is the same for every
     /// block and its handle compiles it once: a thousand `VALUES` rows, their number changing
     /// with each block, were compiled afresh for each.
