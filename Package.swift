@@ -41,7 +41,6 @@ let package = Package(
             "CarteraCore", "CarteraStore", "CarteraIO", "CarteraJobs",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -84,6 +83,7 @@ let package = Package(
             "CarteraCore", "CarteraStore", "CarteraWeb", "CarteraTestSupport", "CarteraIO", "CarteraJobs",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -97,7 +97,7 @@ public struct MapStore: Sendable {
 
     /// The box around every client of the list that has coordinates; nil when none has.
     public func bounds(_ query: ClientQuery, scope: ClientScope) async throws -> GeoBox? {
-        try await database.longRead { session in
+        try await database.read { session in
             // For a viewer who sees every client, unfiltered: each edge by a query of its own, which
             // reads one end of an index (`clients_coordinates` for the latitudes, `clients_longitude`)
             // and stops at the first row of the archived choice. The four in one query read every
@@ -163,7 +163,7 @@ public struct MapStore: Sendable {
 
     /// How many of the list's clients with coordinates fall in each colour, and how many have no coordinates.
     public func summary(_ query: ClientQuery, scope: ClientScope, rule: RecencyRule) async throws -> (recency: [VisitRecency: Int], withoutCoordinates: Int) {
-        try await database.longRead { session in
+        try await database.read { session in
             let from = Self.from(session, query), predicate = Self.predicate(session, query, scope)
             // One range count per colour over `clients_recency` (last visit, archived) instead of one
             // CASE per client: counting a range of index entries is several times cheaper.

@@ -16,8 +16,8 @@ struct AccountController {
         group.post("/account/tokens/:token/revoke") { request, context in try await self.revokeToken(request, context) }
     }
 
-    struct AccountPage {
-        struct TokenRow { let name: String; let created: String; let lastUsed: String; let revoked: Bool; let revokeURL: String }
+    struct AccountPage: Encodable {
+        struct TokenRow: Encodable { let name: String; let created: String; let lastUsed: String; let revoked: Bool; let revokeURL: String }
         let name: String
         let email: String
         let languages: [Option]

@@ -14,7 +14,7 @@ struct LoginController {
         signedIn.post(SiteURL.logout.route) { _, context in try await self.logout(context) }
     }
 
-    struct LoginPage {
+    struct LoginPage: Encodable {
         let t: [String: String]
         let lang: String
         let csrf: String
@@ -34,7 +34,7 @@ struct LoginController {
                               next: Self.safeNext(query["next"]), error: error,
                               otherLanguage: context.language == .es ? "en" : "es",
                               otherLanguageLabel: context.language == .es ? "English" : "Español")
-        var response = try env.renderer.html("login", model, status: status)
+        var response = try env.renderer.html("login", try TemplateEncoder.encode(model), status: status)
         response.setCookie(Cookie(name: CSRFMiddleware.cookie, value: csrf, path: "/", secure: env.secureCookies,
                                   httpOnly: true, sameSite: .lax))
         return response

@@ -55,8 +55,8 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     func page(_ status: HTTPResponse.Status, _ detail: String, _ language: Language) -> Response {
-        struct ErrorPage { let t: [String: String]; let lang: String; let status: Int; let detail: String }
+        struct ErrorPage: Encodable { let t: [String: String]; let lang: String; let status: Int; let detail: String }
         let model = ErrorPage(t: env.t(language), lang: language.rawValue, status: status.code, detail: detail)
-        return (try? env.renderer.html("error", model, status: status)) ?? Response(status: status)
+        return (try? env.renderer.html("error", TemplateEncoder.encode(model), status: status)) ?? Response(status: status)
     }
 }

@@ -314,9 +314,9 @@ struct ProjectFields: Encodable {
 }
 
 /// The view model of a client's history.
-struct ClientHistoryPage {
-    struct Change { let field: String; let before: String; let after: String }
-    struct Event {
+struct ClientHistoryPage: Encodable {
+    struct Change: Encodable { let field: String; let before: String; let after: String }
+    struct Event: Encodable {
         let when: String
         let who: String
         let what: String
@@ -327,7 +327,7 @@ struct ClientHistoryPage {
             self.when = when; self.who = who; self.what = what; self.changes = changes; hasChanges = !changes.isEmpty
         }
     }
-    struct Tab { let url: String; let label: String; let current: Bool }
+    struct Tab: Encodable { let url: String; let label: String; let current: Bool }
     let clientURL: String
     let name: String
     /// The history's filters: everything, visits, orders, services, forms, deliveries…

@@ -2,8 +2,8 @@ import CarteraCore
 import Foundation
 
 /// The view model of the new/edit client form.
-struct ClientFormPage {
-    struct Field {
+struct ClientFormPage: Encodable {
+    struct Field: Encodable {
         let name: String
         let label: String
         let value: String
@@ -11,7 +11,7 @@ struct ClientFormPage {
         let required: Bool
     }
 
-    struct CustomInput {
+    struct CustomInput: Encodable {
         let name: String
         let label: String
         let value: String

@@ -18,7 +18,7 @@ struct ContactsController {
         group.post("/contacts/:contact/delete") { request, context in try await self.delete(request, context) }
     }
 
-    struct CataloguePage {
+    struct CataloguePage: Encodable {
         struct Row: Encodable {
             let key: Int64
             let name: String

@@ -21,7 +21,7 @@ struct ImportController {
         group.post("/clients/imports/:id/revert") { request, context in try await self.revert(request, context) }
     }
 
-    struct LogPage {
+    struct LogPage: Encodable {
         struct Row: Encodable {
             let when: String; let who: String; let entity: String; let file: String; let counts: String; let reverted: String?; let revertURL: String
         }
@@ -65,7 +65,7 @@ struct ImportController {
         }
     }
 
-    struct FormPage { let action: String; let error: String?; let kind: String; let isClients: Bool; let title: String }
+    struct FormPage: Encodable { let action: String; let error: String?; let kind: String; let isClients: Bool; let title: String }
 
     func form(_ request: Request, _ context: SignedInContext, kind: ImportRequest.Entity = .clients, error: String? = nil,
               status: HTTPResponse.Status = .ok) throws -> Response {
@@ -177,7 +177,7 @@ struct ImportController {
 }
 
 /// A running import: rows read and share of the file, or that it stopped.
-struct ImportProgressPage {
+struct ImportProgressPage: Encodable {
     let title: String
     let fileName: String
     let message: String
@@ -206,9 +206,9 @@ struct ImportProgressPage {
 }
 
 /// The dry run's page: counts, column matches (editable), refused cells.
-struct ImportReportPage {
-    struct Column { let index: Int; let header: String; let options: [Option]; let unknown: Bool }
-    struct Problem { let row: Int; let column: String; let message: String }
+struct ImportReportPage: Encodable {
+    struct Column: Encodable { let index: Int; let header: String; let options: [Option]; let unknown: Bool }
+    struct Problem: Encodable { let row: Int; let column: String; let message: String }
 
     let kind: String
     let title: String

@@ -13,9 +13,9 @@ struct ReassignController {
         group.post(SiteURL.reassign.route) { request, context in try await self.reassign(request, context) }
     }
 
-    struct Page {
+    struct Page: Encodable {
         struct Row: Encodable { let name: String; let inactive: Bool; let count: Int; let from: String; let confirm: String }
-        struct Tab { let label: String; let url: String; let current: Bool }
+        struct Tab: Encodable { let label: String; let url: String; let current: Bool }
         let tabs: [Tab]
         let role: String
         let rows: [Row]

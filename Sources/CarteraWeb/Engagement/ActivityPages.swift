@@ -47,7 +47,7 @@ struct ActivityRow: Encodable {
 }
 
 /// The activity follow-up screen: filters, the list, downloads.
-struct ActivityListPage {
+struct ActivityListPage: Encodable {
     let rows: [ActivityRow]
     let empty: Bool
     let canFilter: Bool
@@ -69,7 +69,7 @@ struct ActivityFormFields: Encodable {
 }
 
 /// The activity edit page.
-struct ActivityFormPage {
+struct ActivityFormPage: Encodable {
     let action: String
     let cancel: String
     let clientName: String

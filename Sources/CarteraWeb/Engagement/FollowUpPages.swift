@@ -39,8 +39,8 @@ struct FollowUpRow: Encodable {
 }
 
 /// The panel: tabs with counts, the responsible filter, the tab's follow-ups.
-struct FollowUpPanelPage {
-    struct Tab { let label: String; let count: Int; let url: String; let current: Bool }
+struct FollowUpPanelPage: Encodable {
+    struct Tab: Encodable { let label: String; let count: Int; let url: String; let current: Bool }
     let tabs: [Tab]
     let tab: String
     let canFilter: Bool
@@ -54,7 +54,7 @@ struct FollowUpPanelPage {
 }
 
 /// The form to add or change a follow-up.
-struct FollowUpFormPage {
+struct FollowUpFormPage: Encodable {
     let isNew: Bool
     let action: String
     let cancel: String

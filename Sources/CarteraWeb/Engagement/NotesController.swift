@@ -66,12 +66,12 @@ struct NotesController {
 
     // MARK: Report
 
-    struct ReportPage {
-        struct Row {
+    struct ReportPage: Encodable {
+        struct Row: Encodable {
             let when: String; let clientName: String; let clientURL: String; let author: String; let department: String
             let text: String; let location: String?; let treatment: String?
         }
-        struct Group { let department: String; let rows: [Row] }
+        struct Group: Encodable { let department: String; let rows: [Row] }
         let groups: [Group]
         let empty: Bool
         let values: [String: String]

@@ -15,7 +15,7 @@ struct ProjectsController {
         group.post("/projects/:project") { request, context in try await self.update(request, context) }
     }
 
-    struct Page {
+    struct Page: Encodable {
         let title: String
         /// "Inicio 2026-12-01 · Fecha objetivo 2027-02-28 · A cargo: Ana"
         let summary: String

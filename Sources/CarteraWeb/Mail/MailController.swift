@@ -29,8 +29,8 @@ struct MailController {
         }
     }
 
-    struct Page {
-        struct MessageRow {
+    struct Page: Encodable {
+        struct MessageRow: Encodable {
             let subject: String
             let recipients: String
             let created: String

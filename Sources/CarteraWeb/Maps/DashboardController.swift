@@ -13,9 +13,9 @@ struct DashboardController {
         group.get(SiteURL.home.route) { request, context in try await self.page(request, context) }
     }
 
-    struct Page {
-        struct Tile { let label: String; let count: Int; let url: String; let tone: String }
-        struct Section { let title: String; let tiles: [Tile] }
+    struct Page: Encodable {
+        struct Tile: Encodable { let label: String; let count: Int; let url: String; let tone: String }
+        struct Section: Encodable { let title: String; let tiles: [Tile] }
         let sections: [Section]
     }
 

@@ -5,10 +5,10 @@ import Foundation
 /// What a map's SVG draws: tiles when a tile server is configured, a graticule
 /// otherwise, and the markers; shared by the client map, the heat map and the
 /// page that places a client (`map-canvas` partial).
-struct MapCanvas {
-    struct Tile { let href: String; let x: Int; let y: Int }
+struct MapCanvas: Encodable {
+    struct Tile: Encodable { let href: String; let x: Int; let y: Int }
     struct Line: Encodable { let x1: Int; let y1: Int; let x2: Int; let y2: Int; let label: String; let lx: Int; let ly: Int }
-    struct Marker {
+    struct Marker: Encodable {
         let href: String; let title: String; let x: Int; let y: Int; let r: Int; let fill: String
         let count: String?; let icon: String?; let never: Bool
     }
@@ -23,7 +23,7 @@ struct MapCanvas {
     let pick: Bool
 
     /// A pan or zoom link: its label for screen readers, its symbol, where it goes.
-    struct Nav { let label: String; let url: String; let key: String }
+    struct Nav: Encodable { let label: String; let url: String; let key: String }
 
     /// Where a map opens when no client has coordinates yet: the Americas from Mexico to Patagonia.
     static let overview = MapView(zoom: 2, centerLatitude: -15, centerLongitude: -65)

@@ -55,9 +55,9 @@ struct MapController {
 
     // MARK: The map
 
-    struct Page {
+    struct Page: Encodable {
         typealias Marker = MapCanvas.Marker
-        struct Legend { let label: String; let colour: String; let count: Int; let url: String }
+        struct Legend: Encodable { let label: String; let colour: String; let count: Int; let url: String }
         typealias Nav = MapCanvas.Nav
         let heat: Bool
         let title: String
@@ -169,7 +169,7 @@ struct MapController {
 
     // MARK: The printable list of one colour
 
-    struct ListPage {
+    struct ListPage: Encodable {
         struct Row: Encodable { let number: Int64; let url: String; let name: String; let city: String; let type: String; let lastVisit: String; let days: String }
         let title: String
         let colour: String

@@ -12,7 +12,7 @@ struct MapSettingsAdmin {
         group.post(SiteURL.mapSettings.route) { request, context in try await self.save(request, context) }
     }
 
-    struct Page { let values: [String: String]; let version: Int64; let errors: [String] }
+    struct Page: Encodable { let values: [String: String]; let version: Int64; let errors: [String] }
 
     func page(_ request: Request, _ context: SignedInContext, form: FormData? = nil, errors: [String] = [], version: Int64? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {

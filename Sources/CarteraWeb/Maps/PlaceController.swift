@@ -16,7 +16,7 @@ struct PlaceController {
         group.post("/clients/:id/geocode") { request, context in try await self.geocode(request, context) }
     }
 
-    struct Page {
+    struct Page: Encodable {
         let title: String
         let clientURL: String
         let action: String

@@ -36,7 +36,7 @@ struct AdminController {
         MasterDataAdmin(env: env).register(group)
     }
 
-    struct IndexPage { struct Link { let href: String; let label: String; let help: String }; let links: [Link] }
+    struct IndexPage: Encodable { struct Link: Encodable { let href: String; let label: String; let help: String }; let links: [Link] }
 
     func index(_ request: Request, _ context: SignedInContext) throws -> Response {
         guard context.viewer.can(.manageSettings) || context.viewer.can(.manageUsers) else { throw StoreError.forbidden }
@@ -56,7 +56,7 @@ struct AdminController {
         return try env.render("admin", request, context, title: t["nav_admin"] ?? "", section: .admin, page)
     }
 
-    struct CompanyPage {
+    struct CompanyPage: Encodable {
         let name: String, country: String, currency: String, timeZone: String, version: Int64
         let languages: [Option]
         let errors: FormErrors
@@ -108,8 +108,8 @@ struct AdminController {
         }
     }
 
-    struct NamedPage {
-        struct Row {
+    struct NamedPage: Encodable {
+        struct Row: Encodable {
             let action: String; let name: String; let active: Bool; let version: Int64
             /// Only catalogues whose unused rows may go (activity categories).
             var deleteAction: String? = nil

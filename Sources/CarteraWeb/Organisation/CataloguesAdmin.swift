@@ -30,12 +30,12 @@ struct CataloguesAdmin {
         group.post("/admin/custom-fields/:id/purge") { request, context in try await self.purgeField(request, context) }
     }
 
-    struct Check { let value: String; let label: String; let checked: Bool }
+    struct Check: Encodable { let value: String; let label: String; let checked: Bool }
 
     // MARK: Roles
 
-    struct RolesPage {
-        struct Row { let action: String; let name: String; let version: Int64; let isAdmin: Bool; let permissions: [Check] }
+    struct RolesPage: Encodable {
+        struct Row: Encodable { let action: String; let name: String; let version: Int64; let isAdmin: Bool; let permissions: [Check] }
         let rows: [Row]
         let errors: [String]
     }
@@ -69,8 +69,8 @@ struct CataloguesAdmin {
 
     // MARK: Client types
 
-    struct TypesPage {
-        struct Row { let action: String; let name: String; let color: String; let icons: [Option]; let active: Bool; let version: Int64 }
+    struct TypesPage: Encodable {
+        struct Row: Encodable { let action: String; let name: String; let color: String; let icons: [Option]; let active: Bool; let version: Int64 }
         let rows: [Row]
         let newIcons: [Option]
         let errors: [String]
@@ -109,8 +109,8 @@ struct CataloguesAdmin {
 
     // MARK: Client groups
 
-    struct GroupsPage {
-        struct Row { let action: String; let name: String; let users: [Check]; let active: Bool; let version: Int64 }
+    struct GroupsPage: Encodable {
+        struct Row: Encodable { let action: String; let name: String; let users: [Check]; let active: Bool; let version: Int64 }
         let rows: [Row]
         let newUsers: [Check]
         let errors: [String]
@@ -148,8 +148,8 @@ struct CataloguesAdmin {
 
     // MARK: Custom fields
 
-    struct FieldsPage {
-        struct Row {
+    struct FieldsPage: Encodable {
+        struct Row: Encodable {
             let action: String; let key: String; let labelES: String; let labelEN: String; let type: String
             let required: Bool; let showInList: Bool; let active: Bool; let choices: String; let isChoice: Bool; let version: Int64
             let typeAction: String; let purgeAction: String; let types: [Option]

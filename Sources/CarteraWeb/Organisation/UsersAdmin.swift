@@ -15,8 +15,8 @@ struct UsersAdmin {
         group.post("/admin/users/:user") { request, context in try await self.save(request, context, user: try await self.load(context)) }
     }
 
-    struct ListPage {
-        struct Row { let href: String; let name: String; let email: String; let roles: String; let level: Int; let active: Bool }
+    struct ListPage: Encodable {
+        struct Row: Encodable { let href: String; let name: String; let email: String; let roles: String; let level: Int; let active: Bool }
         let rows: [Row]
     }
 
@@ -34,8 +34,8 @@ struct UsersAdmin {
                               section: .admin, ListPage(rows: rows))
     }
 
-    struct FormPage {
-        struct Check { let value: String; let label: String; let checked: Bool }
+    struct FormPage: Encodable {
+        struct Check: Encodable { let value: String; let label: String; let checked: Bool }
         let action: String
         let isNew: Bool
         let version: Int64

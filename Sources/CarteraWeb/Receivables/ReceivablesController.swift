@@ -59,8 +59,8 @@ struct ReceivablesController {
 
     // MARK: A client's invoices and notices
 
-    struct ClientPage {
-        struct Notice { let invoice: String; let concept: String; let when: String; let status: String?; let reason: String? }
+    struct ClientPage: Encodable {
+        struct Notice: Encodable { let invoice: String; let concept: String; let when: String; let status: String?; let reason: String? }
         let title: String
         let clientName: String
         let clientURL: String
@@ -198,7 +198,7 @@ struct ReceivablesController {
 
     // MARK: One invoice
 
-    struct EditPage {
+    struct EditPage: Encodable {
         let title: String
         let clientName: String
         let clientURL: String
@@ -251,7 +251,7 @@ struct ReceivablesController {
 
     // MARK: Every invoice
 
-    struct ListPage {
+    struct ListPage: Encodable {
         let rows: [Row]
         let empty: Bool
         let open: Bool
@@ -335,8 +335,8 @@ struct ReceivablesController {
 
     // MARK: Notice concepts (administration)
 
-    struct ConceptsPage {
-        struct Concept { let action: String; let version: Int64; let description: String; let days: Int; let kinds: [Option]; let active: Bool }
+    struct ConceptsPage: Encodable {
+        struct Concept: Encodable { let action: String; let version: Int64; let description: String; let days: Int; let kinds: [Option]; let active: Bool }
         let concepts: [Concept]
         let kinds: [Option]
         let errors: [String]

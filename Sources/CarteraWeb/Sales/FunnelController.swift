@@ -51,15 +51,15 @@ struct FunnelController {
 
     // MARK: The page
 
-    struct Page {
-        struct Band { let label: String; let count: Int; let url: String; let current: Bool; let points: String; let textY: Int }
-        struct Count { let label: String; let count: Int; let url: String?; let current: Bool }
-        struct Header { let label: String }
-        struct Cell { let text: String; let url: String?; let badge: String? }
-        struct Action { let label: String; let url: String; let external: Bool }
-        struct Row { let cells: [Cell]; let actions: [Action] }
-        struct Hidden { let name: String; let value: String }
-        struct Pick { let key: String; let label: String; let checked: Bool }
+    struct Page: Encodable {
+        struct Band: Encodable { let label: String; let count: Int; let url: String; let current: Bool; let points: String; let textY: Int }
+        struct Count: Encodable { let label: String; let count: Int; let url: String?; let current: Bool }
+        struct Header: Encodable { let label: String }
+        struct Cell: Encodable { let text: String; let url: String?; let badge: String? }
+        struct Action: Encodable { let label: String; let url: String; let external: Bool }
+        struct Row: Encodable { let cells: [Cell]; let actions: [Action] }
+        struct Hidden: Encodable { let name: String; let value: String }
+        struct Pick: Encodable { let key: String; let label: String; let checked: Bool }
         let projects: [Option], stages: [Option], subgroups: [Option], people: [Option], entries: [Option]
         let values: [String: String]
         let errors: [String]

@@ -22,7 +22,7 @@ struct LeadsController {
 
     // MARK: Registering by hand
 
-    struct FormPage {
+    struct FormPage: Encodable {
         let values: [String: String]
         let projects: [Option], stages: [Option], subgroups: [Option], products: [Option], entries: [Option], channels: [Option]
         let contactTypes: [Option], expectations: [Option], kinds: [Option], statuses: [Option], responsibles: [Option], idKinds: [Option]
@@ -122,12 +122,12 @@ struct LeadsController {
 
     enum Action: String { case followUp = "follow-up", survey, abort, discard, contact }
 
-    struct Page {
-        struct Fact { let label: String; let value: String }
-        struct Link { let label: String; let url: String; let external: Bool }
-        struct Question { let id: String; let text: String; let value: String }
-        struct Answer { let question: String; let answer: String; let by: String; let at: String }
-        struct Interaction {
+    struct Page: Encodable {
+        struct Fact: Encodable { let label: String; let value: String }
+        struct Link: Encodable { let label: String; let url: String; let external: Bool }
+        struct Question: Encodable { let id: String; let text: String; let value: String }
+        struct Answer: Encodable { let question: String; let answer: String; let by: String; let at: String }
+        struct Interaction: Encodable {
             let when: String, kind: String, project: String, stage: String, subgroup: String, product: String, model: String
             let contactType: String, expectation: String, entryType: String, channel: String, status: String, comment: String, user: String
         }

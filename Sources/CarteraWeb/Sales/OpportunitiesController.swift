@@ -52,8 +52,8 @@ struct OpportunitiesController {
 
     // MARK: The list and the board
 
-    struct ListPage {
-        struct Column { let label: String; let status: String; let cards: [Card]; let count: Int }
+    struct ListPage: Encodable {
+        struct Column: Encodable { let label: String; let status: String; let cards: [Card]; let count: Int }
         let board: Bool
         let cards: [Card]
         let columns: [Column]
@@ -157,7 +157,7 @@ struct OpportunitiesController {
 
     // MARK: New and edit
 
-    struct FormPage {
+    struct FormPage: Encodable {
         let title: String
         let clientName: String
         let clientURL: String
@@ -245,8 +245,8 @@ struct OpportunitiesController {
 
     // MARK: The opportunity's page
 
-    struct Page {
-        struct Event { let when: String; let user: String; let statusLabel: String; let details: [String] }
+    struct Page: Encodable {
+        struct Event: Encodable { let when: String; let user: String; let statusLabel: String; let details: [String] }
         let title: String
         let card: Card
         let contactName: String?

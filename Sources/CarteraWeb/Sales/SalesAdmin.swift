@@ -26,9 +26,9 @@ struct SalesAdmin {
 
     // MARK: The index
 
-    struct IndexPage {
-        struct Channel { let action: String; let name: String; let categories: [Option]; let active: Bool; let version: Int64 }
-        struct Project { let url: String; let name: String; let active: Bool }
+    struct IndexPage: Encodable {
+        struct Channel: Encodable { let action: String; let name: String; let categories: [Option]; let active: Bool; let version: Int64 }
+        struct Project: Encodable { let url: String; let name: String; let active: Bool }
         let deadlineHours: Int
         let videoTemplate: String
         let settingsVersion: Int64
@@ -97,12 +97,12 @@ struct SalesAdmin {
 
     // MARK: A project
 
-    struct ProjectPage {
-        struct Member { let name: String; let role: String; let userID: String }
+    struct ProjectPage: Encodable {
+        struct Member: Encodable { let name: String; let role: String; let userID: String }
         /// A stage (`stage` empty) or a subgroup of `stage`; `id` is the row's own.
-        struct Level { let id: String; let stage: String; let name: String; let active: Bool; let version: Int64; let kind: String }
-        struct Stage { let level: Level; let subgroups: [Level] }
-        struct Product { let id: String; let action: String; let name: String; let model: String; let subgroups: [Option]; let active: Bool; let version: Int64 }
+        struct Level: Encodable { let id: String; let stage: String; let name: String; let active: Bool; let version: Int64; let kind: String }
+        struct Stage: Encodable { let level: Level; let subgroups: [Level] }
+        struct Product: Encodable { let id: String; let action: String; let name: String; let model: String; let subgroups: [Option]; let active: Bool; let version: Int64 }
         let name: String
         let base: String
         let active: Bool

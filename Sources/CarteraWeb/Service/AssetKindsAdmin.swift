@@ -17,14 +17,14 @@ struct AssetKindsAdmin {
         group.post("/admin/asset-kinds/:kind/fields/:key") { request, context in try await self.updateField(request, context) }
     }
 
-    struct ListPage {
+    struct ListPage: Encodable {
         struct Row: Encodable { let url: String; let name: String; let fields: String; let active: Bool }
         let rows: [Row]
         let errors: [String]
         let value: String
     }
 
-    struct KindPage {
+    struct KindPage: Encodable {
         let name: String
         let active: Bool
         let version: Int64

@@ -66,7 +66,7 @@ struct AssetRow: Encodable {
 }
 
 /// The assets panel: search, filters, the list, add, downloads.
-struct AssetListPage {
+struct AssetListPage: Encodable {
     let rows: [AssetRow]
     let empty: Bool
     let count: String
@@ -83,7 +83,7 @@ struct AssetListPage {
 }
 
 /// The new-asset and asset pages.
-struct AssetPage {
+struct AssetPage: Encodable {
     let title: String
     let clientName: String
     let clientURL: String

@@ -104,7 +104,7 @@ struct DeliveriesController {
         }
     }
 
-    struct Page {
+    struct Page: Encodable {
         let title: String
         let clientName: String
         let clientURL: String
@@ -142,7 +142,7 @@ struct DeliveriesController {
 
     // MARK: The list
 
-    struct ListPage {
+    struct ListPage: Encodable {
         let rows: [Row]
         let empty: Bool
         let statuses: [Option]

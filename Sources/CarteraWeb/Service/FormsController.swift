@@ -27,8 +27,8 @@ struct FormsController {
 
     // MARK: Templates
 
-    struct TemplatesPage {
-        struct Row { let url: String; let name: String; let versionLabel: String; let active: Bool }
+    struct TemplatesPage: Encodable {
+        struct Row: Encodable { let url: String; let name: String; let versionLabel: String; let active: Bool }
         let rows: [Row]
         let name: String
         let definition: String
@@ -36,7 +36,7 @@ struct FormsController {
         let help: String
     }
 
-    struct TemplatePage {
+    struct TemplatePage: Encodable {
         let name: String
         let active: Bool
         let version: Int64
@@ -100,8 +100,8 @@ struct FormsController {
 
     // MARK: Filling
 
-    struct FillPage {
-        struct Input {
+    struct FillPage: Encodable {
+        struct Input: Encodable {
             let name: String
             let label: String
             let required: Bool
@@ -119,8 +119,8 @@ struct FormsController {
             let lines: [Line]
             let datalist: String
         }
-        struct Line { let index: Int; let codeName: String; let quantityName: String; let code: String; let quantity: String }
-        struct Section { let title: String; let inputs: [Input] }
+        struct Line: Encodable { let index: Int; let codeName: String; let quantityName: String; let code: String; let quantity: String }
+        struct Section: Encodable { let title: String; let inputs: [Input] }
         struct ItemChoice: Encodable { let code: String; let label: String }
         struct ItemList: Encodable { let id: String; let items: [ItemChoice] }
         let title: String
@@ -229,10 +229,10 @@ struct FormsController {
 
     // MARK: A saved form
 
-    struct FormPage {
-        struct Answer { let label: String; let value: String; let lines: [LineRow]; let hasLines: Bool }
-        struct LineRow { let code: String; let description: String; let quantity: String; let unitPrice: String; let total: String }
-        struct Section { let title: String; let answers: [Answer] }
+    struct FormPage: Encodable {
+        struct Answer: Encodable { let label: String; let value: String; let lines: [LineRow]; let hasLines: Bool }
+        struct LineRow: Encodable { let code: String; let description: String; let quantity: String; let unitPrice: String; let total: String }
+        struct Section: Encodable { let title: String; let answers: [Answer] }
         let title: String
         let subtitle: String
         let clientName: String

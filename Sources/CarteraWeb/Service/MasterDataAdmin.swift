@@ -31,7 +31,7 @@ struct MasterDataAdmin {
 
     // MARK: Tables and price lists
 
-    struct TablesPage {
+    struct TablesPage: Encodable {
         struct Row: Encodable { let url: String; let name: String; let columns: String; let active: Bool }
         let rows: [Row]
         let errors: [String]
@@ -60,8 +60,8 @@ struct MasterDataAdmin {
         }
     }
 
-    struct PriceListsPage {
-        struct Row { let action: String; let name: String; let active: Bool; let version: Int64; let currency: String }
+    struct PriceListsPage: Encodable {
+        struct Row: Encodable { let action: String; let name: String; let active: Bool; let version: Int64; let currency: String }
         let rows: [Row]
         let errors: [String]
         let value: String
@@ -104,9 +104,9 @@ struct MasterDataAdmin {
 
     // MARK: One table
 
-    struct TablePage {
-        struct ItemRow { let url: String; let code: String; let description: String; let unit: String?; let prices: String; let active: Bool }
-        struct PriceInput { let name: String; let label: String; let value: String }
+    struct TablePage: Encodable {
+        struct ItemRow: Encodable { let url: String; let code: String; let description: String; let unit: String?; let prices: String; let active: Bool }
+        struct PriceInput: Encodable { let name: String; let label: String; let value: String }
         let name: String
         let active: Bool
         let version: Int64
@@ -127,7 +127,7 @@ struct MasterDataAdmin {
     }
 
     /// The fields of an item form (add on the table page, edit on the item page).
-    struct ItemFormView {
+    struct ItemFormView: Encodable {
         let code: String
         let description: String
         let unit: String
@@ -257,7 +257,7 @@ struct MasterDataAdmin {
         }
     }
 
-    struct ItemPage {
+    struct ItemPage: Encodable {
         let tableName: String
         let tableURL: String
         let title: String

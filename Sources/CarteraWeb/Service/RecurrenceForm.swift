@@ -102,7 +102,7 @@ struct RecurrenceForm {
     }
 }
 
-struct RecurrenceChoices {
+struct RecurrenceChoices: Encodable {
     let frequencies: [Option]
     let weekdays: [Option]
     let ordinals: [Option]

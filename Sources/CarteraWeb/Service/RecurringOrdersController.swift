@@ -18,7 +18,7 @@ struct RecurringOrdersController {
         group.post("/recurring-orders/:rule/end") { request, context in try await self.end(request, context) }
     }
 
-    struct Page {
+    struct Page: Encodable {
         let title: String
         let sentence: String?
         let ended: Bool

@@ -55,7 +55,7 @@ struct WorkOrderForm {
 }
 
 /// The selects of a work order form (also the template of a recurring rule).
-struct WorkOrderFormChoices {
+struct WorkOrderFormChoices: Encodable {
     let categories: [Option]
     let priorities: [Option]
     let assignees: [Option]

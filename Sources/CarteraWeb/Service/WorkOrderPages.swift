@@ -38,7 +38,7 @@ struct WorkOrderRow: Encodable {
 }
 
 /// The orders screen ("Consulta general de órdenes"): filters, the list, downloads.
-struct WorkOrderListPage {
+struct WorkOrderListPage: Encodable {
     let rows: [WorkOrderRow]
     let empty: Bool
     let canFilter: Bool
@@ -59,7 +59,7 @@ struct WorkOrderListPage {
 }
 
 /// A registered service on the order page.
-struct ServiceRow {
+struct ServiceRow: Encodable {
     let when: String
     let userName: String
     let detail: String
@@ -67,8 +67,8 @@ struct ServiceRow {
 }
 
 /// One order: its data, services, the forms to register a service and to verify, its history.
-struct WorkOrderPage {
-    struct Item { let label: String; let value: String }
+struct WorkOrderPage: Encodable {
+    struct Item: Encodable { let label: String; let value: String }
     let title: String
     let status: String
     let statusLabel: String
@@ -101,7 +101,7 @@ struct WorkOrderPage {
 }
 
 /// The new-order and edit-order pages.
-struct WorkOrderFormPage {
+struct WorkOrderFormPage: Encodable {
     let action: String
     let cancel: String
     let clientName: String

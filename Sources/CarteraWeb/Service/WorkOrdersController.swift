@@ -150,13 +150,13 @@ struct WorkOrdersController {
 
     // MARK: The report
 
-    struct ReportPage {
+    struct ReportPage: Encodable {
         struct Row: Encodable {
             let label: String; let count: String; let finished: String; let hours: String; let rating: String
             /// The bar's length in the table's SVG chart: this row's orders as a share (0–100) of the largest row's.
             var bar = 0
         }
-        struct Table { let title: String; let rows: [Row] }
+        struct Table: Encodable { let title: String; let rows: [Row] }
         let tables: [Table]
         let total: Row
         let filters: String

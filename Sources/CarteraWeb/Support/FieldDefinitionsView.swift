@@ -2,8 +2,8 @@ import CarteraCore
 
 /// The editor of admin-defined typed fields (asset kinds, master tables): one
 /// form per field and an "add" form, posting to `<base>/fields[/<key>]`.
-struct FieldDefinitionsView {
-    struct Row {
+struct FieldDefinitionsView: Encodable {
+    struct Row: Encodable {
         let key: String; let type: String; let labelES: String; let labelEN: String; let required: Bool; let active: Bool
         let isChoice: Bool; let choices: String; let action: String
     }

@@ -3,8 +3,8 @@ import CarteraStore
 
 /// What a small import (master items, assets, deliveries, invoices) shows after a run:
 /// the summary line and every problem as row and message.
-struct ImportResult {
-    struct Problem { let row: Int; let message: String }
+struct ImportResult: Encodable {
+    struct Problem: Encodable { let row: Int; let message: String }
     let summary: String
     let problems: [Problem]
 

@@ -64,26 +64,17 @@ extension Chrome.NavItem {
     var templateValue: TemplateValue { .fields(["href": .text(href), "label": .text(label), "active": .bool(active)]) }
 }
 
-/// What a template receives: the catalogue as `t`, the frame as `chrome`, the page as `page`.
-/// An `Encodable` page goes to a compiled template instead (see `TemplateEncoder`).
-struct Page<Body> {
-    let t: [String: String]
-    let chrome: Chrome
-    let page: Body
-}
-
 extension WebEnvironment {
-    /// Renders a signed-in page.
-    func render<Body>(_ template: String, _ request: Request, _ context: SignedInContext, title: String,
-                      section: Chrome.Section?, _ body: Body, status: HTTPResponse.Status = .ok) throws -> Response {
+    /// Renders a signed-in page: the template receives the catalogue as `t`, the frame as
+    /// `chrome`, the page as `page`, through the compiled templates (`TemplateEncoder`).
+    /// Pages that swift-mustache rendered instead found every `{{name}}` through `Mirror`:
+    /// three quarters of the funnel's CPU, 23 ms a page at a million clients.
+    func render<Body: Encodable>(_ template: String, _ request: Request, _ context: SignedInContext, title: String,
+                                 section: Chrome.Section?, _ body: Body, status: HTTPResponse.Status = .ok) throws -> Response {
         let chrome = Chrome(self, request, context, title: title, section: section)
-        var response = if let body = body as? any Encodable {
-            try renderer.html(template, .object([
-                "t": translator.templateCatalog(context.language), "chrome": try TemplateEncoder.encode(chrome),
-                "page": try TemplateEncoder.encode(body)]), status: status)
-        } else {
-            try renderer.html(template, Page(t: t(context.language), chrome: chrome, page: body), status: status)
-        }
+        var response = try renderer.html(template, .object([
+            "t": translator.templateCatalog(context.language), "chrome": try TemplateEncoder.encode(chrome),
+            "page": try TemplateEncoder.encode(body)]), status: status)
         if chrome.flash != nil {
             response.setCookie(Cookie(name: Flash.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
         }
@@ -131,7 +122,7 @@ extension WebEnvironment {
 }
 
 /// Errors of a submitted form: `byField.legalName` beside the input, `list` on top.
-struct FormErrors {
+struct FormErrors: Encodable {
     let byField: [String: String]
     let list: [String]
     static let none = FormErrors(byField: [:], list: [])

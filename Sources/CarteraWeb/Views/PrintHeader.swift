@@ -4,7 +4,7 @@ import Foundation
 /// The header a printed report starts with: company, report, filters and when.
 /// The filters are the page's filter form in words; app.js writes them just
 /// before printing unless the page gave them (`filters`).
-struct PrintHeader {
+struct PrintHeader: Encodable {
     let company: String
     let title: String
     let filters: String

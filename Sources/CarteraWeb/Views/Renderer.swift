@@ -1,24 +1,15 @@
 import Foundation
 import Hummingbird
-import Mustache
 
-/// Renders page models with the mustache templates (HTML-escaped by default):
-/// `Encodable` models, turned into `TemplateValue`s, through the compiled
-/// templates; the others through swift-mustache, which reads them by `Mirror`.
+/// Renders pages with the mustache templates (HTML-escaped by default): view models,
+/// turned into `TemplateValue`s, through the compiled templates. swift-mustache, which
+/// read models by `Mirror`, is now only the reference they are tested against
+/// (`TemplateEquivalenceTests`).
 public struct Renderer: Sendable {
-    let library: MustacheLibrary
     let compiled: TemplateSet
 
     public init(directory: URL) async throws {
-        library = try await MustacheLibrary(directory: directory.path)
         compiled = try TemplateSet(directory: directory)
-    }
-
-    func html(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) throws -> Response {
-        guard let html = library.render(model, withTemplate: template) else {
-            throw HTTPError(.internalServerError, message: "template \(template) missing")
-        }
-        return Self.response(html, status: status)
     }
 
     func html(_ template: String, _ model: TemplateValue, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -26,10 +17,6 @@ public struct Renderer: Sendable {
             throw HTTPError(.internalServerError, message: "template \(template) missing")
         }
         return Self.response(ByteBuffer(bytes: html), status: status)
-    }
-
-    private static func response(_ html: String, status: HTTPResponse.Status) -> Response {
-        response(ByteBuffer(string: html), status: status)
     }
 
     private static func response(_ html: ByteBuffer, status: HTTPResponse.Status) -> Response {
