@@ -91,17 +91,4 @@ extension Session {
     func withPageCache<R>(megabytes: Int, _ body: () async throws -> R) async throws -> R {
         try await withPragma("cache_size", String(-megabytes * 1024), restoring: String(SQLiteHandle.cacheSize), body)
     }
-
-    /// Runs `body` with one setting of this SQLite connection changed, put back to
-    /// `original` afterwards, whatever happens: the pool lends the connection on.
-    /// PostgreSQL runs `body` as it is.
-    func withPragma<R>(_ name: String, _ value: String, restoring original: String,
-                       _ body: () async throws -> R) async throws -> R {
-        guard kind == .sqlite else { return try await body() }
-        try await run("PRAGMA \(unsafeRaw: name) = \(unsafeRaw: value)")
-        let result: Result<R, any Error>
-        do { result = .success(try await body()) } catch { result = .failure(error) }
-        try await run("PRAGMA \(unsafeRaw: name) = \(unsafeRaw: original)")
-        return try result.get()
-    }
 }
