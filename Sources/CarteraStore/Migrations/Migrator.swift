@@ -53,6 +53,7 @@ public struct Migrator: Sendable {
         Migration031.migration,
         Migration032.migration,
         Migration033.migration,
+        Migration034.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
