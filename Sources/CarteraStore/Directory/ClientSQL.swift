@@ -54,10 +54,11 @@ enum ClientSQL {
                 FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: tsquery))
                 """
         case (.postgres, .digits(let digits)):
+            let tsquery = WordSearch.tsquery([digits])
             return """
                 SELECT id, MIN(rank) AS rank FROM (
-                    SELECT id, -ts_rank(search_vector, to_tsquery('simple', \(bind: WordSearch.tsquery([digits])))) AS rank
-                    FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: WordSearch.tsquery([digits])))
+                    SELECT id, -ts_rank(search_vector, to_tsquery('simple', \(bind: tsquery))) AS rank
+                    FROM clients WHERE search_vector @@ to_tsquery('simple', \(bind: tsquery))
                     UNION ALL
                     SELECT id, 0.0 AS rank FROM clients WHERE search_digits LIKE \(bind: "%" + digits + "%")
                 ) found GROUP BY id

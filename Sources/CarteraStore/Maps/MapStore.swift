@@ -186,9 +186,10 @@ public struct MapStore: Sendable {
     public func clients(_ query: ClientQuery, scope: ClientScope, recency: VisitRecency, rule: RecencyRule, limit: Int? = nil,
                         _ each: @escaping @Sendable (Client) -> Void) async throws {
         try await database.longRead { session in
+            let range = Self.recencyRanges(session, rule).first { $0.0 == recency }!.1
             try await session.stream("""
                 SELECT \(ClientSQL.columns(session)) FROM \(Self.from(session, query))
-                WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL AND \(Self.recency(session, rule)) = \(bind: recency.rawValue)
+                WHERE \(Self.predicate(session, query, scope)) AND c.latitude IS NOT NULL AND (\(range))
                 ORDER BY c.last_visit_at IS NOT NULL, c.last_visit_at, c.id \(limit.map { "LIMIT \(literal: $0)" as SQLQueryString } ?? "")
                 """) { row in
                 if let client = try? ClientSQL.client(row) { each(client) }
@@ -210,16 +211,9 @@ public struct MapStore: Sendable {
         "c.latitude BETWEEN \(bind: box.south) AND \(bind: box.north) AND c.longitude BETWEEN \(bind: box.west) AND \(bind: box.east)"
     }
 
-    /// The recency of `c`'s last visit under the rule, as text.
-    static func recency(_ session: Session, _ rule: RecencyRule) -> SQLQueryString {
-        let notCounted: SQLQueryString = rule.visitsFrom.map { " OR c.last_visit_at < \(session.instant($0))" } ?? ""
-        return """
-            (CASE WHEN c.last_visit_at IS NULL\(notCounted) THEN 'never' WHEN c.last_visit_at >= \(session.instant(rule.recentSince)) THEN 'recent'
-                  WHEN c.last_visit_at >= \(session.instant(rule.mediumSince)) THEN 'medium' ELSE 'old' END)
-            """
-    }
-
-    /// The last-visit ranges of the colours, the same partition as `recency`.
+    /// The colours as ranges of `c`'s last visit under the rule, one each, together every client:
+    /// a visit before the rule's period counts as none. The grid, the legend and the printable
+    /// list all read them, so a colour is defined once.
     static func recencyRanges(_ session: Session, _ rule: RecencyRule) -> [(VisitRecency, SQLQueryString)] {
         let counted: SQLQueryString = rule.visitsFrom.map { " AND c.last_visit_at >= \(session.instant($0))" } ?? ""
         let notCounted: SQLQueryString = rule.visitsFrom.map { " OR c.last_visit_at < \(session.instant($0))" } ?? ""
