@@ -90,6 +90,12 @@ struct AssetPagesTests {
             let (_, sellerToken) = try await f.stores.tokens.create(userID: world.seller.id, name: "test")
             try await world.withApp { client in
                 var headers: HTTPFields = [.authorization: "Bearer \(adminToken)", .contentType: "application/json"]
+                // A field refused refuses the kind: nothing half made.
+                let refused = try await client.execute(uri: "/api/v1/asset-kinds", method: .post, headers: headers, body: ByteBuffer(string: """
+                    {"name": "Caldera", "fields": [{"labelEs": "Marca", "type": "text"}, {"labelEs": "Gas", "type": "choice"}]}
+                    """))
+                #expect(refused.status == .unprocessableContent && String(buffer: refused.body).contains("fields.1.choices"))
+                #expect(try await f.stores.assetKinds.kinds().isEmpty)
                 let kind = try await client.execute(uri: "/api/v1/asset-kinds", method: .post, headers: headers, body: ByteBuffer(string: """
                     {"name": "Caldera", "fields": [{"labelEs": "Potencia (kW)", "type": "decimal", "required": true}, {"labelEs": "Marca", "type": "text"}]}
                     """))

@@ -9,6 +9,7 @@ extension Array where Element == CustomFieldDefinition {
                        reserved: Set<String>) throws(ValidationFailure) -> [CustomFieldDefinition] {
         var v = Validator()
         let label = v.text("labelEs", labelES, required: true, maxLength: 100) ?? ""
+        let english = v.text("labelEn", labelEN, maxLength: 100) ?? ""
         let key = CustomFieldDefinition.makeKey(from: label)
         if !label.isEmpty && key.isEmpty { v.add("labelEs", "invalid_label") }
         if contains(where: { $0.key == key }) || reserved.contains(key) { v.add("labelEs", "duplicate") }
@@ -17,7 +18,7 @@ extension Array where Element == CustomFieldDefinition {
         if count >= 30 { v.add("labelEs", "too_many", ["30"]) }
         try v.check()
         return self + [CustomFieldDefinition(id: .init(Int64(count + 1)), key: key, labelES: label,
-                                             labelEN: labelEN.trimmingCharacters(in: .whitespaces), type: type, required: required,
+                                             labelEN: english, type: type, required: required,
                                              showInList: false, choices: type == .choice ? options : [], position: count,
                                              active: true, version: 1)]
     }
@@ -29,7 +30,7 @@ extension Array where Element == CustomFieldDefinition {
         var v = Validator()
         var field = self[index]
         field.labelES = v.text("labelEs", labelES, required: true, maxLength: 100) ?? ""
-        field.labelEN = labelEN.trimmingCharacters(in: .whitespaces)
+        field.labelEN = v.text("labelEn", labelEN, maxLength: 100) ?? ""
         field.required = required
         field.active = active
         if field.type == .choice {

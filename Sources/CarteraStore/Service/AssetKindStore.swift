@@ -21,18 +21,41 @@ public struct AssetKindStore: Sendable {
         try await database.read { try await Self.kind($0, id) }
     }
 
-    public func create(name: String, by userID: User.ID?) async throws -> AssetKind {
+    /// A field made with its kind (`create(name:fields:by:)`).
+    public struct NewField: Sendable {
+        public let labelES: String, labelEN: String, type: CustomFieldType, required: Bool, choices: [String]
+        public init(labelES: String, labelEN: String, type: CustomFieldType, required: Bool, choices: [String]) {
+            self.labelES = labelES; self.labelEN = labelEN; self.type = type; self.required = required; self.choices = choices
+        }
+    }
+
+    /// A kind, with its first fields in the same write: a field refused refuses the kind
+    /// (its errors named `fields.<index>.<field>`), so nothing is left half made.
+    public func create(name: String, fields new: [NewField] = [], by userID: User.ID?) async throws -> AssetKind {
         var v = Validator()
         let name = v.text("name", name, required: true, maxLength: 100) ?? ""
-        try v.check()
+        var errors = v.errors
+        var fields: [CustomFieldDefinition] = []
+        for (index, field) in new.enumerated() {
+            do {
+                fields = try fields.adding(labelES: field.labelES, labelEN: field.labelEN, type: field.type, required: field.required,
+                                           choices: field.choices, reserved: Self.reserved)
+            } catch {
+                errors += error.errors.map { FieldError("fields.\(index).\($0.field)", $0.code, $0.arguments) }
+            }
+        }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
         return try await database.write { session in
             try await Self.checkUnique(session, name, except: nil)
             let id: AssetKind.ID = try await session.first("""
-                INSERT INTO asset_kinds (name, name_key, fields) VALUES (\(bind: name), \(bind: Normalization.sortKey(name)), \(session.json("[]")))
+                INSERT INTO asset_kinds (name, name_key, fields)
+                VALUES (\(bind: name), \(bind: Normalization.sortKey(name)), \(session.json(Self.encode(fields))))
                 RETURNING id
                 """)!.id("id")
+            var changes = [AuditChange(field: "name", before: nil, after: name)]
+            if !fields.isEmpty { changes.append(AuditChange(field: "fields", before: nil, after: Self.encode(fields))) }
             try await AuditLog.record(session, at: clock.now(), userID: userID, entity: "asset_kind", entityID: id.rawValue, clientID: nil,
-                                      action: "create", changes: [AuditChange(field: "name", before: nil, after: name)])
+                                      action: "create", changes: changes)
             return try await Self.kind(session, id)!
         }
     }
@@ -62,7 +85,7 @@ public struct AssetKindStore: Sendable {
         try await database.write { session in
             let before = try await Self.locked(session, id, expectedVersion)
             let fields = try before.fields.adding(labelES: labelES, labelEN: labelEN, type: type, required: required, choices: choices,
-                                                  reserved: ["name", "serial"])
+                                                  reserved: Self.reserved)
             return try await Self.save(session, before, fields: fields, action: "add_field", by: userID, at: clock.now())
         }
     }
@@ -77,6 +100,9 @@ public struct AssetKindStore: Sendable {
             return try await Self.save(session, before, fields: fields, action: "update_field", by: userID, at: clock.now())
         }
     }
+
+    /// Keys an asset has of its own, which no field may take.
+    static let reserved: Set<String> = ["name", "serial"]
 
     // MARK: SQL
 

@@ -61,14 +61,13 @@ extension APIController {
         struct Input: Decodable { let name: String; let fields: [Field]? }
         let input = try JSONInput.decode(Input.self, from: try await body(request))
         for (index, field) in (input.fields ?? []).enumerated() where CustomFieldType(rawValue: field.type) == nil {
-            throw ValidationFailure([FieldError("fields[\(index)].type", "invalid_choice")])
+            throw ValidationFailure([FieldError("fields.\(index).type", "invalid_choice")])
         }
-        var kind = try await env.stores.assetKinds.create(name: input.name, by: context.viewer.id)
-        for field in input.fields ?? [] {
-            kind = try await env.stores.assetKinds.addField(kind.id, labelES: field.labelEs, labelEN: field.labelEn ?? "",
-                                                            type: CustomFieldType(rawValue: field.type)!, required: field.required ?? false,
-                                                            choices: field.choices ?? [], expectedVersion: kind.version, by: context.viewer.id)
+        let fields = (input.fields ?? []).map {
+            AssetKindStore.NewField(labelES: $0.labelEs, labelEN: $0.labelEn ?? "", type: CustomFieldType(rawValue: $0.type)!,
+                                    required: $0.required ?? false, choices: $0.choices ?? [])
         }
+        let kind = try await env.stores.assetKinds.create(name: input.name, fields: fields, by: context.viewer.id)
         return try json(AssetKindJSON(kind), status: .created, etag: kind.version)
     }
 

@@ -133,6 +133,7 @@ enum MergePatch {
 /// Decodes JSON and names the field of a type mismatch, for a 422 answer.
 enum JSONInput {
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try refuseNul(data)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
@@ -149,10 +150,46 @@ enum JSONInput {
     }
 
     static func object(_ data: Data) throws -> [String: Any] {
+        try refuseNul(data)
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ValidationFailure([FieldError("body", "invalid_json")])
         }
         return object
+    }
+}
+
+extension JSONInput {
+    private static let nulEscape = Data("\\u0000".utf8)
+
+    /// A string holding U+0000 (written `\u0000`) is refused, naming its field: PostgreSQL's text
+    /// cannot hold it (the statement failed, a 500), SQLite's C strings end at it. Only a body that
+    /// has the escape at all is parsed for where it is.
+    static func refuseNul(_ data: Data) throws {
+        guard data.firstRange(of: nulEscape) != nil,
+              let value = try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed),
+              let path = nulPath(value) else { return }
+        throw ValidationFailure([FieldError(path.isEmpty ? "body" : path.joined(separator: "."), "invalid_character")])
+    }
+
+    /// Where the first string holding U+0000 is, as keys and indexes; a key holding one names its object.
+    private static func nulPath(_ value: Any) -> [String]? {
+        switch value {
+        case let text as String:
+            return text.contains("\0") ? [] : nil
+        case let object as [String: Any]:
+            for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+                if key.contains("\0") { return [] }
+                if let path = nulPath(member) { return [key] + path }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let path = nulPath(element) { return [String(index)] + path }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 }
 

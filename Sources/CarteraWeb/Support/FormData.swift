@@ -14,8 +14,11 @@ public struct FormData: Sendable {
         }
     }
 
+    /// `%00` is dropped: PostgreSQL's text cannot hold U+0000 (the statement failed, a 500), and no
+    /// browser sends one from a field. Like the other control characters `Validator.text` drops.
     static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { return nil }
+        return decoded.contains("\0") ? decoded.replacingOccurrences(of: "\0", with: "") : decoded
     }
 
     public subscript(_ key: String) -> String? { pairs.first { $0.0 == key }?.1 }
