@@ -1,10 +1,13 @@
 """Starts Cartera the way it ships: the binary and its resource folder copied to
-a fresh directory, a new SQLite file, the demo company. Tests talk to it over HTTP."""
+a fresh directory, a new SQLite file, the demo company. Tests talk to it over HTTP.
+With CARTERA_E2E_DATABASE_URL (an empty PostgreSQL database; scripts/test's second
+run) the same server serves from PostgreSQL instead."""
 import os, pathlib, re, shutil, socket, subprocess, tempfile, time
 import pytest, requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".build" / "debug"
+DATABASE_URL = os.environ.get("CARTERA_E2E_DATABASE_URL")
 
 
 def free_port():
@@ -17,13 +20,21 @@ class Server:
     def __init__(self, workdir):
         self.workdir = pathlib.Path(workdir)
         self.binary = self.workdir / "bin" / "cartera"
-        self.database = f"sqlite://{self.workdir / 'cartera.sqlite'}"
+        self.database = DATABASE_URL or f"sqlite://{self.workdir / 'cartera.sqlite'}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
 
     def cli(self, *args, stdin=None):
         return subprocess.run([str(self.binary), *args, "--database", self.database], input=stdin,
                               capture_output=True, text=True, cwd=self.workdir, timeout=120)
+
+
+def server_environment():
+    env = {**os.environ, "CARTERA_MAIL_POLL_SECONDS": "1"}
+    if DATABASE_URL:
+        # On SQLite the server makes a key file beside the database; PostgreSQL needs one given (SecretKeySource).
+        env["CARTERA_SECRET_KEY"] = "una clave de prueba del servidor"
+    return env
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +48,7 @@ def server():
     log = open(pathlib.Path(workdir) / "server.log", "w+")
     process = subprocess.Popen([str(s.binary), "serve", "--database", s.database, "--port", str(s.port), "--demo",
                                 "--demo-clients", "300"], cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "CARTERA_MAIL_POLL_SECONDS": "1"})
+                               env=server_environment())
     s.pid = process.pid
     try:
         deadline = time.time() + 120

@@ -2,7 +2,10 @@
 the copy opens, passes SQLite's integrity check and holds the clients of the
 moment it began; it never overwrites an existing file."""
 import pathlib, sqlite3, tempfile, threading, time, uuid
-import requests
+import pytest, requests
+from conftest import DATABASE_URL
+
+pytestmark = pytest.mark.skipif(DATABASE_URL is not None, reason="copies SQLite; PostgreSQL is backed up with pg_dump")
 
 
 def test_backup_while_writing(server, admin_token):

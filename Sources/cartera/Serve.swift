@@ -34,6 +34,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let database = try await db.open(logger: logger)
+        EventLoopTasks.adopt(for: database)
         let horizonDays = orderHorizonDays ?? environment["CARTERA_ORDER_HORIZON_DAYS"].flatMap(Int.init) ?? 30
         guard (1...366).contains(horizonDays) else { throw CommandFailure("--order-horizon-days must be between 1 and 366") }
         let key = try SecretKeySource.key(file: secretKeyFile, environment: environment, database: db.url)
