@@ -261,6 +261,13 @@ struct LeadStoreTests {
                 _ = try await s.f.stores.leads.register(InteractionDraft(person: person, projectID: other, stageID: s.stage, subgroupID: s.subgroup,
                                                                          entryType: .web), by: s.f.admin)
             }
+            // A subgroup without a stage is checked against the project alone (PostgreSQL could not type the missing stage: a 500).
+            await #expect(throws: ValidationFailure([FieldError("subgroupId", "unknown_reference")])) {
+                _ = try await s.f.stores.leads.register(InteractionDraft(person: person, projectID: other, subgroupID: s.subgroup, entryType: .web),
+                                                        by: s.f.admin)
+            }
+            _ = try await s.f.stores.leads.register(InteractionDraft(person: LeadPerson(name: "Web Tres", email: "web3@x.pe"), projectID: s.project,
+                                                                     subgroupID: s.subgroup, entryType: .web), by: s.f.admin)
             await #expect(throws: ValidationFailure([FieldError("kind", "invalid_choice")])) {
                 _ = try await s.f.stores.leads.register(InteractionDraft(person: person, projectID: s.project, entryType: .web, kind: .followUp),
                                                         by: s.f.admin)

@@ -188,10 +188,11 @@ enum LeadIntake {
         if let stage = d.stageID, try await !found("""
             SELECT id FROM sales_stages WHERE id = \(bind: stage.rawValue) AND project_id = \(bind: d.projectID.rawValue) AND active = \(bind: active)
             """) { errors.append(FieldError("stageId", "unknown_reference")) }
+        // The stage's test is written only with a stage: PostgreSQL cannot type a bound NULL in `$1 IS NULL`.
+        let ofStage: SQLQueryString = d.stageID.map { "AND g.stage_id = \(bind: $0.rawValue)" } ?? ""
         if let subgroup = d.subgroupID, try await !found("""
             SELECT g.id FROM sales_subgroups g JOIN sales_stages s ON s.id = g.stage_id
-            WHERE g.id = \(bind: subgroup.rawValue) AND s.project_id = \(bind: d.projectID.rawValue) AND g.active = \(bind: active)
-                AND (\(bind: d.stageID?.rawValue) IS NULL OR g.stage_id = \(bind: d.stageID?.rawValue))
+            WHERE g.id = \(bind: subgroup.rawValue) AND s.project_id = \(bind: d.projectID.rawValue) AND g.active = \(bind: active) \(ofStage)
             """) { errors.append(FieldError("subgroupId", "unknown_reference")) }
         if let product = d.productID, try await !found("""
             SELECT id FROM sales_products WHERE id = \(bind: product.rawValue) AND project_id = \(bind: d.projectID.rawValue) AND active = \(bind: active)
