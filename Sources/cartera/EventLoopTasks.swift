@@ -6,7 +6,7 @@ import NIOPosix
 /// (docs/decisions.md, "Tasks on the event loops with PostgreSQL"). A request then stays
 /// on the loop that read it, and a statement's answer resumes its task where it was read,
 /// without a thread switch at each of its round trips: the quick search's p99 at a million
-/// clients went 47–58 → 32–43 ms, the funnel 352–368 → 402–408 req/s. Not on SQLite,
+/// clients, median of alternating loads, 50.5 → 38.8 ms; the funnel 352–368 → 402–408 req/s. Not on SQLite,
 /// whose short reads run inline on the request's thread and would hold up every
 /// connection of its loop (docs/performance.md, twelfth pass). Work that blocks a thread
 /// (bcrypt, a sheet's inflating, a zip's deflating) runs on threads of its own already.

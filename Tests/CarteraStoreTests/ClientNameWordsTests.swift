@@ -64,7 +64,7 @@ struct ClientNameWordsTests {
         }
     }
 
-    @Test("a bulk load drops the triggers and fills the words once; index and triggers are back after")
+    @Test("a bulk load drops the triggers and fills the words once; index, triggers and planner statistics are there after")
     func bulkLoad() async throws {
         try await TestDatabase.with { db in
             guard db.kind == .postgres else { return }
@@ -89,6 +89,10 @@ struct ClientNameWordsTests {
                 try await $0.first("SELECT last_vacuum IS NOT NULL AS done FROM pg_stat_user_tables WHERE relname = 'client_name_words'")
             }
             #expect(try vacuumed?.bool("done") == true, "the name words were not vacuumed after the load")
+            let analysed = try await db.read {
+                try await $0.first("SELECT count(*) AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'clients'")
+            }
+            #expect(try analysed?.int("n") ?? 0 > 0, "the clients had no planner statistics after the load")
         }
     }
 

@@ -52,6 +52,12 @@ extension Database {
         if refillsNameWords {
             try await read { try await $0.run(SQLQueryString(ClientNameWords.settle)) }
         }
+        if kind == .postgres {
+            // The loaded tables' statistics now, not when autovacuum next comes by: until then the
+            // planner guesses, and the filtered, sorted client list took 1 s a page instead of 4 ms
+            // (5.9 s under the bench's load, which had started within that window).
+            try await read { try await $0.run("ANALYZE \(tables.map { "\(ident: $0)" as SQLQueryString }.joined(separator: ", "))") }
+        }
         logger.info("bulk load", metadata: ["tables": "\(tables.joined(separator: ","))", "load": "\(loaded - started)",
                                             "indexes": "\(ContinuousClock.now - loaded)"])
         let value = try result.get()
