@@ -11,7 +11,8 @@ import SQLKit
 /// PostgreSQL the tables' foreign keys are dropped too and put back at the end,
 /// then checked over the loaded rows in one pass each, as `pg_restore` does:
 /// checked row by row, each was a query of its own that also locked the row it
-/// found (ten or so a client). If the body fails the indexes and keys are still
+/// found (ten or so a client). PostgreSQL then analyses the loaded tables, so the
+/// planner has their statistics at once. If the body fails the indexes and keys are still
 /// put back; if the process dies meanwhile, they are missing, which is why
 /// nothing but an empty database should be loaded this way.
 extension Database {
