@@ -11,8 +11,8 @@ import SQLKit
 /// PostgreSQL the tables' foreign keys are dropped too and put back at the end,
 /// then checked over the loaded rows in one pass each, as `pg_restore` does:
 /// checked row by row, each was a query of its own that also locked the row it
-/// found (ten or so a client). PostgreSQL then analyses the loaded tables, so the
-/// planner has their statistics at once. If the body fails the indexes and keys are still
+/// found (ten or so a client). PostgreSQL then vacuums and analyses the loaded
+/// tables, as autovacuum would minutes later. If the body fails the indexes and keys are still
 /// put back; if the process dies meanwhile, they are missing, which is why
 /// nothing but an empty database should be loaded this way.
 extension Database {
@@ -50,16 +50,15 @@ extension Database {
             do { try await write { session in for check in checks { try await session.run(check) } } }
             catch { checked = .failure(error) }
         }
-        if refillsNameWords {
-            try await read { try await $0.run(SQLQueryString(ClientNameWords.settle)) }
-        }
         if kind == .postgres {
-            // The loaded tables' statistics now, not when autovacuum next comes by: until then the
-            // planner guesses, and the filtered, sorted client list took 1 s a page instead of 4 ms
-            // (5.9 s under the bench's load, which had started within that window). The name words
-            // are analysed here too, once, rather than by their settling.
-            let analysed = refillsNameWords && !tables.contains(ClientNameWords.table) ? tables + [ClientNameWords.table] : tables
-            try await read { try await $0.run("ANALYZE \(analysed.map { "\(ident: $0)" as SQLQueryString }.joined(separator: ", "))") }
+            // The loaded tables settled now, not when autovacuum next comes by. Their statistics: until
+            // then the planner guesses, and the filtered, sorted client list took 1 s a page instead of
+            // 4 ms. Their visibility map: until then a count off an index fetches each row from the table
+            // too (the broad search's name words: 208 req/s instead of 707), and autovacuum's own pass
+            // over a million clients came in the middle of the bench's first loads (search p99 64–71 ms
+            // while it ran). Outside a transaction, as VACUUM must be.
+            let settled = refillsNameWords && !tables.contains(ClientNameWords.table) ? tables + [ClientNameWords.table] : tables
+            try await read { try await $0.run("VACUUM (ANALYZE) \(settled.map { "\(ident: $0)" as SQLQueryString }.joined(separator: ", "))") }
         }
         logger.info("bulk load", metadata: ["tables": "\(tables.joined(separator: ","))", "load": "\(loaded - started)",
                                             "indexes": "\(ContinuousClock.now - loaded)"])

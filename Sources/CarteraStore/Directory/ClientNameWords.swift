@@ -39,11 +39,4 @@ enum ClientNameWords {
         "DELETE FROM client_name_words",
         "INSERT INTO client_name_words (word, client_id) SELECT w, c.id FROM clients c, client_name_words(c.name_key) w WHERE NOT c.archived",
     ]
-
-    /// Run after the refill's indexes, outside a transaction. A count reads the index alone
-    /// only once VACUUM has marked the table's pages all-visible; until autovacuum came by,
-    /// minutes after a demo, each count fetched its two thousand rows from the table too, and
-    /// the search ran at 208 req/s (p99 156 ms) instead of 707 (p99 42 ms). Its statistics come
-    /// with the loaded tables' (`Database.bulkLoad`).
-    static let settle = "VACUUM client_name_words"
 }
