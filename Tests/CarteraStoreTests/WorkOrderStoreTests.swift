@@ -87,6 +87,37 @@ struct WorkOrderStoreTests {
         }
     }
 
+    @Test("pending orders come by appointment, those without one last, page after page, each with its names")
+    func pendingPages() async throws {
+        try await TestDatabase.with { db in
+            let f = try await Fixture.make(db)
+            let tech = try await f.user("tecnico@demo.test", name: "Técnica Uno", roles: ["technician"])
+            let repair = try await f.stores.organisation.createActivityCategory(name: "Reparación", by: nil)
+            let client = try await f.client("Hotel Andino")
+            let rosa = try await f.stores.contacts.create(clientID: client.id, name: "Rosa", role: nil, email: nil, phone: nil, by: f.admin)
+            // Appointments in hours from now, by order number 1…6; nil: none yet.
+            let hours: [Double?] = [5, nil, 1, 3, nil, 2]
+            for (index, hour) in hours.enumerated() {
+                let named = index.isMultiple(of: 2)
+                _ = try await f.stores.workOrders.create(clientID: client.id, WorkOrderDraft(
+                    contactID: named ? rosa.id : nil, categoryID: named ? repair : nil, assigneeID: named ? tech.id : nil,
+                    appointmentAt: hour.map { f.clock.now().addingTimeInterval($0 * 3600) },
+                    appointmentZone: hour == nil ? nil : "America/Lima", description: "Orden \(index + 1)"), by: f.admin)
+            }
+            var listed: [WorkOrderListing] = []
+            for offset in stride(from: 0, to: 8, by: 2) {
+                listed += try await f.stores.workOrders.list(WorkOrderQuery(statuses: [.open, .inProgress], limit: 2, offset: offset), by: f.admin)
+            }
+            #expect(listed.map(\.order.orderNumber) == [3, 6, 4, 1, 2, 5])
+            for listing in listed {
+                let named = (listing.order.orderNumber - 1).isMultiple(of: 2)
+                #expect(listing.clientName == "Hotel Andino")
+                #expect(listing.contactName == (named ? "Rosa" : nil) && listing.categoryName == (named ? "Reparación" : nil))
+                #expect(listing.assigneeName == (named ? "Técnica Uno" : nil))
+            }
+        }
+    }
+
     @Test("queries by status, assignee, client, dates, and concept words found in descriptions and services without accents")
     func queries() async throws {
         try await TestDatabase.with { db in

@@ -54,6 +54,7 @@ public struct Migrator: Sendable {
         Migration032.migration,
         Migration033.migration,
         Migration034.migration,
+        Migration035.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
