@@ -206,7 +206,7 @@ public struct WorkOrderStore: Sendable {
     }
 
     /// The orders a listing reads. SQLite, which keeps no statistics here, would find every pending
-    /// order by status and sort them all for each page (4–10 ms a page at a million clients); for the
+    /// order by status and sort them all for each page (4–11 ms a page at a million clients); for the
     /// list of all pending orders it is told to read `work_orders_pending`, which holds them in the
     /// page's order. Not when a client, contact, project, rule, asset, number or words narrow the
     /// list: their own indexes find a few orders. PostgreSQL chooses that index itself.
