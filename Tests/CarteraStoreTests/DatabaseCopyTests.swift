@@ -49,6 +49,14 @@ struct DatabaseCopyTests {
                 sum += Int(there)
             }
             #expect(copied == sum && copied > 300)
+            let settled = try await target.read {
+                try await $0.first("""
+                    SELECT count(*) AS n FROM pg_stat_user_tables s
+                    WHERE s.relname IN ('clients', 'work_orders') AND s.last_vacuum IS NOT NULL
+                        AND EXISTS (SELECT 1 FROM pg_stats p WHERE p.schemaname = s.schemaname AND p.tablename = s.relname)
+                    """)
+            }
+            #expect(try settled?.int("n") == 2, "the copied tables were not vacuumed and analysed")
             let words = try await ClientNameWordsTests.pairs(target)
             #expect(words.held.count > 300 && words.held == words.defined && words.strays == 0)
             let targetStores = Stores(database: target)
