@@ -56,9 +56,9 @@ extension Database {
             // 4 ms. Their visibility map: until then a count off an index fetches each row from the table
             // too (the broad search's name words: 208 req/s instead of 707), and autovacuum's own pass
             // over a million clients came in the middle of the bench's first loads (search p99 64–71 ms
-            // while it ran). Outside a transaction, as VACUUM must be.
+            // while it ran).
             let settled = refillsNameWords && !tables.contains(ClientNameWords.table) ? tables + [ClientNameWords.table] : tables
-            try await read { try await $0.run("VACUUM (ANALYZE) \(settled.map { "\(ident: $0)" as SQLQueryString }.joined(separator: ", "))") }
+            try await read { try await $0.settle(settled) }
         }
         logger.info("bulk load", metadata: ["tables": "\(tables.joined(separator: ","))", "load": "\(loaded - started)",
                                             "indexes": "\(ContinuousClock.now - loaded)"])
@@ -151,6 +151,12 @@ extension Database {
 }
 
 extension Session {
+    /// PostgreSQL: vacuums and analyses tables just filled, outside a transaction as VACUUM must be,
+    /// so the planner has their statistics and a count off an index their visibility map at once.
+    func settle(_ tables: [String]) async throws {
+        try await run("VACUUM (ANALYZE) \(tables.map { "\(ident: $0)" as SQLQueryString }.joined(separator: ", "))")
+    }
+
     /// Sets one of an FTS5 table's options (`hashsize`, `automerge`): FTS5 keeps it in the
     /// table itself, so it is written, and rolled back, with the transaction.
     func setSearchOption(_ table: String, _ option: String, _ value: Int) async throws {

@@ -63,7 +63,7 @@ public struct DatabaseCopy: Sendable {
         }
         // New tables have neither planner statistics nor a visibility map until autovacuum comes by,
         // and until then the filtered client list took a second a page (`Database.bulkLoad` does the same).
-        try await target.read { try await $0.run("VACUUM (ANALYZE) \(tables.map { "\(ident: $0)" as SQLQueryString }.joined(separator: ", "))") }
+        try await target.read { try await $0.settle(tables) }
         return total
     }
 
