@@ -115,6 +115,11 @@ struct WorkOrderStoreTests {
                 #expect(listing.contactName == (named ? "Rosa" : nil) && listing.categoryName == (named ? "Reparación" : nil))
                 #expect(listing.assigneeName == (named ? "Técnica Uno" : nil))
             }
+            // The same list under a technician's scope: only the orders assigned to them; another sees none.
+            let pending = WorkOrderQuery(statuses: [.open, .inProgress])
+            #expect(try await f.stores.workOrders.list(pending, by: tech).map(\.order.orderNumber) == [3, 1, 5])
+            let other = try await f.user("otro@demo.test", roles: ["technician"])
+            #expect(try await f.stores.workOrders.list(pending, by: other).isEmpty)
         }
     }
 
