@@ -85,7 +85,59 @@ public enum Normalization {
     }
 
     /// `soundKey` of a text whose `searchKey` is `key`, for a caller that has it already.
+    /// A key in ASCII (nearly every name here) is read as bytes: by scalars, asking each
+    /// one's numeric type and hashing each word against the ignored ones, this was an
+    /// eighth of an import's read-ahead (docs/performance.md, twenty-fifth pass).
     public static func soundKey(ofSearchKey key: String) -> String {
+        var utf8 = key
+        let ascii = utf8.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiSoundKey(bytes) : nil }
+        return ascii ?? scalarSoundKey(ofSearchKey: key)
+    }
+
+    /// `soundKey(ofSearchKey:)` of a key all in ASCII, where a scalar is a byte and the
+    /// only numbers are the digits.
+    static func asciiSoundKey(_ key: UnsafeBufferPointer<UInt8>) -> String {
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        var letters: [UInt8] = []
+        letters.reserveCapacity(key.count)
+        for word in key.split(separator: 0x20) {
+            guard word.count > 1 || isDigit(word.first!),
+                  !soundIgnoredASCII.contains(where: { $0.count == word.count && $0.elementsEqual(word) }) else { continue }
+            letters.append(contentsOf: word)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(letters.count)
+        var index = 0
+        func at(_ offset: Int) -> UInt8? { index + offset < letters.count ? letters[index + offset] : nil }
+        while index < letters.count {
+            let letter = letters[index]
+            let next = at(1)
+            let soft = next == UInt8(ascii: "e") || next == UInt8(ascii: "i")
+            var sound: UInt8? = letter
+            var step = 1
+            switch letter {
+            case UInt8(ascii: "v"), UInt8(ascii: "w"): sound = UInt8(ascii: "b")
+            case UInt8(ascii: "z"): sound = UInt8(ascii: "s")
+            case UInt8(ascii: "h"): sound = nil
+            case UInt8(ascii: "c") where next == UInt8(ascii: "h"): sound = UInt8(ascii: "x"); step = 2
+            case UInt8(ascii: "c"): sound = soft ? UInt8(ascii: "s") : UInt8(ascii: "k")
+            case UInt8(ascii: "q") where next == UInt8(ascii: "u"): sound = UInt8(ascii: "k"); step = 2
+            case UInt8(ascii: "q"): sound = UInt8(ascii: "k")
+            case UInt8(ascii: "g") where next == UInt8(ascii: "u") && (at(2) == UInt8(ascii: "e") || at(2) == UInt8(ascii: "i")):
+                sound = UInt8(ascii: "g"); step = 2
+            case UInt8(ascii: "g"): sound = soft ? UInt8(ascii: "j") : UInt8(ascii: "g")
+            case UInt8(ascii: "l") where next == UInt8(ascii: "l"): sound = UInt8(ascii: "y"); step = 2
+            case UInt8(ascii: "y"): sound = next.map { "aeiou".utf8.contains($0) } == true ? UInt8(ascii: "y") : UInt8(ascii: "i")
+            default: break
+            }
+            if let sound, out.last != sound || isDigit(sound) { out.append(sound) }
+            index += step
+        }
+        return out.count < 4 ? "" : String(decoding: out, as: UTF8.self)
+    }
+
+    /// `soundKey(ofSearchKey:)` read by scalars, for a key with any outside ASCII.
+    static func scalarSoundKey(ofSearchKey key: String) -> String {
         var letters: [Unicode.Scalar] = []
         for word in key.split(separator: " ") where !soundIgnored.contains(word) {
             let scalars = word.unicodeScalars
@@ -124,6 +176,8 @@ public enum Normalization {
     /// Legal forms and articles a sound key leaves out.
     private static let soundIgnored: Set<Substring> = ["sa", "srl", "sas", "sl", "sau", "sac", "ltda", "cia", "de", "del",
                                                         "la", "el", "los", "las", "y", "e"]
+    /// The same, as bytes.
+    private static let soundIgnoredASCII: [[UInt8]] = soundIgnored.map { Array($0.utf8) }
 
     /// Only the ASCII digits of the text: "+54 9 11 5555-1234" → "5491155551234".
     public static func digits(_ text: String) -> String {
