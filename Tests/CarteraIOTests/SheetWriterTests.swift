@@ -120,6 +120,8 @@ struct SheetWriterTests {
     @Test("cells with nothing to escape are written as they are; the rest are escaped and cleaned")
     func escapeFastPath() {
         #expect(!XLSXSheetWriter.needsEscaping("Peña e Hijos S.A.\tLínea\n2 – ok"))
+        // A byte BE or BF is a forbidden character only after EF BF ("¾" is C2 BE, "뾾" EB BE BE, U+FFFD EF BF BD).
+        for text in ["¾", "¿", "ﾾ", "뾾", "\u{FFFD}"] { #expect(!XLSXSheetWriter.needsEscaping(text), "\(text)") }
         for text in ["A & B", "<b>", "say \"hi\"", "bell\u{7}", "x\u{FFFE}y", "x\u{FFFF}", "a>b"] {
             #expect(XLSXSheetWriter.needsEscaping(text), "\(text)")
         }

@@ -190,7 +190,7 @@ public struct XLSXSheetWriter: SheetWriter {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""): return true
-            case 0xBE, 0xBF where previous == (0xEF, 0xBF): return true
+            case 0xBE where previous == (0xEF, 0xBF), 0xBF where previous == (0xEF, 0xBF): return true
             case ..<0x20 where byte != 0x09 && byte != 0x0A && byte != 0x0D: return true
             default: previous = (previous.1, byte)
             }
