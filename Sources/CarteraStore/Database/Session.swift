@@ -56,7 +56,7 @@ public struct Session: Sendable {
     func jsonText(_ column: String) -> SQLQueryString {
         switch kind {
         case .sqlite: SQLQueryString(column)
-        case .postgres: SQLQueryString("\(column)::text")
+        case .postgres: "\(unsafeRaw: column)::text"
         }
     }
 

@@ -70,8 +70,8 @@ enum ClientSQL {
     /// keeps, without ranking. SQLite reads them off the word index (`ClientWordIndex.ids`);
     /// `archivedOnly`: the predicate tests nothing but the archived choice (a viewer who
     /// sees every client, no filter), which the word index alone answers, so the clients
-    /// table is not read at all. PostgreSQL filters the rows, and reads them newest first
-    /// along the primary key (`newestFirst`).
+    /// table is not read at all. PostgreSQL filters the rows (a newest-first page reads them
+    /// along the primary key, `c.id DESC`).
     /// `planOnce`: for the newest-first page of a search already known to be broad, with a
     /// predicate that tests the archived choice alone, PostgreSQL gets the query as a subquery's
     /// value, which its planner cannot read. Where it could, each run of the kept statement was
@@ -82,16 +82,15 @@ enum ClientSQL {
     /// sorted them (0.46–0.51 s for a seller's "pena" at a million clients, against 0.29–0.31 s).
     static func wordMatches(_ session: Session, _ words: [String], _ archived: ClientQuery.Archived,
                             where predicate: SQLQueryString, archivedOnly: Bool = false, planOnce: Bool = false)
-        -> (from: SQLQueryString, predicate: SQLQueryString, newestFirst: SQLQueryString) {
+        -> (from: SQLQueryString, predicate: SQLQueryString) {
         switch session.kind {
         case .sqlite:
             return (ClientWordIndex.ids(archived, matching: WordSearch.ftsQuery(words), where: archivedOnly ? nil : predicate),
-                    "1 = 1", "w.id DESC")
+                    "1 = 1")
         case .postgres:
             let tsquery: SQLQueryString = "to_tsquery('simple', \(bind: WordSearch.tsquery(words)))"
             return ("clients c",
-                    "c.search_vector @@ \(planOnce ? "(SELECT \(tsquery))" : tsquery) AND \(predicate)",
-                    "c.id DESC")
+                    "c.search_vector @@ \(planOnce ? "(SELECT \(tsquery))" : tsquery) AND \(predicate)")
         }
     }
 
@@ -171,12 +170,13 @@ enum ClientSQL {
         let direction = descending ? "DESC" : "ASC"
         switch sort {
         case nil where searching: return "m.rank, c.name_key, c.id"
-        case nil, .name?: return SQLQueryString("c.name_key \(direction), c.id \(direction)")
-        case .number?: return SQLQueryString("c.client_number \(direction)")
+        case nil, .name?: return "c.name_key \(unsafeRaw: direction), c.id \(unsafeRaw: direction)"
+        case .number?: return "c.client_number \(unsafeRaw: direction)"
         // One direction throughout, so that `clients_city` serves both.
-        case .city?: return SQLQueryString("COALESCE(lower(c.city), '') \(direction), c.name_key \(direction), c.id \(direction)")
-        case .updated?: return SQLQueryString("c.updated_at \(direction), c.id \(direction)")
-        case .created?: return SQLQueryString("c.id \(direction)")
+        case .city?:
+            return "COALESCE(lower(c.city), '') \(unsafeRaw: direction), c.name_key \(unsafeRaw: direction), c.id \(unsafeRaw: direction)"
+        case .updated?: return "c.updated_at \(unsafeRaw: direction), c.id \(unsafeRaw: direction)"
+        case .created?: return "c.id \(unsafeRaw: direction)"
         }
     }
 

@@ -49,7 +49,7 @@ public struct ClientStore: Sendable {
                     (from, order, offset) = ("clients c", "c.id DESC", 0)
                 } else {
                     let matches = ClientSQL.wordMatches(session, words, query.archived, where: predicate, planOnce: archivedOnly)
-                    (from, predicate, order) = (matches.from, matches.predicate, matches.newestFirst)
+                    (from, predicate, order) = (matches.from, matches.predicate, "c.id DESC")
                 }
                 newestFirst = true
             }

@@ -111,7 +111,8 @@ public struct ImportUploadStore: Sendable {
 
     /// Writes the file back out, a part at a time.
     public func copy(_ id: String, to url: URL) async throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        // Not there or not writable: opening it below says so.
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var seq = 0

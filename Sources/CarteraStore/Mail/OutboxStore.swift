@@ -97,7 +97,7 @@ public struct OutboxStore: Sendable {
     /// Writes a message on its own (a test message, a resend by hand).
     public func enqueue(_ draft: OutboxDraft) async throws {
         let now = clock.now()
-        try await database.write { try await Self.enqueue($0, draft, at: now) }
+        _ = try await database.write { try await Self.enqueue($0, draft, at: now) }
     }
 
     /// Takes the next due message for this instance, or nil. Pending ones whose time has come, and

@@ -172,7 +172,7 @@ public struct FunnelStore: Sendable {
     /// The funnel's filters on lead files (`l`, entered in the period) or on records (`i`, happened in it);
     /// the responsible is always the lead file's.
     static func filters(_ session: Session, _ q: FunnelQuery, on alias: String, viewer: Viewer) -> [SQLQueryString] {
-        let column = { (name: String) in SQLQueryString("\(alias).\(name)") }
+        let column = { (name: String) -> SQLQueryString in "\(unsafeRaw: alias).\(unsafeRaw: name)" }
         let date = column(alias == "l" ? "entered_at" : "occurred_at")
         var out: [SQLQueryString] = []
         if let p = q.projectID { out.append("\(column("project_id")) = \(bind: p.rawValue)") }

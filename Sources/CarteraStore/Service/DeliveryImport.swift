@@ -155,7 +155,7 @@ extension DeliveryStore {
         }
         guard before.clientID == group.clientID else { throw ValidationFailure([FieldError("clientNumber", "delivery_other_client", [id.description])]) }
         guard before.draft != draft || before.lines != group.lines else { report.unchanged += 1; return }
-        try await replace(session, before, draft, group.lines, action: "import_update", by: viewer, at: now)
+        _ = try await replace(session, before, draft, group.lines, action: "import_update", by: viewer, at: now)
         report.updated += 1
     }
 }
