@@ -89,8 +89,8 @@ public enum Normalization {
     /// one's numeric type and hashing each word against the ignored ones, this was an
     /// eighth of an import's read-ahead (docs/performance.md, twenty-fifth pass).
     public static func soundKey(ofSearchKey key: String) -> String {
-        var utf8 = key
-        let ascii = utf8.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiSoundKey(bytes) : nil }
+        var contiguous = key  // `withUTF8` may have to copy a bridged string's bytes into one buffer first
+        let ascii = contiguous.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiSoundKey(bytes) : nil }
         return ascii ?? scalarSoundKey(ofSearchKey: key)
     }
 
