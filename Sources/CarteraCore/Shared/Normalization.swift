@@ -85,92 +85,69 @@ public enum Normalization {
     }
 
     /// `soundKey` of a text whose `searchKey` is `key`, for a caller that has it already.
-    /// A key in ASCII (nearly every name here) is read as bytes: by scalars, asking each
-    /// one's numeric type and hashing each word against the ignored ones, this was an
-    /// eighth of an import's read-ahead (docs/performance.md, twenty-fifth pass).
+    /// A key in ASCII (nearly every name here) is read as bytes, where the only numbers are
+    /// the digits: by scalars, asking each one's numeric type and hashing each word against
+    /// the ignored ones, this was an eighth of an import's read-ahead (docs/performance.md,
+    /// twenty-fifth pass). Both go through the same rules (`sounds`).
     public static func soundKey(ofSearchKey key: String) -> String {
         var contiguous = key  // `withUTF8` may have to copy a bridged string's bytes into one buffer first
-        let ascii = contiguous.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? asciiSoundKey(bytes) : nil }
-        return ascii ?? scalarSoundKey(ofSearchKey: key)
-    }
-
-    /// `soundKey(ofSearchKey:)` of a key all in ASCII, where a scalar is a byte and the
-    /// only numbers are the digits.
-    static func asciiSoundKey(_ key: UnsafeBufferPointer<UInt8>) -> String {
-        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-        var letters: [UInt8] = []
-        letters.reserveCapacity(key.count)
-        for word in key.split(separator: 0x20) {
-            guard word.count > 1 || isDigit(word.first!),
-                  !soundIgnoredASCII.contains(where: { $0.count == word.count && $0.elementsEqual(word) }) else { continue }
-            letters.append(contentsOf: word)
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(letters.count)
-        var index = 0
-        func at(_ offset: Int) -> UInt8? { index + offset < letters.count ? letters[index + offset] : nil }
-        while index < letters.count {
-            let letter = letters[index]
-            let next = at(1)
-            let soft = next == UInt8(ascii: "e") || next == UInt8(ascii: "i")
-            var sound: UInt8? = letter
-            var step = 1
-            switch letter {
-            case UInt8(ascii: "v"), UInt8(ascii: "w"): sound = UInt8(ascii: "b")
-            case UInt8(ascii: "z"): sound = UInt8(ascii: "s")
-            case UInt8(ascii: "h"): sound = nil
-            case UInt8(ascii: "c") where next == UInt8(ascii: "h"): sound = UInt8(ascii: "x"); step = 2
-            case UInt8(ascii: "c"): sound = soft ? UInt8(ascii: "s") : UInt8(ascii: "k")
-            case UInt8(ascii: "q") where next == UInt8(ascii: "u"): sound = UInt8(ascii: "k"); step = 2
-            case UInt8(ascii: "q"): sound = UInt8(ascii: "k")
-            case UInt8(ascii: "g") where next == UInt8(ascii: "u") && (at(2) == UInt8(ascii: "e") || at(2) == UInt8(ascii: "i")):
-                sound = UInt8(ascii: "g"); step = 2
-            case UInt8(ascii: "g"): sound = soft ? UInt8(ascii: "j") : UInt8(ascii: "g")
-            case UInt8(ascii: "l") where next == UInt8(ascii: "l"): sound = UInt8(ascii: "y"); step = 2
-            case UInt8(ascii: "y"): sound = next.map { "aeiou".utf8.contains($0) } == true ? UInt8(ascii: "y") : UInt8(ascii: "i")
-            default: break
+        let ascii = contiguous.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
+            var letters: [UInt8] = []
+            letters.reserveCapacity(bytes.count)
+            for word in bytes.split(separator: 0x20) {
+                guard word.count > 1 || isDigit(word.first!),
+                      !soundIgnoredASCII.contains(where: { $0.count == word.count && $0.elementsEqual(word) }) else { continue }
+                letters.append(contentsOf: word)
             }
-            if let sound, out.last != sound || isDigit(sound) { out.append(sound) }
-            index += step
+            let out = sounds(letters, isNumber: isDigit)
+            return out.count < 4 ? "" : String(decoding: out, as: UTF8.self)
         }
-        return out.count < 4 ? "" : String(decoding: out, as: UTF8.self)
-    }
-
-    /// `soundKey(ofSearchKey:)` read by scalars, for a key with any outside ASCII.
-    static func scalarSoundKey(ofSearchKey key: String) -> String {
-        var letters: [Unicode.Scalar] = []
+        if let ascii { return ascii }
+        var letters: [UInt32] = []
         for word in key.split(separator: " ") where !soundIgnored.contains(word) {
             let scalars = word.unicodeScalars
             guard scalars.count > 1 || scalars.first!.properties.numericType != nil else { continue }
-            letters.append(contentsOf: scalars)
+            letters.append(contentsOf: scalars.map(\.value))
         }
-        var out: [Unicode.Scalar] = []
+        let out = sounds(letters, isNumber: { Unicode.Scalar($0)!.properties.numericType != nil }).map { Unicode.Scalar($0)! }
+        return out.count < 4 ? "" : String(String.UnicodeScalarView(out))
+    }
+
+    /// The sound key's rules over its letters, each an ASCII byte or a scalar's value: letters
+    /// that sound alike become one, silent ones go, a sound repeated is kept once (a number
+    /// every time).
+    static func sounds<Letter: FixedWidthInteger>(_ letters: [Letter], isNumber: (Letter) -> Bool) -> [Letter] {
+        func c(_ ascii: Unicode.Scalar) -> Letter { Letter(ascii.value) }
+        var out: [Letter] = []
+        out.reserveCapacity(letters.count)
         var index = 0
-        func at(_ offset: Int) -> Unicode.Scalar? { index + offset < letters.count ? letters[index + offset] : nil }
+        func at(_ offset: Int) -> Letter? { index + offset < letters.count ? letters[index + offset] : nil }
         while index < letters.count {
             let letter = letters[index]
             let next = at(1)
-            let soft = next == "e" || next == "i"
-            var sound: Unicode.Scalar? = letter
+            let soft = next == c("e") || next == c("i")
+            var sound: Letter? = letter
             var step = 1
             switch letter {
-            case "v", "w": sound = "b"
-            case "z": sound = "s"
-            case "h": sound = nil
-            case "c" where next == "h": sound = "x"; step = 2
-            case "c": sound = soft ? "s" : "k"
-            case "q" where next == "u": sound = "k"; step = 2
-            case "q": sound = "k"
-            case "g" where next == "u" && (at(2) == "e" || at(2) == "i"): sound = "g"; step = 2
-            case "g": sound = soft ? "j" : "g"
-            case "l" where next == "l": sound = "y"; step = 2
-            case "y": sound = next.map { "aeiou".unicodeScalars.contains($0) } == true ? "y" : "i"
+            case c("v"), c("w"): sound = c("b")
+            case c("z"): sound = c("s")
+            case c("h"): sound = nil
+            case c("c") where next == c("h"): sound = c("x"); step = 2
+            case c("c"): sound = soft ? c("s") : c("k")
+            case c("q") where next == c("u"): sound = c("k"); step = 2
+            case c("q"): sound = c("k")
+            case c("g") where next == c("u") && (at(2) == c("e") || at(2) == c("i")): sound = c("g"); step = 2
+            case c("g"): sound = soft ? c("j") : c("g")
+            case c("l") where next == c("l"): sound = c("y"); step = 2
+            case c("y"): sound = next.map { "aeiou".unicodeScalars.map(c).contains($0) } == true ? c("y") : c("i")
             default: break
             }
-            if let sound, out.last != sound || sound.properties.numericType != nil { out.append(sound) }
+            if let sound, out.last != sound || isNumber(sound) { out.append(sound) }
             index += step
         }
-        return out.count < 4 ? "" : String(String.UnicodeScalarView(out))
+        return out
     }
 
     /// Legal forms and articles a sound key leaves out.
