@@ -13,8 +13,7 @@ extension DemoGenerator {
         let now = clock.now()
         for person in people {
             guard let viewer = try await stores.users.viewer(person) else { continue }
-            let own = try await stores.clients.list(ClientQuery(filters: viewer.isAdmin ? [] : [.salesAgent(person)], limit: 8),
-                                                    scope: .of(viewer)).clients
+            let own = try await ownClients(of: viewer, limit: 8)
             for (index, client) in own.enumerated() {
                 // The first three land today, tomorrow and overdue, whatever the seed.
                 let days = index < 3 ? [0, 1, -2][index] : Int.random(in: -5...12, using: &random)
@@ -44,8 +43,7 @@ extension DemoGenerator {
         let now = clock.now()
         for person in people {
             guard let viewer = try await stores.users.viewer(person) else { continue }
-            let own = try await stores.clients.list(ClientQuery(filters: viewer.isAdmin ? [] : [.salesAgent(person)], limit: 6),
-                                                    scope: .of(viewer)).clients
+            let own = try await ownClients(of: viewer, limit: 6)
             for (index, client) in own.enumerated() {
                 let daysAgo = Int.random(in: 0...14, using: &random)
                 let draft = ActivityDraft(categoryID: categories[index % categories.count], userID: person,
@@ -69,12 +67,20 @@ extension DemoGenerator {
     func addNotes(for people: [User.ID]) async throws {
         for person in people {
             guard let viewer = try await stores.users.viewer(person), viewer.canWriteNotes else { continue }
-            let own = try await stores.clients.list(ClientQuery(filters: viewer.isAdmin ? [] : [.salesAgent(person)], limit: 3),
-                                                    scope: .of(viewer)).clients
+            let own = try await ownClients(of: viewer, limit: 3)
             for (index, client) in own.enumerated() {
                 _ = try await stores.notes.create(clientID: client.id, Self.noteTexts[index % Self.noteTexts.count], by: viewer)
             }
         }
+    }
+}
+
+extension DemoGenerator {
+    /// The first `limit` clients a seller is the agent of (any client for the admin), uncounted:
+    /// counting a seller's clients through their scope took 0.2 s at a million.
+    func ownClients(of viewer: Viewer, limit: Int) async throws -> [Client] {
+        try await stores.clients.list(ClientQuery(filters: viewer.isAdmin ? [] : [.salesAgent(viewer.user.id)], limit: limit, counting: .none),
+                                      scope: .of(viewer)).clients
     }
 }
 

@@ -20,7 +20,7 @@ extension DemoGenerator {
         for (index, technician) in technicians.enumerated() {
             guard let tech = try await stores.users.viewer(technician) else { continue }
             let clients = try await stores.clients.list(ClientQuery(filters: tech.user.branchID.map { [.branch($0)] } ?? [], limit: 6,
-                                                                    page: .offset(index)), scope: .all).clients
+                                                                    page: .offset(index), counting: .none), scope: .all).clients
             for (n, client) in clients.enumerated() {
                 let asset = try await stores.assets.create(clientID: client.id, Self.demoAsset(kinds, n + index), by: admin)
                 let hours = [2, 26, -20, -44, -70, 50][n % 6] + Int.random(in: 0...2, using: &random)
