@@ -49,6 +49,25 @@ struct SQLiteHandleTests {
         }
     }
 
+    @Test("a write may commit without syncing: only for its transaction, its rows kept, and the file synced on request")
+    func unsyncedWrite() async throws {
+        try await withSQLite { db in
+            try await db.write { try await $0.run("CREATE TABLE t (id INTEGER PRIMARY KEY)") }
+            let inside = try await db.write(syncing: false) { session -> Int64 in
+                try await session.run("INSERT INTO t (id) VALUES (1), (2)")
+                return try await session.first("PRAGMA synchronous")?.int("synchronous") ?? -1
+            }
+            #expect(inside == 0)  // OFF
+            // The same handle, lent again, syncs as every handle does (NORMAL), after a failure too.
+            #expect(try await db.read { try await $0.first("PRAGMA synchronous")?.int("synchronous") } == 1)
+            struct Failed: Error {}
+            await #expect(throws: Failed.self) { try await db.write(syncing: false) { _ in throw Failed() } }
+            #expect(try await db.read { try await $0.first("PRAGMA synchronous")?.int("synchronous") } == 1)
+            try await db.syncToDisk()
+            #expect(try await db.read { try await $0.first("SELECT count(*) AS n FROM t")?.int("n") } == 2)
+        }
+    }
+
     @Test("a kept statement reads new values each run, and new columns after the table changes")
     func keptStatements() async throws {
         try await withSQLite { db in

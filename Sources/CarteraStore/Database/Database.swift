@@ -14,6 +14,8 @@ protocol ConnectionPool: Sendable {
     /// How many connections it lends at most.
     var capacity: Int { get }
     func withConnection<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R
+    /// Syncs what earlier commits wrote to the disk, if they may not have.
+    func syncToDisk() async throws
     func shutdown() async throws
 }
 
@@ -70,29 +72,50 @@ public final class Database: Sendable {
     /// them to a temporary file — an import's block of new clients changes pages all over
     /// fifteen indexes. Only for statements of bounded size: one statement changing most of
     /// a large table would hold all those pages in memory.
-    public func write<R>(journalsInMemory: Bool = false, _ body: (Session) async throws -> R) async throws -> R {
+    ///
+    /// With `syncing: false` SQLite's commit does not wait for the disk (`synchronous = OFF`:
+    /// neither the log nor the file is synced when the log is copied back). Only for a bulk
+    /// load into an empty database, which a crash leaves to be redone anyway and which syncs
+    /// the file at its end (`bulkLoad`): a system crash meanwhile can leave the file damaged,
+    /// not only short. PostgreSQL's commits are unchanged.
+    public func write<R>(journalsInMemory: Bool = false, syncing: Bool = true,
+                         _ body: (Session) async throws -> R) async throws -> R {
         defer { forgetCatalogueCheck() }
-        if let writeGate {
-            return try await writeGate.withPermit { try await transaction(journalsInMemory: journalsInMemory, body) }
+        var settings: [(set: SQLQueryString, reset: SQLQueryString)] = []
+        if kind == .sqlite, journalsInMemory { settings.append(("PRAGMA temp_store = MEMORY", "PRAGMA temp_store = DEFAULT")) }
+        if kind == .sqlite, !syncing {
+            settings.append(("PRAGMA synchronous = OFF", "PRAGMA synchronous = \(unsafeRaw: SQLiteHandle.synchronous)"))
         }
-        return try await transaction(journalsInMemory: journalsInMemory, body)
+        if let writeGate {
+            return try await writeGate.withPermit { try await transaction(changing: settings, body) }
+        }
+        return try await transaction(changing: settings, body)
     }
 
-    private func transaction<R>(journalsInMemory: Bool, _ body: (Session) async throws -> R) async throws -> R {
+    /// A transaction between SQLite connection `settings` and their resets: SQLite reads
+    /// them as the transaction begins and as it commits, so they wrap both.
+    private func transaction<R>(changing settings: [(set: SQLQueryString, reset: SQLQueryString)],
+                                _ body: (Session) async throws -> R) async throws -> R {
         try await pool.withConnection { sql in
             let session = Session(sql: sql, kind: kind)
-            guard journalsInMemory, kind == .sqlite else { return try await transaction(session, body) }
-            try await session.run("PRAGMA temp_store = MEMORY")
+            guard !settings.isEmpty else { return try await transaction(session, body) }
+            for setting in settings { try await session.run(setting.set) }
             let outcome: Result<R, any Error>
             do { outcome = .success(try await transaction(session, body)) } catch { outcome = .failure(error) }
             // Put back whatever happened: the pool lends the connection on. (After a commit,
             // failing here must not report the transaction as failed.)
-            do { try await session.run("PRAGMA temp_store = DEFAULT") } catch {
-                logger.error("temp_store not restored", metadata: ["error": "\(error)"])
+            for setting in settings {
+                do { try await session.run(setting.reset) } catch {
+                    logger.error("connection setting not restored", metadata: ["setting": "\(setting.reset)", "error": "\(error)"])
+                }
             }
             return try outcome.get()
         }
     }
+
+    /// Syncs the SQLite file and its log to the disk, whatever writes since the last sync left
+    /// in the system's cache (after writes with `syncing: false`). PostgreSQL: nothing to do.
+    func syncToDisk() async throws { try await pool.syncToDisk() }
 
     private func transaction<R>(_ session: Session, _ body: (Session) async throws -> R) async throws -> R {
         try await session.run(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")

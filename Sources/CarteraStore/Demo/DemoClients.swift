@@ -108,10 +108,11 @@ extension DemoGenerator {
 
     /// One transaction: each block's clients (with numbers, lookup keys and audit
     /// events), their contacts, and their visits as finished work orders. Its pages
-    /// (about 6 MB) stay in the cache until the commit instead of spilling to the WAL.
+    /// (about 6 MB) stay in the cache until the commit instead of spilling to the WAL;
+    /// the commit does not wait for the disk (the bulk load syncs at its end).
     private func write(_ blocks: [DemoBlock], company: DemoCompany) async throws -> Int {
         let now = clock.now()
-        return try await stores.database.write { session in try await session.withPageCache(megabytes: 64) {
+        return try await stores.database.write(syncing: false) { session in try await session.withPageCache(megabytes: 64) {
             for block in blocks {
                 // Audit events without their fields: a million of them would double the demo's size.
                 let ids = try await ClientStore.insertMany(session, block.clients, userID: nil, at: now,

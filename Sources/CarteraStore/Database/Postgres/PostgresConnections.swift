@@ -63,6 +63,9 @@ struct PostgresConnections: ConnectionPool {
         pool.releaseConnection(connection, logger: logger)
     }
 
+    /// Every commit here waited for PostgreSQL's log.
+    func syncToDisk() async throws {}
+
     func shutdown() async throws { try await pool.shutdownAsync() }
 }
 

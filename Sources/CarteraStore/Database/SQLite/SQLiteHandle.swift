@@ -14,6 +14,9 @@ final class SQLiteHandle: @unchecked Sendable {
     private var statements: [String: OpaquePointer] = [:]
     /// Pages kept per handle, in KiB when negative (`PRAGMA cache_size`).
     static let cacheSize = -8192
+    /// When SQLite syncs (`PRAGMA synchronous`): NORMAL, in WAL mode, syncs the log before
+    /// copying it back into the file and the file after, not at every commit.
+    static let synchronous = "NORMAL"
     /// Texts differ by their literal limits and list lengths; past this many, start over.
     static let keptStatements = 256
 
@@ -40,7 +43,7 @@ final class SQLiteHandle: @unchecked Sendable {
             // list at a million clients reads its table pages from here rather than through a
             // system call each.
             try Self.execute(opened, """
-                PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = \(Self.synchronous);
                 PRAGMA cache_size = \(Self.cacheSize); PRAGMA foreign_keys = ON
                 """)
         } catch {

@@ -39,6 +39,18 @@ final class SQLiteHandles: ConnectionPool {
         return try await body(SQLiteSQL(handle: handle, threads: threads, logger: logger))
     }
 
+    /// The file and its log (`-wal`) synced, on one of the pool's threads.
+    func syncToDisk() async throws {
+        let path = path
+        try await threads.runIfActive {
+            for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+                let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file))
+                defer { try? handle.close() }
+                try handle.synchronize()
+            }
+        }
+    }
+
     func shutdown() async throws {
         state.withLock { $0.idle.removeAll() }
         try await threads.shutdownGracefully()
