@@ -62,8 +62,8 @@ struct DemoClientsTests {
         try await TestDatabase.with { db in
             let before = try await Self.indexes(db)
             await #expect(throws: (any Error).self) {
-                try await db.bulkLoad(into: ["client_phone_tails"]) {
-                    try await db.write { try await $0.run("INSERT INTO client_phone_tails (tail, client_id) VALUES ('5551234', 999999)") }
+                try await db.bulkLoad(into: ["audit_events"]) {
+                    try await db.write { try await Self.auditEvent($0, by: 999999) }
                 }
             }
             let after = try await Self.indexes(db)
@@ -73,13 +73,21 @@ struct DemoClientsTests {
                 #expect(after == before)
             case .postgres:
                 // The key is back, though the row already loaded has not passed it; new rows must.
-                #expect(after == before.map { $0.hasPrefix("client_phone_tails_client_id_fkey:") ?
+                #expect(after == before.map { $0.hasPrefix("audit_events_user_id_fkey:") ?
                     $0.replacingOccurrences(of: "fkey:", with: "fkey (not checked):") + " NOT VALID" : $0 })
                 await #expect(throws: (any Error).self) {
-                    try await db.write { try await $0.run("INSERT INTO client_phone_tails (tail, client_id) VALUES ('5559876', 999998)") }
+                    try await db.write { try await Self.auditEvent($0, by: 999998) }
                 }
             }
         }
+    }
+
+    /// An audit event by a user who may not exist.
+    static func auditEvent(_ session: Session, by userID: Int64) async throws {
+        try await session.run("""
+            INSERT INTO audit_events (at, user_id, entity, entity_id, action, changes)
+            VALUES (\(session.instant(Date())), \(bind: userID), 'client', 1, 'test', '[]')
+            """)
     }
 
     static func indexes(_ db: Database) async throws -> [String] {

@@ -55,6 +55,7 @@ public struct Migrator: Sendable {
         Migration033.migration,
         Migration034.migration,
         Migration035.migration,
+        Migration036.migration,
     ]
 
     /// Applies what is missing; returns the versions applied now.
