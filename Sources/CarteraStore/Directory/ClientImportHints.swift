@@ -15,8 +15,9 @@ struct ExistingMatches: Sendable {
     var byTail: [String: Match] = [:]
 
     /// Three queries, each reading the first match of every key off the name, sound and
-    /// phone-tail indexes. A tail's client comes off the tails' own key: its foreign key
-    /// keeps it a stored client, and `first` reads that client's row once anyway.
+    /// phone-tail indexes. A tail's client comes off the tails' own key: the store writes a
+    /// tail only with its client (docs/decisions.md, "Rows written with their client hold no
+    /// reference to it"), and `first` reads that client's row once anyway.
     static func find(_ values: [ClientRowValues], in database: Database) async throws -> ExistingMatches {
         try await database.read { session in
             let active = session.literal(false)
