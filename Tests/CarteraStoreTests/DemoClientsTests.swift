@@ -84,10 +84,8 @@ struct DemoClientsTests {
 
     /// An audit event by a user who may not exist.
     static func auditEvent(_ session: Session, by userID: Int64) async throws {
-        try await session.run("""
-            INSERT INTO audit_events (at, user_id, entity, entity_id, action, changes)
-            VALUES (\(session.instant(Date())), \(bind: userID), 'client', 1, 'test', '[]')
-            """)
+        try await AuditLog.record(session, at: Date(), userID: User.ID(userID), entity: "client", entityID: 1, clientID: nil,
+                                  action: "test", changes: [])
     }
 
     static func indexes(_ db: Database) async throws -> [String] {
