@@ -39,4 +39,34 @@ struct ClientListPageTests {
             }
         }
     }
+
+    @Test("each column alone shows its value: the list reads the parts its columns show")
+    func eachColumnAlone() async throws {
+        try await TestDatabase.with { db in
+            let world = try await WebWorld.make(db)
+            let f = world.fixture
+            let field = try await f.stores.catalogues.createCustomField(labelES: "Rubro", labelEN: "Trade", type: .text,
+                                                                       required: false, showInList: false, choices: [], by: nil)
+            let key = try #require(try await f.stores.catalogues.customFields().first { $0.id == field }).key
+            _ = try await f.stores.clients.create(ClientDraft(
+                legalName: "Zapatería Peña S.A.", tradeName: "Zapas", taxID: "20-12345678-3", taxIDKind: .cuit,
+                address: Address(city: "Río Cuarto", state: "Provincia de Córdoba", country: "AR"),
+                emails: ["ventas@zapas.test"], phones: ["+54 351 555-1234"], customFields: [key: .text("Calzado")]), by: f.admin)
+            let cells = [("tradeName", ">Zapas</td>"), ("taxId", ">CUIT 20-12345678-3</td>"), ("city", ">Río Cuarto</td>"),
+                         ("state", ">Provincia de Córdoba</td>"), ("country", ">AR</td>"),
+                         ("phones", "href=\"tel:+543515551234\">+54 351 555-1234</a>"),
+                         ("emails", "href=\"mailto:ventas@zapas.test\">ventas@zapas.test</a>"), ("cf:\(key)", ">Calzado</td>")]
+            try await world.withApp { client in
+                var browser = Browser(client: client)
+                #expect(try await browser.login(f.admin.user.email, WebWorld.password).status == .seeOther)
+                for (column, cell) in cells {
+                    try await f.stores.users.setClientColumns(f.admin.id, ["legalName", column])
+                    for path in ["/clients", "/clients?q=zapateria"] {
+                        let page = String(buffer: try await browser.send(.get, path).body)
+                        #expect(page.contains(cell), "\(column) \(path)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -5,28 +5,51 @@ import SQLKit
 /// The SQL pieces of client reads: columns, decoding, search, filters, sorting.
 enum ClientSQL {
     static func columns(_ session: Session) -> SQLQueryString {
-        """
-        c.id, c.client_number, c.legal_name, c.trade_name, c.tax_id, c.tax_id_kind, c.client_type_id, c.client_group_id,
-        c.branch_id, c.sales_agent_id, c.collector_id, c.street, c.street_number, c.city, c.state, c.postal_code, c.country,
-        c.latitude, c.longitude, c.emails, c.phones, c.description, \(session.jsonText("c.custom_fields")) AS custom_fields,
-        c.archived, c.version, c.created_at, c.updated_at, c.last_visit_at
-        """
+        columns(session, Set(ClientPart.allCases))
+    }
+
+    /// The columns of the core and of `parts`, in the order `client` decodes them (a row
+    /// finds the column after the one read last first: `ResultColumns`).
+    static func columns(_ session: Session, _ parts: Set<ClientPart>) -> SQLQueryString {
+        var list: SQLQueryString = "c.legal_name"
+        if parts.contains(.tradeName) { list += ", c.trade_name" }
+        if parts.contains(.taxID) { list += ", c.tax_id, c.tax_id_kind" }
+        list += ", c.client_type_id, c.client_group_id, c.branch_id, c.sales_agent_id, c.collector_id"
+        if parts.contains(.address) { list += ", c.street, c.street_number, c.city, c.state, c.postal_code, c.country" }
+        if parts.contains(.coordinates) { list += ", c.latitude, c.longitude" }
+        if parts.contains(.emails) { list += ", c.emails" }
+        if parts.contains(.phones) { list += ", c.phones" }
+        if parts.contains(.description) { list += ", c.description" }
+        if parts.contains(.customFields) { list += ", \(session.jsonText("c.custom_fields")) AS custom_fields" }
+        return list + ", c.id, c.client_number, c.archived, c.version, c.created_at, c.updated_at, c.last_visit_at"
     }
 
     static func client(_ row: Row) throws -> Client {
+        try client(row, Set(ClientPart.allCases))
+    }
+
+    /// A client read with `columns(session, parts)`; the parts not read are left empty.
+    static func client(_ row: Row, _ parts: Set<ClientPart>) throws -> Client {
+        let legalName = try row.string("legal_name")
+        let tradeName = parts.contains(.tradeName) ? try row.optString("trade_name") : nil
+        let taxID = parts.contains(.taxID) ? try row.optString("tax_id") : nil
+        let taxIDKind = parts.contains(.taxID) ? try row.optString("tax_id_kind").flatMap(TaxIDKind.init) : nil
         let draft = ClientDraft(
-            legalName: try row.string("legal_name"), tradeName: try row.optString("trade_name"),
-            taxID: try row.optString("tax_id"), taxIDKind: try row.optString("tax_id_kind").flatMap(TaxIDKind.init),
+            legalName: legalName, tradeName: tradeName, taxID: taxID, taxIDKind: taxIDKind,
             clientTypeID: try row.optID("client_type_id"), clientGroupID: try row.optID("client_group_id"),
             branchID: try row.optID("branch_id"), salesAgentID: try row.optID("sales_agent_id"),
             collectorID: try row.optID("collector_id"),
-            address: Address(street: try row.optString("street"), number: try row.optString("street_number"),
-                             city: try row.optString("city"), state: try row.optString("state"),
-                             postalCode: try row.optString("postal_code"), country: try row.optString("country")),
-            latitude: try row.double("latitude"), longitude: try row.double("longitude"),
-            emails: try row.json("emails", as: [String].self), phones: try row.json("phones", as: [String].self),
-            description: try row.optString("description"),
-            customFields: try row.json("custom_fields", as: [String: CustomFieldValue].self))
+            address: parts.contains(.address)
+                ? Address(street: try row.optString("street"), number: try row.optString("street_number"),
+                          city: try row.optString("city"), state: try row.optString("state"),
+                          postalCode: try row.optString("postal_code"), country: try row.optString("country"))
+                : Address(),
+            latitude: parts.contains(.coordinates) ? try row.double("latitude") : nil,
+            longitude: parts.contains(.coordinates) ? try row.double("longitude") : nil,
+            emails: parts.contains(.emails) ? try row.json("emails", as: [String].self) : [],
+            phones: parts.contains(.phones) ? try row.json("phones", as: [String].self) : [],
+            description: parts.contains(.description) ? try row.optString("description") : nil,
+            customFields: parts.contains(.customFields) ? try row.json("custom_fields", as: [String: CustomFieldValue].self) : [:])
         return Client(id: try row.id("id"), clientNumber: try row.int("client_number"), draft: draft,
                       archived: try row.bool("archived"), version: try row.int("version"),
                       createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at"),

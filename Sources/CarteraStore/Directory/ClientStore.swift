@@ -54,10 +54,10 @@ public struct ClientStore: Sendable {
                 newestFirst = true
             }
             let rows = try await session.rows("""
-                SELECT \(ClientSQL.columns(session)) FROM \(from) WHERE \(predicate)
+                SELECT \(ClientSQL.columns(session, query.parts)) FROM \(from) WHERE \(predicate)
                 ORDER BY \(order) LIMIT \(literal: query.limit + 1) OFFSET \(literal: offset)
                 """)
-            return ClientPage(clients: try rows.prefix(query.limit).map(ClientSQL.client), count: count,
+            return ClientPage(clients: try rows.prefix(query.limit).map { try ClientSQL.client($0, query.parts) }, count: count,
                               hasMore: rows.count > query.limit, newestFirst: newestFirst)
         }
     }

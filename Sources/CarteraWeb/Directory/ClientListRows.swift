@@ -27,6 +27,25 @@ struct ClientListRows {
                 self = key.hasPrefix("cf:") ? .custom(String(key.dropFirst(3))) : .unknown
             }
         }
+
+        /// The part of a client the column shows beyond its core, if any.
+        var part: ClientPart? {
+            switch self {
+            case .column(.tradeName): .tradeName
+            case .column(.taxId): .taxID
+            case .column(.city), .column(.state), .column(.country): .address
+            case .column(.phones): .phones
+            case .column(.emails): .emails
+            case .custom: .customFields
+            case .column(.number), .column(.legalName), .column(.type), .column(.group), .column(.branch),
+                 .column(.salesAgent), .column(.collector), .column(.updated), .unknown: nil
+            }
+        }
+    }
+
+    /// What the list reads of each client to show the chosen columns (keys).
+    static func parts(_ chosen: [String]) -> Set<ClientPart> {
+        Set(chosen.compactMap { Shown($0).part })
     }
 
     /// The rows, one line each.
