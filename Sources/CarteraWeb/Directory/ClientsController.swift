@@ -35,9 +35,11 @@ struct ClientsController {
     }
 
     func list(_ form: FormData, _ request: Request, _ context: SignedInContext) async throws -> Response {
+        async let lookups = Lookups.load(env.stores)
+        async let saved = env.stores.users.clientColumns(context.viewer.id)
         let query = ClientListQuery(form: form)
-        let loaded = try await Lookups.load(env.stores)
-        let chosen = ClientColumn.chosen(saved: try await env.stores.users.clientColumns(context.viewer.id), lookups: loaded)
+        let loaded = try await lookups
+        let chosen = ClientColumn.chosen(saved: try await saved, lookups: loaded)
         var storeQuery = query.storeQuery(loaded, pageSize: Self.pageSize)
         storeQuery.parts = ClientListRows.parts(chosen)
         let result = try await env.stores.clients.list(storeQuery, scope: context.clientScope)

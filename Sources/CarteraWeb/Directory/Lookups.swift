@@ -28,13 +28,14 @@ struct Lookups {
         Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }
 
-    /// One catalogue after the other: each is nearly always a kept value, returned without
-    /// waiting (`Database.cached`), where a child task each cost five tasks made, scheduled
-    /// and awaited on every client page.
     static func load(_ stores: Stores) async throws -> Lookups {
-        Lookups(types: try await stores.catalogues.clientTypes(), groups: try await stores.catalogues.clientGroups(),
-                branches: try await stores.organisation.branches(), users: try await stores.users.all(),
-                customFields: try await stores.catalogues.customFields())
+        async let types = stores.catalogues.clientTypes()
+        async let groups = stores.catalogues.clientGroups()
+        async let branches = stores.organisation.branches()
+        async let users = stores.users.all()
+        async let fields = stores.catalogues.customFields()
+        return Lookups(types: try await types, groups: try await groups, branches: try await branches,
+                       users: try await users, customFields: try await fields)
     }
 
     func typeName(_ id: ClientType.ID?) -> String? { id.flatMap { typeNames[$0] } }
