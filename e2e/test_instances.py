@@ -1,22 +1,28 @@
 """Two `cartera serve` processes on one PostgreSQL database, as a company runs
 them behind a load balancer: a session made on one works on the other (and
 ends on both), and reminders written through one are sent exactly once
-although both instances' jobs poll the same outbox every second.
+although both instances' jobs poll the same outbox every second. The second
+instance reaches the server through its socket (when scripts/test names the
+socket's directory) and holds the connections it is given.
 Runs when scripts/test provides CARTERA_E2E_POSTGRES_URL."""
 import datetime, glob, os, re, shutil, subprocess, tempfile, time, uuid, zoneinfo
+from concurrent.futures import ThreadPoolExecutor
 import pytest, requests
 from conftest import BUILD, free_port
 from test_mail import Sink, wait_for
 from aiosmtpd.controller import Controller
 
 ADMIN_URL = os.environ.get("CARTERA_E2E_POSTGRES_URL")
+SOCKETS = os.environ.get("CARTERA_E2E_POSTGRES_SOCKETS")
 pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="needs CARTERA_E2E_POSTGRES_URL (scripts/test sets it)")
 
 
-def start(binary, workdir, database, *extra):
+def start(binary, workdir, database, *extra, connections=None):
     port = free_port()
     log = open(os.path.join(workdir, f"server-{port}.log"), "w+")
     env = {**os.environ, "CARTERA_MAIL_POLL_SECONDS": "1", "CARTERA_SECRET_KEY": "una clave de prueba de instancias"}
+    if connections:
+        env["CARTERA_POSTGRES_CONNECTIONS"] = str(connections)
     process = subprocess.Popen([binary, "serve", "--database", database, "--port", str(port), *extra], cwd=workdir, stdout=log,
                                stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
@@ -53,7 +59,10 @@ def test_two_instances_share_sessions_and_send_each_reminder_once():
         first, a, log = start(binary, workdir, database, "--demo", "--demo-clients", "50")
         processes.append(first)
         password = re.search(r"password: (\S+)", log.read()).group(1)
-        second, b, _ = start(binary, workdir, database)
+        # libpq's form for a server on the same machine: user, database, the socket's directory and port.
+        server_port = ADMIN_URL.rsplit(":", 1)[1].split("/")[0]
+        local = f"postgres://{ADMIN_URL.split('//')[1].split('@')[0].split(':')[0]}@/{name}?host={SOCKETS}&port={server_port}"
+        second, b, _ = start(binary, workdir, local if SOCKETS else database, connections=2)
         processes.append(second)
 
         # Signed in on A, the same cookie works on B.
@@ -79,6 +88,16 @@ def test_two_instances_share_sessions_and_send_each_reminder_once():
         assert wait_for(lambda: all(sink.with_subject(s) for s in subjects), 90), sink.attempts
         time.sleep(5)   # both instances keep polling: nothing may go twice
         assert all(len(sink.with_subject(s)) == 1 and sink.attempts[s] == 1 for s in subjects), sink.attempts
+
+        # B, loaded with pages from sixteen clients at once, holds at most the two connections it was
+        # given (one per core, rounded up), through the socket: PostgreSQL sees no client address.
+        if SOCKETS:
+            with ThreadPoolExecutor(16) as pool:
+                assert all(r.status_code == 200 for r in pool.map(lambda path: session.get(b + path), ["/clients", "/funnel"] * 32))
+            held = subprocess.run([psql, ADMIN_URL, "-Atc", f"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{name}' "
+                                   "AND client_addr IS NULL AND backend_type = 'client backend'"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+            assert 1 <= int(held) <= max(2, os.cpu_count()), held
 
         # Signing out on B ends the session on A too.
         session.post(b + "/logout", data={"_csrf": csrf(session, b)})

@@ -34,3 +34,11 @@ def test_an_operators_own_setting_is_kept(server, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_a_connection_count_that_is_no_number_is_refused(server, tmp_path):
+    done = subprocess.run([str(server.binary), "migrate", "--database", f"sqlite://{tmp_path / 'count.sqlite'}"],
+                          env={**os.environ, "CARTERA_POSTGRES_CONNECTIONS": "muchas"}, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "CARTERA_POSTGRES_CONNECTIONS" in done.stderr and "muchas" in done.stderr
+    assert not (tmp_path / "count.sqlite").exists()

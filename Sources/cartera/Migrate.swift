@@ -7,7 +7,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let database = try Database.open(url: db.url, logger: makeLogger())
+        let database = try Database.open(url: db.url, logger: makeLogger(), connections: try postgresConnections())
         do {
             let applied = try await Migrator(database: database).migrate()
             print(applied.isEmpty ? "Database is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))")

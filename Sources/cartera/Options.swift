@@ -5,7 +5,7 @@ import Logging
 
 /// Where the database is: `--database`, else `CARTERA_DATABASE_URL`, else `./cartera.sqlite`.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "sqlite:///abs/path.sqlite, sqlite://relative.sqlite or postgres://user:pass@host:port/db (env CARTERA_DATABASE_URL)")
+    @Option(name: .long, help: "sqlite:///abs/path.sqlite, sqlite://relative.sqlite, postgres://user:pass@host:port/db or postgres://user@/db?host=/socket/dir (env CARTERA_DATABASE_URL)")
     var database: String?
 
     var url: String {
@@ -18,7 +18,7 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Opens and migrates the database at `url`; closes it again if migrating fails.
 func openMigrated(url: String, logger: Logger) async throws -> Database {
-    let database = try Database.open(url: url, logger: logger)
+    let database = try Database.open(url: url, logger: logger, connections: try postgresConnections())
     do {
         try await Migrator(database: database).migrate()
     } catch {
@@ -26,6 +26,16 @@ func openMigrated(url: String, logger: Logger) async throws -> Database {
         throw error
     }
     return database
+}
+
+/// `CARTERA_POSTGRES_CONNECTIONS`: how many PostgreSQL connections this process holds at most
+/// (docs/operations.md); nil when unset.
+func postgresConnections() throws -> Int? {
+    guard let value = ProcessInfo.processInfo.environment["CARTERA_POSTGRES_CONNECTIONS"] else { return nil }
+    guard let number = Int(value), (1...1_000).contains(number) else {
+        throw CommandFailure("CARTERA_POSTGRES_CONNECTIONS must be a whole number from 1 to 1000, not '\(value)'")
+    }
+    return number
 }
 
 func makeLogger(_ label: String = "cartera") -> Logger {

@@ -33,7 +33,7 @@ struct HeldConnectionTests {
     func givenBack() async throws {
         try await TestDatabase.with { db in
             // Three times the pool's connections: a page that kept its connection would exhaust it.
-            let pages = 3 * PostgresConnections.perEventLoop * System.coreCount
+            let pages = 3 * db.pool.capacity
             for page in 0..<pages {
                 do {
                     try await Database.readingInline {

@@ -40,15 +40,17 @@ public final class Database: Sendable {
 
     public var kind: DialectKind { pool.kind }
 
-    /// Opens a database from a URL: `sqlite:///abs/path.sqlite`,
-    /// `sqlite://relative.sqlite` or `postgres://user:pass@host:port/db`.
-    public static func open(url: String, logger: Logger) throws -> Database {
+    /// Opens a database from a URL: `sqlite:///abs/path.sqlite`, `sqlite://relative.sqlite`,
+    /// `postgres://user:pass@host:port/db` or `postgres://user@/db?host=/socket/dir`.
+    /// `connections`: how many PostgreSQL connections this process holds at most, rounded up to
+    /// a multiple of its cores; nil for `PostgresConnections.perEventLoop` a core.
+    public static func open(url: String, logger: Logger, connections: Int? = nil) throws -> Database {
         let location = try DatabaseLocation(url)
         switch location {
         case .sqlite(let path):
             return Database(pool: SQLiteHandles(path: path, logger: logger), logger: logger)
         case .postgres(let url):
-            return Database(pool: try PostgresConnections(url: url, logger: logger), logger: logger)
+            return Database(pool: try PostgresConnections(url: url, connections: connections, logger: logger), logger: logger)
         }
     }
 
@@ -142,7 +144,7 @@ public enum DatabaseLocation: Equatable, Sendable {
     public struct InvalidURL: Error, CustomStringConvertible {
         public let url: String
         public var description: String {
-            "invalid database URL '\(url)': use sqlite:///abs/path.sqlite, sqlite://relative.sqlite or postgres://user:pass@host:port/db"
+            "invalid database URL '\(url)': use sqlite:///abs/path.sqlite, sqlite://relative.sqlite, postgres://user:pass@host:port/db or postgres://user@/db?host=/socket/dir"
         }
     }
 

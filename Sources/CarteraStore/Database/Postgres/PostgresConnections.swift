@@ -13,11 +13,14 @@ struct PostgresConnections: ConnectionPool {
     let kind = DialectKind.postgres
     let pool: EventLoopGroupConnectionPool<KeptStatementsSource>
     let logger: Logger
-    var capacity: Int { Self.perEventLoop * NIOSingletons.groupLoopCountSuggestion }
-    /// Connections per event loop of the process's group (one loop per core). With four, sixteen
-    /// requests at once waited for eight connections while the cores idled (the card runs nineteen
-    /// statements in a row on one): eight gave the card 376 -> 445 req/s at a million clients.
-    static let perEventLoop = 8
+    let capacity: Int
+    /// Connections per event loop of the process's group (one loop per core) unless the instance is
+    /// given a number. A bounded page holds its connection from its first statement to its last
+    /// (`HeldConnection`), so with eight a loop the bench's sixteen requests each had one, and sixteen
+    /// PostgreSQL processes shared two cores with Cartera's: the quick search's p99, median of fourteen
+    /// alternating loads, 36.7 ms against 28.9 with two a loop, for the same requests a second
+    /// (docs/decisions.md, "Two PostgreSQL connections a core").
+    static let perEventLoop = 2
     /// Settings of Cartera's own sessions, sent when each connection starts (docs/decisions.md,
     /// "Cartera's PostgreSQL sessions plan for a database in memory"). Synchronised scans start
     /// a table's sequential scan where another one has got to: a capped count (`LIMIT 1001`)
@@ -27,14 +30,15 @@ struct PostgresConnections: ConnectionPool {
     /// a filtered list by reading the table rather than its index (1.9 ms against 0.4).
     static let sessionSettings = [("synchronize_seqscans", "off"), ("random_page_cost", "1.1")]
 
-    /// TLS only when the URL asks for it (`sslmode=`).
-    init(url: String, logger: Logger) throws {
-        var configuration = try SQLPostgresConfiguration(url: url)
-        if !url.contains("sslmode") && !url.contains("tlsmode") { configuration.coreConfiguration.tls = .disable }
+    init(url: String, connections: Int?, logger: Logger) throws {
+        var configuration = try PostgresURL.configuration(url)
         configuration.coreConfiguration.options.additionalStartupParameters = Self.sessionSettings
         self.logger = logger
+        let loops = NIOSingletons.groupLoopCountSuggestion
+        let perLoop = connections.map { max(1, ($0 + loops - 1) / loops) } ?? Self.perEventLoop
+        capacity = perLoop * loops
         pool = EventLoopGroupConnectionPool(source: KeptStatementsSource(source: PostgresConnectionSource(sqlConfiguration: configuration)),
-                                            maxConnectionsPerEventLoop: Self.perEventLoop, logger: logger,
+                                            maxConnectionsPerEventLoop: perLoop, logger: logger,
                                             on: MultiThreadedEventLoopGroup.singleton)
     }
 
