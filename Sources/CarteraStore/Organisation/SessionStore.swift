@@ -45,6 +45,7 @@ public struct WebSession: Sendable, Hashable {
 public struct SessionStore: Sendable {
     let database: Database
     let clock: Clock
+    private let touches = TouchesUnderWay()
     /// Idle expiry; the absolute expiry is `absoluteLifetime` after login.
     public var idleLifetime: TimeInterval = 8 * 3600
     public var absoluteLifetime: TimeInterval = 7 * 24 * 3600
@@ -80,8 +81,13 @@ public struct SessionStore: Sendable {
             return nil
         }
         if now.timeIntervalSince(lastSeen) > 60 {
-            try await database.write { session in
-                try await session.run("UPDATE sessions SET last_seen_at = \(session.instant(now)) WHERE token_hash = \(bind: hash)")
+            try await touches.touch(hash) {
+                try await database.write { session in
+                    try await session.run("""
+                        UPDATE sessions SET last_seen_at = \(session.instant(now))
+                        WHERE token_hash = \(bind: hash) AND last_seen_at < \(session.instant(now.addingTimeInterval(-60)))
+                        """)
+                }
             }
         }
         return WebSession(tokenHash: hash, userID: try row.id("user_id"), csrfSecret: try row.string("csrf_secret"))

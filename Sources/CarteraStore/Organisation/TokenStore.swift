@@ -17,6 +17,7 @@ public struct APIToken: Sendable, Hashable {
 public struct TokenStore: Sendable {
     let database: Database
     let clock: Clock
+    private let touches = TouchesUnderWay()
 
     public init(database: Database, clock: Clock) { self.database = database; self.clock = clock }
 
@@ -53,8 +54,14 @@ public struct TokenStore: Sendable {
         let now = clock.now()
         // Write "last used" at most once an hour: a busy integration should not write on every call.
         if (try row.optInstant("last_used_at")).map({ now.timeIntervalSince($0) > 3600 }) ?? true {
-            try await database.write { session in
-                try await session.run("UPDATE api_tokens SET last_used_at = \(session.instant(now)) WHERE id = \(bind: try row.int("id"))")
+            let id = try row.int("id")
+            try await touches.touch(hash) {
+                try await database.write { session in
+                    try await session.run("""
+                        UPDATE api_tokens SET last_used_at = \(session.instant(now)) WHERE id = \(bind: id)
+                        AND (last_used_at IS NULL OR last_used_at < \(session.instant(now.addingTimeInterval(-3600))))
+                        """)
+                }
             }
         }
         return try row.id("user_id")
