@@ -5,7 +5,7 @@ although both instances' jobs poll the same outbox every second. The second
 instance reaches the server through its socket (when scripts/test names the
 socket's directory) and holds the connections it is given.
 Runs when scripts/test provides CARTERA_E2E_POSTGRES_URL."""
-import datetime, glob, os, re, shutil, subprocess, tempfile, time, uuid, zoneinfo
+import datetime, glob, os, re, shutil, subprocess, tempfile, time, urllib.parse, uuid, zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 import pytest, requests
 from conftest import BUILD, free_port
@@ -60,8 +60,8 @@ def test_two_instances_share_sessions_and_send_each_reminder_once():
         processes.append(first)
         password = re.search(r"password: (\S+)", log.read()).group(1)
         # libpq's form for a server on the same machine: user, database, the socket's directory and port.
-        server_port = ADMIN_URL.rsplit(":", 1)[1].split("/")[0]
-        local = f"postgres://{ADMIN_URL.split('//')[1].split('@')[0].split(':')[0]}@/{name}?host={SOCKETS}&port={server_port}"
+        server = urllib.parse.urlsplit(ADMIN_URL)
+        local = f"postgres://{server.username}@/{name}?host={SOCKETS}&port={server.port}"
         second, b, _ = start(binary, workdir, local if SOCKETS else database, connections=2)
         processes.append(second)
 

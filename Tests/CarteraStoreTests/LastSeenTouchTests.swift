@@ -16,11 +16,7 @@ struct LastSeenTouchTests {
             try await Self.countUpdates(db)
             let now = Fixture.now.addingTimeInterval(120)
             let later = SessionStore(database: db, clock: .fixed(now))
-            let resumed = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for _ in 0..<Self.requests { group.addTask { try await later.resume(token: token) != nil } }
-                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-            }
-            #expect(resumed == Self.requests)
+            #expect(try await AtOnce.count(Self.requests) { try await later.resume(token: token) != nil } == Self.requests)
             #expect(try await Self.updates(db, "sessions") == 1)
             let seen = try await db.read { try await $0.first("SELECT last_seen_at FROM sessions")!.instant("last_seen_at") }
             #expect(abs(seen.timeIntervalSince(now)) < 0.001)
@@ -35,11 +31,7 @@ struct LastSeenTouchTests {
             #expect(try await f.stores.tokens.authenticate(secret) == f.admin.id)
             try await Self.countUpdates(db)
             let later = TokenStore(database: db, clock: .fixed(Fixture.now.addingTimeInterval(2 * 3600)))
-            let known = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for _ in 0..<Self.requests { group.addTask { try await later.authenticate(secret) == f.admin.id } }
-                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-            }
-            #expect(known == Self.requests)
+            #expect(try await AtOnce.count(Self.requests) { try await later.authenticate(secret) == f.admin.id } == Self.requests)
             #expect(try await Self.updates(db, "api_tokens") == 1)
         }
     }

@@ -88,10 +88,10 @@ struct PostgresStatementTests {
             let read: @Sendable () async throws -> Int64 = {
                 try await db.read { try await $0.first("SELECT COUNT(*) AS n FROM later WHERE id > \(bind: 0)")!.int("n") }
             }
-            let failures = await Self.concurrently { (try? await read()) == nil }
+            let failures = try await AtOnce.count(Self.sessions) { (try? await read()) == nil }
             #expect(failures == Self.sessions)
             try await db.write { try await $0.run("CREATE TABLE later (id INTEGER PRIMARY KEY)") }
-            let answers = await Self.concurrently { (try? await read()) == 0 }
+            let answers = try await AtOnce.count(Self.sessions) { (try? await read()) == 0 }
             #expect(answers == Self.sessions)
         }
     }
@@ -104,20 +104,12 @@ struct PostgresStatementTests {
             let columns: @Sendable () async throws -> Int = {
                 try await db.read { try await $0.first("SELECT * FROM wide WHERE id = \(bind: 1)")!.raw.allColumns.count }
             }
-            #expect(await Self.concurrently { (try? await columns()) == 1 } == Self.sessions)
+            #expect(try await AtOnce.count(Self.sessions) { (try? await columns()) == 1 } == Self.sessions)
             try await db.write { try await $0.run("ALTER TABLE wide ADD COLUMN note TEXT") }
             var failures = 0
-            for _ in 0..<3 { failures += await Self.concurrently { (try? await columns()) != 2 } }
+            for _ in 0..<3 { failures += try await AtOnce.count(Self.sessions) { (try? await columns()) != 2 } }
             #expect(failures <= db.pool.capacity)
-            #expect(await Self.concurrently { (try? await columns()) == 2 } == Self.sessions)
-        }
-    }
-
-    /// How many of `sessions` concurrent runs of `body` returned true.
-    private static func concurrently(_ body: @escaping @Sendable () async -> Bool) async -> Int {
-        await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<sessions { group.addTask { await body() } }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            #expect(try await AtOnce.count(Self.sessions) { (try? await columns()) == 2 } == Self.sessions)
         }
     }
 

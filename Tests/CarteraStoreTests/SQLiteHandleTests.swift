@@ -1,4 +1,5 @@
 @testable import CarteraStore
+import CarteraTestSupport
 import Foundation
 import Logging
 import SQLiteKit
@@ -140,11 +141,8 @@ struct SQLiteHandleTests {
     func unopenable() async throws {
         let database = try Database.open(url: "sqlite:///nonexistent-\(UUID().uuidString)/cartera.sqlite",
                                          logger: Logger(label: "test"))
-        let failures = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<(SQLiteHandles.size * 3) {
-                group.addTask { (try? await database.read { try await $0.first("SELECT 1 AS one") }) == nil }
-            }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let failures = try await AtOnce.count(SQLiteHandles.size * 3) {
+            (try? await database.read { try await $0.first("SELECT 1 AS one") }) == nil
         }
         #expect(failures == SQLiteHandles.size * 3)
         try await database.shutdown()
